@@ -1,0 +1,30 @@
+package dev.tmuxorc.agent;
+
+import dev.tmuxorc.detect.AgentState;
+import dev.tmuxorc.detect.Evidence;
+import dev.tmuxorc.discovery.AgentPane;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What happened to an agent, published on the actor system's event stream. Subscribe to one of the record
+ * types, or to {@code AgentEvent.class} for all of them; each subscriber is an actor with its own mailbox,
+ * so a slow or failing subscriber never blocks the publisher or the other subscribers.
+ */
+public sealed interface AgentEvent {
+
+  AgentPane agent();
+
+  /** When the event was published. */
+  Instant at();
+
+  record AgentDiscovered(AgentPane agent, Instant at) implements AgentEvent { }
+
+  record StateChanged(AgentPane agent, AgentState from, AgentState to, List<Evidence> evidence,
+      Optional<Instant> resetAt, Instant at) implements AgentEvent { }
+
+  record HealthChanged(AgentPane agent, Health from, Health to, Instant at) implements AgentEvent { }
+
+  record AgentGone(AgentPane agent, Instant at) implements AgentEvent { }
+}

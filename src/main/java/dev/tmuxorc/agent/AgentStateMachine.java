@@ -1,0 +1,237 @@
+package dev.tmuxorc.agent;
+
+import dev.tmuxorc.detect.AgentState;
+import dev.tmuxorc.detect.Evidence;
+import dev.tmuxorc.detect.Observation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Combines observations of one agent over time into its state and health (pure; the Agent actor drives it).
+ *
+ * <ul>
+ *   <li>{@code working}, {@code waiting}, {@code error}, {@code starting}, {@code rate_limited} apply at once.</li>
+ *   <li>{@code idle} and {@code unsubmitted} apply only once the screen has stopped changing: the same
+ *       verdict twice in a row on an unchanged screen, or a screen unchanged for the debounce (a prompt being
+ *       typed, or output still flowing, must not read as idle).</li>
+ *   <li>{@code crashed} applies at once when the pane is dead; from screen text only when a second capture
+ *       confirms it (false crash verdicts made earlier tools kill healthy windows).</li>
+ *   <li>{@code rate_limited} holds until its reset time against every verdict but {@code working} (the agent
+ *       visibly resumed) and a dead pane.</li>
+ * </ul>
+ * A failed check is a capture that failed or a verdict of {@code error} or {@code crashed}; health is
+ * {@code warning} from 2 consecutive failed checks, {@code critical} from {@code max-failures}, and
+ * {@code unresponsive} when the last {@code max-failures} captures were all impossible. One good check resets it.
+ */
+public final class AgentStateMachine {
+
+  /** Tuning of the rules above. */
+  public record Rules(Duration debounce, int maxFailures) {
+    public static Rules defaults() {
+      return new Rules(Duration.ofMillis(1500), 3);
+    }
+  }
+
+  /** What one input changed; {@code confirmAfter} asks the caller to capture again after that delay. */
+  public record Outcome(Optional<Change<AgentState>> stateChange, Optional<Change<Health>> healthChange,
+      Optional<Duration> confirmAfter) {
+    static final Outcome NOTHING = new Outcome(Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /** A transition from one value to another. */
+  public record Change<T>(T from, T to) { }
+
+  private final Rules rules;
+  private AgentState state = AgentState.UNKNOWN;
+  private AgentState previousState = AgentState.UNKNOWN;
+  private Instant since;
+  private Instant lastChange;
+  private Instant lastObservation;
+  private long screenHash;
+  private boolean seenScreen;
+  private AgentState lastVerdict = AgentState.UNKNOWN;
+  private List<Evidence> evidence = List.of();
+  private Optional<Instant> resetAt = Optional.empty();
+  private int consecutiveFailures;
+  private int consecutiveCaptureFailures;
+  private Health health = Health.HEALTHY;
+  private final Map<AgentState, Duration> timeInState = new EnumMap<>(AgentState.class);
+
+  public AgentStateMachine(Rules rules, Instant firstSeen) {
+    this.rules = rules;
+    this.since = firstSeen;
+    this.lastChange = firstSeen;
+  }
+
+  /** A captured screen and the classifier's verdict on it. */
+  public Outcome observe(String screen, Observation observation, Instant at) {
+    long hash = hash(screen);
+    boolean changed = !seenScreen || hash != screenHash;
+    if (changed) {
+      lastChange = at;
+      screenHash = hash;
+      seenScreen = true;
+    }
+    lastObservation = at;
+    AgentState verdict = observation.state();
+    AgentState previousVerdict = lastVerdict;
+    lastVerdict = verdict;
+
+    Optional<Change<Health>> healthChange = verdict == AgentState.ERROR || verdict == AgentState.CRASHED
+        ? checkFailed(false) : checkSucceeded();
+
+    boolean holdRateLimit = state == AgentState.RATE_LIMITED && resetAt.map(at::isBefore).orElse(false)
+        && verdict != AgentState.WORKING && verdict != AgentState.RATE_LIMITED;
+    if (holdRateLimit) {
+      return new Outcome(Optional.empty(), healthChange, Optional.empty());
+    }
+    Optional<Duration> confirm = Optional.empty();
+    boolean accept = switch (verdict) {
+      case IDLE, UNSUBMITTED -> {
+        boolean settled = (previousVerdict == verdict && !changed)
+            || Duration.between(lastChange, at).compareTo(rules.debounce()) >= 0;
+        if (!settled) {
+          confirm = Optional.of(rules.debounce());
+        }
+        yield settled;
+      }
+      case CRASHED -> {
+        if (previousVerdict != AgentState.CRASHED) {
+          confirm = Optional.of(rules.debounce());
+        }
+        yield previousVerdict == AgentState.CRASHED;
+      }
+      case UNKNOWN -> state == AgentState.UNKNOWN;
+      default -> true;
+    };
+    Optional<Change<AgentState>> stateChange = Optional.empty();
+    if (accept) {
+      evidence = observation.evidence();
+      if (verdict == AgentState.RATE_LIMITED) {
+        resetAt = observation.resetAt();
+      }
+      stateChange = moveTo(verdict, at);
+    }
+    return new Outcome(stateChange, healthChange, confirm);
+  }
+
+  /** The pane's process is gone ({@code pane_dead}): crashed at once, no confirmation needed. */
+  public Outcome paneDead(Optional<Integer> exitStatus, Instant at) {
+    lastVerdict = AgentState.CRASHED;
+    evidence = List.of(new Evidence("pane-dead", "#{pane_dead}=1", 0,
+        exitStatus.map(s -> "pane exited with status " + s).orElse("pane is dead")));
+    Optional<Change<Health>> health = checkFailed(false);
+    return new Outcome(moveTo(AgentState.CRASHED, at), health, Optional.empty());
+  }
+
+  /** The capture could not be made. */
+  public Outcome captureFailed(Instant at) {
+    lastObservation = at;
+    return new Outcome(Optional.empty(), checkFailed(true), Optional.empty());
+  }
+
+  private Optional<Change<AgentState>> moveTo(AgentState next, Instant at) {
+    if (next == state) {
+      return Optional.empty();
+    }
+    timeInState.merge(state, Duration.between(since, at), Duration::plus);
+    if (next != AgentState.RATE_LIMITED) {
+      resetAt = Optional.empty();
+    }
+    Change<AgentState> change = new Change<>(state, next);
+    previousState = state;
+    state = next;
+    since = at;
+    return Optional.of(change);
+  }
+
+  private Optional<Change<Health>> checkFailed(boolean captureImpossible) {
+    consecutiveFailures++;
+    consecutiveCaptureFailures = captureImpossible ? consecutiveCaptureFailures + 1 : 0;
+    Health next;
+    if (consecutiveCaptureFailures >= rules.maxFailures()) {
+      next = Health.UNRESPONSIVE;
+    } else if (consecutiveFailures >= rules.maxFailures()) {
+      next = Health.CRITICAL;
+    } else if (consecutiveFailures >= 2) {
+      next = Health.WARNING;
+    } else {
+      next = health;
+    }
+    return setHealth(next);
+  }
+
+  private Optional<Change<Health>> checkSucceeded() {
+    consecutiveFailures = 0;
+    consecutiveCaptureFailures = 0;
+    return setHealth(Health.HEALTHY);
+  }
+
+  private Optional<Change<Health>> setHealth(Health next) {
+    if (next == health) {
+      return Optional.empty();
+    }
+    Change<Health> change = new Change<>(health, next);
+    health = next;
+    return Optional.of(change);
+  }
+
+  // FNV-1a over the UTF-16 units: cheap, and a collision only delays one change by one capture.
+  static long hash(String screen) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < screen.length(); i++) {
+      h ^= screen.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
+  public AgentState state() {
+    return state;
+  }
+
+  public AgentState previousState() {
+    return previousState;
+  }
+
+  public Health health() {
+    return health;
+  }
+
+  public Instant since() {
+    return since;
+  }
+
+  /** When the screen last changed (the agent's last visible activity). */
+  public Instant lastChange() {
+    return lastChange;
+  }
+
+  public Optional<Instant> lastObservation() {
+    return Optional.ofNullable(lastObservation);
+  }
+
+  public List<Evidence> evidence() {
+    return evidence;
+  }
+
+  public Optional<Instant> resetAt() {
+    return resetAt;
+  }
+
+  public int consecutiveFailures() {
+    return consecutiveFailures;
+  }
+
+  /** Time spent in each state so far, the current one counted up to {@code now}. */
+  public Map<AgentState, Duration> timeInState(Instant now) {
+    Map<AgentState, Duration> copy = new EnumMap<>(AgentState.class);
+    copy.putAll(timeInState);
+    copy.merge(state, Duration.between(since, now), Duration::plus);
+    return copy;
+  }
+}

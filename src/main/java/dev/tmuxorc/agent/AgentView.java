@@ -1,0 +1,41 @@
+package dev.tmuxorc.agent;
+
+import dev.tmuxorc.detect.Evidence;
+import dev.tmuxorc.discovery.Pane;
+import java.time.Instant;
+import java.util.List;
+
+/** The JSON shape of an agent for {@code scan --json} and the HTTP API: plain strings and numbers only. */
+public record AgentView(
+    String paneId,
+    String target,
+    String session,
+    int windowIndex,
+    String windowName,
+    int paneIndex,
+    String role,
+    String kind,
+    String state,
+    String previousState,
+    String health,
+    String since,
+    String lastChange,
+    String resetAt,
+    List<Evidence> evidence,
+    String command,
+    int pid,
+    boolean dead) {
+
+  public static AgentView of(AgentStatus status) {
+    Pane pane = status.agent().pane();
+    return new AgentView(pane.paneId(), pane.target(), pane.sessionName(), pane.windowIndex(), pane.windowName(),
+        pane.paneIndex(), status.agent().role().wireName(), status.agent().kind().wireName(),
+        status.state().wireName(), status.previousState().wireName(), status.health().wireName(),
+        iso(status.since()), iso(status.lastChange()), status.resetAt().map(AgentView::iso).orElse(null),
+        status.evidence(), pane.currentCommand(), pane.pid(), pane.dead());
+  }
+
+  private static String iso(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+}

@@ -1,0 +1,30 @@
+package dev.tmuxorc.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** Options every command accepts, before or after the subcommand ({@code tmux-orc -L x scan} = {@code tmux-orc scan -L x}). */
+public final class GlobalOptions {
+
+  @Option(names = {"-L", "--socket"}, scope = ScopeType.INHERIT, paramLabel = "NAME",
+      description = "Watch the tmux server on this socket name (like tmux -L).")
+  String socketName;
+
+  @Option(names = {"-S", "--socket-path"}, scope = ScopeType.INHERIT, paramLabel = "PATH",
+      description = "Watch the tmux server on this socket path (like tmux -S).")
+  String socketPath;
+
+  @Option(names = {"-c", "--config"}, scope = ScopeType.INHERIT, paramLabel = "FILE",
+      description = "Configuration file (default: $TMUX_ORC_CONFIG, else ~/.tmux-orchestrator/application.conf).")
+  Path config;
+
+  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+      description = "Log more (repeat for debug output).")
+  boolean[] verbose = new boolean[0];
+
+  public Optional<Path> configFile() {
+    return Optional.ofNullable(config);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.tmuxorc.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import com.typesafe.config.Config;
+import dev.tmuxorc.config.ConfigFiles;
+import dev.tmuxorc.config.Settings;
+import dev.tmuxorc.detect.Classifier;
+import dev.tmuxorc.monitor.Supervisor;
+import dev.tmuxorc.tmux.TmuxPool;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.LoggerFactory;
+
+/** Turns global options into settings and starts the actor system the commands run on. */
+final class Launcher {
+
+  private Launcher() {
+  }
+
+  /** Loads the configuration with the command-line overrides on top. */
+  static Config config(GlobalOptions global, Map<String, Object> overrides) {
+    Map<String, Object> all = new HashMap<>(overrides);
+    if (global.socketName != null) {
+      all.put("tmux-orc.tmux.socket-name", global.socketName);
+      all.put("tmux-orc.tmux.socket-path", "");
+    }
+    if (global.socketPath != null) {
+      all.put("tmux-orc.tmux.socket-path", global.socketPath);
+      all.put("tmux-orc.tmux.socket-name", "");
+    }
+    var file = ConfigFiles.locate(global.configFile(), System.getenv(), Path.of(System.getProperty("user.home")));
+    return ConfigFiles.load(file, all);
+  }
+
+  /** Sets the log level: {@code quiet} commands log warnings only unless -v is given. */
+  static void logLevel(GlobalOptions global, boolean quiet) {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    int verbosity = global.verbose.length;
+    if (verbosity >= 2) {
+      root.setLevel(Level.DEBUG);
+    } else if (verbosity == 1) {
+      root.setLevel(Level.INFO);
+    } else if (quiet) {
+      root.setLevel(Level.WARN);
+      // A one-shot command reports an unreachable server itself; the pool's retry warnings are noise there.
+      ((Logger) LoggerFactory.getLogger("dev.tmuxorc.tmux.TmuxPool")).setLevel(Level.ERROR);
+    }
+  }
+
+  /** Starts the supervisor as the guardian of a new actor system. */
+  static ActorSystem<Supervisor.Command> start(Config config, Settings settings, boolean periodic) {
+    var classifier = Classifier.fromConfig(settings.detection());
+    var clients = TmuxPool.factoryFor(settings.tmux());
+    return ActorSystem.create(
+        Supervisor.create(settings, clients, classifier, settings.monitoring().rules(), Clock.systemUTC(),
+            periodic),
+        "tmux-orc", config);
+  }
+}

@@ -1,0 +1,64 @@
+package dev.tmuxorc.cli;
+
+import dev.tmuxorc.config.SettingsException;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The {@code tmux-orc} command line. */
+@Command(name = "tmux-orc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = {
+        "Supervises AI coding agents (Claude Code, Codex, Aider, Gemini CLI) running in tmux panes: knows what "
+            + "state each one is in and what needs attention.",
+        "",
+        "Global options (-L, -S, -c, -v) go before or after the command.",
+        "Configuration: --config FILE, else $TMUX_ORC_CONFIG, else ~/.tmux-orchestrator/application.conf, "
+            + "else built-in defaults (see conf/application.conf)."},
+    subcommands = {ScanCommand.class, MonitorCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @Mixin
+  GlobalOptions global;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    // Creating a logger on the main thread first avoids SLF4J's "replayed" warning at start-up.
+    LoggerFactory.getLogger(Main.class);
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit status (0 ok, 1 tmux unreachable, 2 usage or configuration). */
+  public static int run(String... args) {
+    CommandLine commandLine = commandLine();
+    return commandLine.execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof SettingsException) {
+        cmd.getErr().println("tmux-orc: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    return commandLine;
+  }
+
+  /** Version from the jar manifest, when packaged. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"tmux-orc " + (version != null ? version : "(development build)")};
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.tmuxorc.cli;
+
+import dev.tmuxorc.config.Settings;
+import dev.tmuxorc.config.Strategy;
+import dev.tmuxorc.monitor.Supervisor;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Option;
+
+/** {@code tmux-orc monitor}: runs the supervisor until SIGINT/SIGTERM. */
+@Command(name = "monitor", mixinStandardHelpOptions = true,
+    description = {
+        "Watch the agents on a tmux server continuously: discover them, follow each one's state and health, "
+            + "and log discoveries and state changes.",
+        "Runs in the foreground until SIGINT (Ctrl-C) or SIGTERM, then shuts down cleanly (control clients "
+            + "closed, the hidden session removed). Only reads panes."})
+final class MonitorCommand implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(MonitorCommand.class);
+
+  @ParentCommand
+  Main main;
+
+  @Option(names = "--foreground", description = "Run in the foreground (the only mode; accepted for "
+      + "compatibility with the original tool).")
+  boolean foreground;
+
+  @ArgGroup(exclusive = true)
+  StrategyChoice strategy;
+
+  static final class StrategyChoice {
+    @Option(names = "--strategy", paramLabel = "STRATEGY",
+        description = "How to watch: concurrent (periodic sweep, batches in parallel) or polling (sequential "
+            + "sweep). Default: tmux-orc.monitoring.strategy.")
+    String name;
+
+    @Option(names = "--sync", description = "Alias for --strategy polling.")
+    boolean sync;
+
+    @Option(names = "--async", description = "Alias for the default strategy.")
+    boolean async;
+
+    String resolve() {
+      if (sync) {
+        return Strategy.POLLING.wireName();
+      }
+      if (async) {
+        return Strategy.CONCURRENT.wireName();
+      }
+      return name;
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Launcher.logLevel(main.global, false);
+    Map<String, Object> overrides = new HashMap<>();
+    if (strategy != null && strategy.resolve() != null) {
+      overrides.put("tmux-orc.monitoring.strategy", strategy.resolve());
+    }
+    var config = Launcher.config(main.global, overrides);
+    Settings settings = Settings.from(config);
+    log.info("tmux-orc monitoring tmux on {} (strategy {}, sweep every {} ms); Ctrl-C to stop",
+        settings.tmux().server().describe(), settings.monitoring().strategy().wireName(),
+        settings.monitoring().pollInterval().toMillis());
+    ActorSystem<Supervisor.Command> system = Launcher.start(config, settings, true);
+    // Pekko's CoordinatedShutdown runs on SIGINT/SIGTERM through its JVM shutdown hook and stops every
+    // actor; the pool's PostStop closes the control clients, and tmux then removes the hidden session.
+    system.getWhenTerminated().toCompletableFuture().join();
+    log.info("tmux-orc stopped");
+    return 0;
+  }
+}

@@ -1,0 +1,306 @@
+package dev.tmuxorc.monitor;
+
+import dev.tmuxorc.agent.Agent;
+import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.agent.AgentStateMachine;
+import dev.tmuxorc.agent.AgentStatus;
+import dev.tmuxorc.agent.Health;
+import dev.tmuxorc.config.Settings;
+import dev.tmuxorc.config.Strategy;
+import dev.tmuxorc.detect.AgentState;
+import dev.tmuxorc.detect.Evidence;
+import dev.tmuxorc.detect.Observation;
+import dev.tmuxorc.detect.PaneFacts;
+import dev.tmuxorc.detect.ScreenClassifier;
+import dev.tmuxorc.discovery.AgentMatcher;
+import dev.tmuxorc.discovery.AgentPane;
+import dev.tmuxorc.discovery.Discovery;
+import dev.tmuxorc.tmux.ClientFactory;
+import dev.tmuxorc.tmux.PoolStats;
+import dev.tmuxorc.tmux.TmuxPool;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * The guardian: owns the tmux pool, discovery and one {@link Agent} child per discovered agent. Each cycle
+ * discovers, spawns children for new agents and stops those whose pane is gone, then sweeps the captures
+ * to the children. A failing child is restarted with back-off and never affects its siblings.
+ */
+public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
+
+  public sealed interface Command { }
+
+  /** Runs one cycle now (the timer sends it too); ignored while a cycle runs. */
+  public enum RunCycle implements Command { INSTANCE }
+
+  /** One-shot snapshot for {@code scan}: discover, capture, classify each screen on its own. */
+  public record Scan(ActorRef<StatusReply<List<AgentStatus>>> replyTo) implements Command { }
+
+  public record GetAgents(ActorRef<List<AgentStatus>> replyTo) implements Command { }
+
+  public record GetCycleStats(ActorRef<CycleStats> replyTo) implements Command { }
+
+  public record GetPoolStats(ActorRef<PoolStats> replyTo) implements Command { }
+
+  private record Discovered(Discovery.Result result, Throwable failure, long startNanos) implements Command { }
+
+  private record SweepFinished(Throwable failure, long startNanos) implements Command { }
+
+  private record Scanned(List<AgentStatus> statuses, Throwable failure,
+      ActorRef<StatusReply<List<AgentStatus>>> replyTo) implements Command { }
+
+  /** Restart a failing agent after 200 ms, doubling up to 10 s, with 20% jitter. */
+  static final SupervisorStrategy AGENT_RESTART =
+      SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2);
+
+  /**
+   * @param periodic run cycles on a timer ({@code monitor}); false for one-shot use ({@code scan})
+   */
+  public static Behavior<Command> create(Settings settings, ClientFactory clients, ScreenClassifier classifier,
+      AgentStateMachine.Rules rules, Clock clock, boolean periodic) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new Supervisor(context, timers, settings, clients, classifier, rules, clock, periodic)));
+  }
+
+  private final Settings settings;
+  private final ScreenClassifier classifier;
+  private final AgentStateMachine.Rules rules;
+  private final Clock clock;
+  private final ActorRef<TmuxPool.Command> pool;
+  private final ActorRef<Discovery.Command> discovery;
+  private final Sweep sweep;
+  private final Duration askTimeout;
+  private final Map<String, ActorRef<Agent.Command>> agents = new HashMap<>();
+  private final Map<String, AgentPane> panes = new HashMap<>();
+  private long spawned;
+  private boolean cycleRunning;
+  private long cycles;
+  private long skipped;
+  private long failed;
+  private Duration lastCycle = Duration.ZERO;
+  private Duration totalCycles = Duration.ZERO;
+
+  private Supervisor(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings,
+      ClientFactory clients, ScreenClassifier classifier, AgentStateMachine.Rules rules, Clock clock,
+      boolean periodic) {
+    super(context);
+    this.settings = settings;
+    this.classifier = classifier;
+    this.rules = rules;
+    this.clock = clock;
+    Settings.Pool poolSettings = settings.monitoring().pool();
+    this.askTimeout = poolSettings.connectionTimeout().plus(settings.tmux().commandTimeout()).plusSeconds(1);
+    this.pool = context.spawn(Behaviors.supervise(TmuxPool.create(settings, clients))
+        .onFailure(SupervisorStrategy.restart()), "tmux-pool");
+    AgentMatcher matcher = new AgentMatcher(settings.discovery(), settings.tmux().hiddenSessionPrefix());
+    this.discovery = context.spawn(Behaviors.supervise(
+            Discovery.create(pool, matcher, settings.discovery().roleOption(), askTimeout))
+        .onFailure(SupervisorStrategy.restart()), "discovery");
+    boolean sequential = settings.monitoring().strategy() == Strategy.POLLING;
+    this.sweep = new Sweep(pool, context.getSystem(),
+        sequential ? 1 : settings.monitoring().captureBatchSize(),
+        sequential ? 1 : poolSettings.maxSize(), askTimeout, clock);
+    if (periodic) {
+      timers.startTimerWithFixedDelay(RunCycle.INSTANCE, Duration.ZERO, settings.monitoring().pollInterval());
+    }
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessageEquals(RunCycle.INSTANCE, this::onRunCycle)
+        .onMessage(Discovered.class, this::onDiscovered)
+        .onMessage(SweepFinished.class, this::onSweepFinished)
+        .onMessage(Scan.class, this::onScan)
+        .onMessage(Scanned.class, this::onScanned)
+        .onMessage(GetAgents.class, this::onGetAgents)
+        .onMessage(GetCycleStats.class, this::onGetCycleStats)
+        .onMessage(GetPoolStats.class, this::onGetPoolStats)
+        .build();
+  }
+
+  private Behavior<Command> onRunCycle() {
+    if (cycleRunning) {
+      skipped++;
+      return this;
+    }
+    cycleRunning = true;
+    long start = System.nanoTime();
+    getContext().pipeToSelf(discover(), (result, failure) -> new Discovered(result, failure, start));
+    return this;
+  }
+
+  private Behavior<Command> onDiscovered(Discovered discovered) {
+    if (discovered.failure() != null) {
+      // The pool already says that tmux is unreachable and retries; agents learn their captures failed.
+      String reason = Sweep.describe(discovered.failure());
+      getContext().getLog().debug("discovery failed: {}", reason);
+      for (Map.Entry<String, ActorRef<Agent.Command>> entry : agents.entrySet()) {
+        entry.getValue().tell(new Agent.Observe(new Capture.Failed(panes.get(entry.getKey()), reason,
+            clock.instant())));
+      }
+      finishCycle(discovered.startNanos(), false);
+      return this;
+    }
+    reconcile(discovered.result().agents());
+    Map<String, ActorRef<Agent.Command>> targets = Map.copyOf(agents);
+    List<AgentPane> live = discovered.result().agents().stream().filter(a -> !a.pane().dead()).toList();
+    CompletionStage<Integer> swept = sweep.run(live, capture -> {
+      ActorRef<Agent.Command> agent = targets.get(capture.agent().key());
+      if (agent != null) {
+        agent.tell(new Agent.Observe(capture));
+      }
+    });
+    getContext().pipeToSelf(swept, (count, failure) -> new SweepFinished(failure, discovered.startNanos()));
+    return this;
+  }
+
+  private Behavior<Command> onSweepFinished(SweepFinished finished) {
+    if (finished.failure() != null) {
+      getContext().getLog().warn("capture sweep failed: {}", Sweep.describe(finished.failure()));
+    }
+    finishCycle(finished.startNanos(), finished.failure() == null);
+    return this;
+  }
+
+  private void finishCycle(long startNanos, boolean ok) {
+    cycleRunning = false;
+    Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+    if (ok) {
+      cycles++;
+      lastCycle = took;
+      totalCycles = totalCycles.plus(took);
+    } else {
+      failed++;
+    }
+  }
+
+  /** Spawns children for new agents, updates known ones, stops those whose pane is gone. */
+  private void reconcile(List<AgentPane> discovered) {
+    Set<String> seen = new HashSet<>();
+    for (AgentPane agent : discovered) {
+      seen.add(agent.key());
+      ActorRef<Agent.Command> child = agents.get(agent.key());
+      if (child == null) {
+        String name = "agent-" + agent.paneId().substring(1) + "-" + (++spawned);
+        child = getContext().spawn(Behaviors.supervise(Agent.create(agent, classifier, rules, sweep, clock))
+            .onFailure(AGENT_RESTART), name);
+        agents.put(agent.key(), child);
+        getContext().getLog().info("discovered {} {} ({}) kind={} window '{}'", agent.role(), agent.pane().target(),
+            agent.paneId(), agent.kind(), agent.pane().windowName());
+        publish(new AgentEvent.AgentDiscovered(agent, clock.instant()));
+      } else if (!agent.equals(panes.get(agent.key()))) {
+        child.tell(new Agent.PaneUpdated(agent));
+      }
+      panes.put(agent.key(), agent);
+    }
+    for (String key : List.copyOf(agents.keySet())) {
+      if (!seen.contains(key)) {
+        AgentPane gone = panes.remove(key);
+        getContext().stop(agents.remove(key));
+        getContext().getLog().info("{} {} ({}) is gone", gone.role(), gone.pane().target(), gone.paneId());
+        publish(new AgentEvent.AgentGone(gone, clock.instant()));
+      }
+    }
+  }
+
+  private Behavior<Command> onScan(Scan scan) {
+    CompletionStage<List<AgentStatus>> statuses = discover().thenCompose(result ->
+        sweep.collect(result.agents()).thenApply(this::classifyOnce));
+    getContext().pipeToSelf(statuses, (ok, failure) -> new Scanned(ok, failure, scan.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onScanned(Scanned scanned) {
+    if (scanned.failure() != null) {
+      scanned.replyTo().tell(StatusReply.error(scanned.failure()));
+    } else {
+      scanned.replyTo().tell(StatusReply.success(scanned.statuses()));
+    }
+    return this;
+  }
+
+  // Runs off the actor thread: uses only immutable fields.
+  private List<AgentStatus> classifyOnce(List<Capture> captures) {
+    List<AgentStatus> statuses = new ArrayList<>(captures.size());
+    ZonedDateTime now = ZonedDateTime.now(clock);
+    for (Capture capture : captures) {
+      AgentPane agent = capture.agent();
+      Observation observation;
+      Health health = Health.HEALTHY;
+      if (agent.pane().dead()) {
+        observation = Observation.of(AgentState.CRASHED, new Evidence("pane-dead",
+            "#{pane_dead}=1", 0, "pane is dead"));
+      } else if (capture instanceof Capture.Screen screen) {
+        observation = classifier.classify(screen.text(),
+            new PaneFacts(agent.kind(), false, agent.pane().currentCommand()), now);
+      } else {
+        observation = Observation.of(AgentState.UNKNOWN);
+        health = Health.UNRESPONSIVE;
+      }
+      statuses.add(new AgentStatus(agent, observation.state(), AgentState.UNKNOWN, health, capture.at(),
+          agent.pane().windowActivity(), observation.evidence(), observation.resetAt(), Map.of()));
+    }
+    statuses.sort(BY_TARGET);
+    return statuses;
+  }
+
+  private Behavior<Command> onGetAgents(GetAgents get) {
+    List<CompletableFuture<AgentStatus>> asks = new ArrayList<>();
+    for (ActorRef<Agent.Command> agent : agents.values()) {
+      asks.add(AskPattern.<Agent.Command, AgentStatus>ask(agent, Agent.GetStatus::new, askTimeout,
+          getContext().getSystem().scheduler()).toCompletableFuture());
+    }
+    // A child restarting right now may not answer: report the others rather than nothing.
+    CompletableFuture.allOf(asks.stream().map(f -> f.exceptionally(e -> null)).toArray(CompletableFuture[]::new))
+        .thenRun(() -> get.replyTo().tell(asks.stream().map(f -> f.getNow(null))
+            .filter(Objects::nonNull).sorted(BY_TARGET).toList()));
+    return this;
+  }
+
+  private Behavior<Command> onGetCycleStats(GetCycleStats get) {
+    get.replyTo().tell(new CycleStats(cycles, skipped, failed, lastCycle, totalCycles, agents.size()));
+    return this;
+  }
+
+  private Behavior<Command> onGetPoolStats(GetPoolStats get) {
+    pool.tell(new TmuxPool.GetStats(get.replyTo()));
+    return this;
+  }
+
+  private CompletionStage<Discovery.Result> discover() {
+    return AskPattern.askWithStatus(discovery, Discovery.Discover::new, askTimeout.plus(askTimeout),
+        getContext().getSystem().scheduler());
+  }
+
+  private void publish(AgentEvent event) {
+    getContext().getSystem().eventStream().tell(new EventStream.Publish<>(event));
+  }
+
+  static final Comparator<AgentStatus> BY_TARGET = Comparator
+      .comparing((AgentStatus s) -> s.agent().pane().sessionName())
+      .thenComparingInt(s -> s.agent().pane().windowIndex())
+      .thenComparingInt(s -> s.agent().pane().paneIndex());
+}

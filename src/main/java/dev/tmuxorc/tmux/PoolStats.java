@@ -1,0 +1,17 @@
+package dev.tmuxorc.tmux;
+
+/** A snapshot of the pool's counters, for logs, the CLI and metrics. */
+public record PoolStats(
+    int size,
+    int idle,
+    int waiting,
+    int inFlight,
+    long created,
+    long reused,
+    long recycled,
+    long replaced,
+    long acquisitions,
+    long timeouts,
+    long failedBatches,
+    boolean available,
+    String unavailableReason) { }

@@ -1,0 +1,49 @@
+package dev.tmuxorc.tmux;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Which tmux server to talk to: the default one, a named socket ({@code -L}) or a socket path ({@code -S}). */
+public record TmuxServer(String binary, Optional<String> socketName, Optional<String> socketPath) {
+
+  public TmuxServer {
+    socketName = socketName.filter(s -> !s.isBlank());
+    socketPath = socketPath.filter(s -> !s.isBlank());
+    if (socketName.isPresent() && socketPath.isPresent()) {
+      throw new IllegalArgumentException("give either a socket name (-L) or a socket path (-S), not both");
+    }
+  }
+
+  public static TmuxServer defaultServer() {
+    return new TmuxServer("tmux", Optional.empty(), Optional.empty());
+  }
+
+  public static TmuxServer named(String socketName) {
+    return new TmuxServer("tmux", Optional.of(socketName), Optional.empty());
+  }
+
+  /** The command line prefix that selects this server; {@code -N} so that tmux-orc never starts a server itself. */
+  public List<String> commandPrefix() {
+    List<String> prefix = new ArrayList<>(4);
+    prefix.add(binary);
+    socketName.ifPresent(name -> {
+      prefix.add("-L");
+      prefix.add(name);
+    });
+    socketPath.ifPresent(path -> {
+      prefix.add("-S");
+      prefix.add(path);
+    });
+    prefix.add("-N");
+    return prefix;
+  }
+
+  /** For messages: "socket 'work'", "socket path /tmp/x" or "the default socket". */
+  public String describe() {
+    if (socketName.isPresent()) {
+      return "socket '" + socketName.get() + "'";
+    }
+    return socketPath.map(p -> "socket path " + p).orElse("the default socket");
+  }
+}
