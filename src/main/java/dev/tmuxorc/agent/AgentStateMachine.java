@@ -111,7 +111,8 @@ public final class AgentStateMachine {
     Optional<Change<AgentState>> stateChange = Optional.empty();
     if (accept) {
       evidence = observation.evidence();
-      if (verdict == AgentState.RATE_LIMITED) {
+      // Keep the first reset time: "resets 3pm" read after 3pm would roll over to tomorrow.
+      if (verdict == AgentState.RATE_LIMITED && (state != AgentState.RATE_LIMITED || resetAt.isEmpty())) {
         resetAt = observation.resetAt();
       }
       stateChange = moveTo(verdict, at);

@@ -42,101 +42,97 @@ public record Settings(Tmux tmux, Monitoring monitoring, Discovery discovery, Co
       List<String> agentWords) { }
 
   /**
-   * Reads and validates the {@code tmux-orc} tree of a resolved config.
+   * Reads and validates the {@code tmux-orc} tree of a resolved config. Every value is read by its full path,
+   * so that every message names the full key.
    *
    * @throws SettingsException naming the offending key
    */
   public static Settings from(Config root) {
     try {
-      Config c = root.getConfig("tmux-orc");
-      return new Settings(tmux(c.getConfig("tmux")), monitoring(c.getConfig("monitoring")),
-          discovery(c.getConfig("discovery")), c.getConfig("detection"));
+      return new Settings(tmux(root), monitoring(root), discovery(root), root.getConfig("tmux-orc.detection"));
     } catch (ConfigException e) {
       throw new SettingsException("invalid configuration: " + e.getMessage(), e);
     }
   }
 
   private static Tmux tmux(Config c) {
-    String client = c.getString("client");
+    String client = c.getString("tmux-orc.tmux.client");
     if (!client.equals("control") && !client.equals("process")) {
       throw invalid("tmux-orc.tmux.client", "'" + client + "' is not one of: control, process");
     }
-    String socketName = c.getString("socket-name");
-    String socketPath = c.getString("socket-path");
+    String socketName = c.getString("tmux-orc.tmux.socket-name");
+    String socketPath = c.getString("tmux-orc.tmux.socket-path");
     if (!socketName.isBlank() && !socketPath.isBlank()) {
       throw invalid("tmux-orc.tmux.socket-name", "set either socket-name or socket-path, not both");
     }
-    String prefix = c.getString("hidden-session-prefix");
+    String prefix = c.getString("tmux-orc.tmux.hidden-session-prefix");
     if (prefix.isBlank() || !prefix.matches("[A-Za-z0-9_-]+")) {
       throw invalid("tmux-orc.tmux.hidden-session-prefix", "use letters, digits, '-' and '_' only");
     }
     return new Tmux(
-        new TmuxServer(c.getString("binary"), Optional.of(socketName), Optional.of(socketPath)),
+        new TmuxServer(c.getString("tmux-orc.tmux.binary"), Optional.of(socketName), Optional.of(socketPath)),
         client, prefix,
-        positive(c, "command-timeout", "tmux-orc.tmux.command-timeout"),
-        positive(c, "reconnect-backoff.min", "tmux-orc.tmux.reconnect-backoff.min"),
-        positive(c, "reconnect-backoff.max", "tmux-orc.tmux.reconnect-backoff.max"));
+        positive(c, "tmux-orc.tmux.command-timeout"),
+        positive(c, "tmux-orc.tmux.reconnect-backoff.min"),
+        positive(c, "tmux-orc.tmux.reconnect-backoff.max"));
   }
 
   private static Monitoring monitoring(Config c) {
     Strategy strategy;
     try {
-      strategy = Strategy.parse(c.getString("strategy"));
+      strategy = Strategy.parse(c.getString("tmux-orc.monitoring.strategy"));
     } catch (IllegalArgumentException e) {
       throw invalid("tmux-orc.monitoring.strategy", e.getMessage());
     }
-    int batch = c.getInt("capture-batch-size");
-    if (batch < 1) {
-      throw invalid("tmux-orc.monitoring.capture-batch-size", "must be at least 1, got " + batch);
-    }
-    Config p = c.getConfig("pool");
-    int min = p.getInt("min-size");
-    int max = p.getInt("max-size");
-    if (min < 0) {
-      throw invalid("tmux-orc.monitoring.pool.min-size", "must not be negative, got " + min);
-    }
-    if (max < 1 || max < min) {
-      throw invalid("tmux-orc.monitoring.pool.max-size", "must be at least 1 and at least min-size (" + min
-          + "), got " + max);
+    int batch = atLeast(c, "tmux-orc.monitoring.capture-batch-size", 1);
+    int maxFailures = atLeast(c, "tmux-orc.monitoring.max-failures", 2);
+    int min = atLeast(c, "tmux-orc.monitoring.pool.min-size", 0);
+    int max = atLeast(c, "tmux-orc.monitoring.pool.max-size", 1);
+    if (max < min) {
+      throw invalid("tmux-orc.monitoring.pool.max-size", "must be at least min-size (" + min + "), got " + max);
     }
     Pool pool = new Pool(min, max,
-        positive(p, "connection-timeout", "tmux-orc.monitoring.pool.connection-timeout"),
-        positive(p, "max-age", "tmux-orc.monitoring.pool.max-age"),
-        positive(p, "health-check-interval", "tmux-orc.monitoring.pool.health-check-interval"));
-    int maxFailures = c.getInt("max-failures");
-    if (maxFailures < 2) {
-      throw invalid("tmux-orc.monitoring.max-failures", "must be at least 2 (2 failures already mean warning), got "
-          + maxFailures);
-    }
+        positive(c, "tmux-orc.monitoring.pool.connection-timeout"),
+        positive(c, "tmux-orc.monitoring.pool.max-age"),
+        positive(c, "tmux-orc.monitoring.pool.health-check-interval"));
     return new Monitoring(strategy,
-        positive(c, "poll-interval", "tmux-orc.monitoring.poll-interval"),
-        positive(c, "check-interval", "tmux-orc.monitoring.check-interval"),
+        positive(c, "tmux-orc.monitoring.poll-interval"),
+        positive(c, "tmux-orc.monitoring.check-interval"),
         batch,
-        positive(c, "idle-debounce", "tmux-orc.monitoring.idle-debounce"),
+        positive(c, "tmux-orc.monitoring.idle-debounce"),
         maxFailures, pool);
   }
 
   private static Discovery discovery(Config c) {
     Map<String, AgentKind> commands = new LinkedHashMap<>();
-    Config agentCommands = c.getConfig("agent-commands");
+    Config agentCommands = c.getConfig("tmux-orc.discovery.agent-commands");
     for (String command : agentCommands.root().keySet()) {
       String kind = agentCommands.getString(quoteKey(command));
       commands.put(command, AgentKind.fromWireName(kind).orElseThrow(() -> invalid(
           "tmux-orc.discovery.agent-commands." + command, "unknown agent kind '" + kind
               + "' (expected claude, codex, aider, gemini or unknown)")));
     }
-    return new Discovery(c.getString("role-option"), Map.copyOf(commands),
-        List.copyOf(c.getStringList("pm-words")), List.copyOf(c.getStringList("agent-words")));
+    return new Discovery(c.getString("tmux-orc.discovery.role-option"), Map.copyOf(commands),
+        List.copyOf(c.getStringList("tmux-orc.discovery.pm-words")),
+        List.copyOf(c.getStringList("tmux-orc.discovery.agent-words")));
   }
 
   private static String quoteKey(String key) {
     return "\"" + key.replace("\"", "\\\"") + "\"";
   }
 
-  private static Duration positive(Config c, String path, String fullKey) {
-    Duration d = c.getDuration(path);
+  private static int atLeast(Config c, String key, int min) {
+    int value = c.getInt(key);
+    if (value < min) {
+      throw invalid(key, "must be at least " + min + ", got " + value);
+    }
+    return value;
+  }
+
+  private static Duration positive(Config c, String key) {
+    Duration d = c.getDuration(key);
     if (d.isNegative() || d.isZero()) {
-      throw invalid(fullKey, "must be a positive duration, got " + d);
+      throw invalid(key, "must be a positive duration, got " + d);
     }
     return d;
   }

@@ -1,10 +1,20 @@
 package dev.tmuxorc.detect;
 
 import dev.tmuxorc.discovery.AgentKind;
+import java.util.Objects;
 
-/** What is known about the pane besides its screen. */
+/**
+ * What tmux tells about a pane besides its screen: which agent runs there, whether its process has died
+ * (`#{pane_dead}`) and the foreground command (`#{pane_current_command}`, empty when unknown).
+ */
 public record PaneFacts(AgentKind kind, boolean dead, String currentCommand) {
 
+  public PaneFacts {
+    Objects.requireNonNull(kind, "kind");
+    currentCommand = currentCommand == null ? "" : currentCommand;
+  }
+
+  /** A live pane of the given kind whose foreground command is unknown. */
   public static PaneFacts of(AgentKind kind) {
     return new PaneFacts(kind, false, "");
   }

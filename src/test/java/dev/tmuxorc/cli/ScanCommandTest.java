@@ -1,0 +1,181 @@
+package dev.tmuxorc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tmuxorc.testing.TmuxServerFixture;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ScanCommandTest {
+
+  @TempDir
+  Path dir;
+
+  private TmuxServerFixture tmux;
+  private Path emptyConfig;
+
+  @BeforeEach
+  void start() throws Exception {
+    tmux = new TmuxServerFixture();
+    emptyConfig = Files.writeString(dir.resolve("empty.conf"), "");
+  }
+
+  @AfterEach
+  void stop() {
+    tmux.close();
+  }
+
+  /** Runs the CLI in-process; returns exit status, stdout and stderr. */
+  static Run cli(String... args) {
+    CommandLine commandLine = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    commandLine.setOut(new PrintWriter(out));
+    commandLine.setErr(new PrintWriter(err));
+    int status = commandLine.execute(args);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  record Run(int status, String out, String err) { }
+
+  /** A binary whose file name is {@code name}, so that #{pane_current_command} reads it (a copy of sleep). */
+  private String binary(String name) throws Exception {
+    Path bin = dir.resolve("bin");
+    Files.createDirectories(bin);
+    Path file = bin.resolve(name);
+    if (!Files.exists(file)) {
+      Files.copy(Path.of("/bin/sleep"), file, StandardCopyOption.REPLACE_EXISTING);
+      file.toFile().setExecutable(true);
+    }
+    return "exec '" + file + "' 100000";
+  }
+
+  @Test
+  void sixtyWindowsOverThreeSessionsYieldExactlyTheAgentsAndThePms() throws Exception {
+    String idle = TmuxServerFixture.IDLE_COMMAND;
+    Map<String, String> expected = new TreeMap<>(); // "session/window" -> "role kind"
+    String[] sessions = {"alpha", "beta", "gamma"};
+    String[] pmNames = {"pm", "project-manager", "manager"};
+    for (int s = 0; s < 3; s++) {
+      String session = sessions[s];
+      tmux.session(session, pmNames[s], idle);
+      expected.put(session + "/" + pmNames[s], "pm unknown");
+      for (int w = 1; w < 20; w++) {
+        String name;
+        String command = idle;
+        String expectation = null;
+        switch (w % 10) {
+          case 1 -> { name = "w" + w; command = binary("claude"); expectation = "agent claude"; }
+          case 2 -> { name = "claude-" + w; expectation = "agent claude"; }
+          case 3 -> { name = "npm-dev-" + w; }
+          case 4 -> { name = "developer-" + w; expectation = "agent unknown"; }
+          case 5 -> { name = "logs-" + w; }
+          case 6 -> { name = "x" + w; command = binary("codex"); expectation = "agent codex"; }
+          case 7 -> { name = "qa-" + w; expectation = "agent unknown"; }
+          case 8 -> { name = "misc-" + w; expectation = "agent unknown"; }
+          case 9 -> { name = "pm2-" + w; }
+          default -> { name = "shell-" + w; }
+        }
+        String pane = tmux.window(session, name, command);
+        if (w % 10 == 8) {
+          tmux.tmux("set-option", "-p", "-t", pane, "@tmux-orc-role", "agent");
+        }
+        if (w == 12) {
+          tmux.tmux("set-option", "-w", "-t", pane, "@tmux-orc-role", "ignore");
+          expectation = null;
+        }
+        if (expectation != null) {
+          expected.put(session + "/" + name, expectation);
+        }
+      }
+    }
+    // A second PM candidate in alpha is watched as an agent.
+    tmux.window("alpha", "pm-backup", idle);
+    expected.put("alpha/pm-backup", "agent unknown");
+
+    Run run = cli("--config", emptyConfig.toString(), "scan", "--json", "--socket", tmux.socket());
+    assertEquals(0, run.status(), run.err());
+    JsonNode agents = new ObjectMapper().readTree(run.out());
+    Map<String, String> actual = new TreeMap<>();
+    for (JsonNode agent : agents) {
+      actual.put(agent.get("session").asText() + "/" + agent.get("windowName").asText(),
+          agent.get("role").asText() + " " + agent.get("kind").asText());
+      for (String field : new String[] {"paneId", "target", "windowIndex", "state", "lastChange", "health", "since",
+          "evidence"}) {
+        assertTrue(agent.has(field), "missing " + field);
+      }
+      assertTrue(agent.get("paneId").asText().startsWith("%"));
+      assertTrue(agent.get("target").asText().matches("[a-z]+:\\d+\\.0"));
+    }
+    assertEquals(expected, actual);
+    assertEquals(3, agents.findValues("role").stream().filter(r -> r.asText().equals("pm")).count());
+  }
+
+  @Test
+  void aDeadAgentPaneIsCrashed() throws Exception {
+    tmux.session("work", "main", TmuxServerFixture.IDLE_COMMAND);
+    tmux.tmux("set-option", "-g", "remain-on-exit", "on");
+    tmux.window("work", "claude-dead", "exit 3");
+    Thread.sleep(300);
+    Run run = cli("--config", emptyConfig.toString(), "-L", tmux.socket(), "scan", "--json");
+    assertEquals(0, run.status(), run.err());
+    JsonNode agent = new ObjectMapper().readTree(run.out()).get(0);
+    assertEquals("crashed", agent.get("state").asText());
+    assertTrue(agent.get("dead").asBoolean());
+  }
+
+  @Test
+  void theTableNamesEveryAgent() {
+    tmux.session("work", "claude-1", TmuxServerFixture.IDLE_COMMAND);
+    tmux.window("work", "pm", TmuxServerFixture.IDLE_COMMAND);
+    Run run = cli("-L", tmux.socket(), "--config", emptyConfig.toString(), "scan");
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.out().startsWith("TARGET"), run.out());
+    assertTrue(run.out().contains("work:0.0"));
+    assertTrue(run.out().contains("2 agent(s)"));
+  }
+
+  @Test
+  void anUnreachableServerExitsWithOneAndNamesTheSocket() {
+    Run run = cli("scan", "--config", emptyConfig.toString(), "--socket", tmux.socket());
+    assertEquals(1, run.status());
+    assertTrue(run.err().contains("socket '" + tmux.socket() + "'"), run.err());
+    assertTrue(!tmux.running(), "scan never starts a server");
+  }
+
+  @Test
+  void malformedConfigurationExitsWithTwoAndNamesTheKey() throws Exception {
+    Path bad = Files.writeString(dir.resolve("bad.conf"), "tmux-orc.monitoring.pool.min-size = lots\n");
+    Run run = cli("scan", "--config", bad.toString(), "-L", tmux.socket());
+    assertEquals(2, run.status());
+    assertTrue(run.err().contains("tmux-orc.monitoring.pool.min-size"), run.err());
+
+    Path unparsable = Files.writeString(dir.resolve("broken.conf"), "tmux-orc { monitoring = \n");
+    Run broken = cli("scan", "--config", unparsable.toString(), "-L", tmux.socket());
+    assertEquals(2, broken.status());
+    assertTrue(broken.err().contains("broken.conf"), broken.err());
+
+    Run missing = cli("scan", "--config", dir.resolve("nope.conf").toString(), "-L", tmux.socket());
+    assertEquals(2, missing.status());
+    assertTrue(missing.err().contains("not found"), missing.err());
+  }
+
+  @Test
+  void usageErrorsExitWithTwo() {
+    assertEquals(2, cli("scan", "--no-such-flag").status());
+    assertEquals(2, cli("no-such-command").status());
+  }
+}
