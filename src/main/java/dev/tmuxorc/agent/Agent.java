@@ -55,6 +55,8 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
   private Agent(ActorContext<Command> context, TimerScheduler<Command> timers, AgentPane agent,
       ScreenClassifier classifier, AgentStateMachine.Rules rules, Sweep sweep, Clock clock) {
     super(context);
+    // Pekko cannot always infer the class of a behavior created in setup(); name the logger ourselves.
+    context.setLoggerName(Agent.class);
     this.timers = timers;
     this.agent = agent;
     this.classifier = classifier;

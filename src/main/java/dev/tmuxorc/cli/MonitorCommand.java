@@ -6,6 +6,9 @@ import dev.tmuxorc.monitor.Supervisor;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,8 +76,13 @@ final class MonitorCommand implements Callable<Integer> {
     ActorSystem<Supervisor.Command> system = Launcher.start(config, settings, true);
     // Pekko's CoordinatedShutdown runs on SIGINT/SIGTERM through its JVM shutdown hook and stops every
     // actor; the pool's PostStop closes the control clients, and tmux then removes the hidden session.
+    // The JVM may exit as soon as the hook is done, so the goodbye is said by a shutdown task, not by main.
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "goodbye",
+        () -> {
+          log.info("tmux-orc stopping: closing tmux clients");
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
     system.getWhenTerminated().toCompletableFuture().join();
-    log.info("tmux-orc stopped");
     return 0;
   }
 }

@@ -43,6 +43,8 @@ public final class Discovery extends AbstractBehavior<Discovery.Command> {
   private Discovery(ActorContext<Command> context, ActorRef<TmuxPool.Command> pool, AgentMatcher matcher,
       String roleOption, Duration askTimeout) {
     super(context);
+    // Pekko cannot always infer the class of a behavior created in setup(); name the logger ourselves.
+    context.setLoggerName(Discovery.class);
     this.pool = pool;
     this.matcher = matcher;
     this.listPanes = PaneFormat.listPanes(roleOption);

@@ -20,6 +20,7 @@ import dev.tmuxorc.tmux.PoolStats;
 import dev.tmuxorc.tmux.TmuxPool;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,7 +28,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -71,6 +72,9 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   private record Scanned(List<AgentStatus> statuses, Throwable failure,
       ActorRef<StatusReply<List<AgentStatus>>> replyTo) implements Command { }
 
+  /** How long a status listing waits for one agent. */
+  static final Duration STATUS_TIMEOUT = Duration.ofSeconds(1);
+
   /** Restart a failing agent after 200 ms, doubling up to 10 s, with 20% jitter. */
   static final SupervisorStrategy AGENT_RESTART =
       SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2);
@@ -106,6 +110,8 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
       ClientFactory clients, ScreenClassifier classifier, AgentStateMachine.Rules rules, Clock clock,
       boolean periodic) {
     super(context);
+    // Pekko cannot always infer the class of a behavior created in setup(); name the logger ourselves.
+    context.setLoggerName(Supervisor.class);
     this.settings = settings;
     this.classifier = classifier;
     this.rules = rules;
@@ -269,15 +275,24 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
 
   private Behavior<Command> onGetAgents(GetAgents get) {
     List<CompletableFuture<AgentStatus>> asks = new ArrayList<>();
-    for (ActorRef<Agent.Command> agent : agents.values()) {
-      asks.add(AskPattern.<Agent.Command, AgentStatus>ask(agent, Agent.GetStatus::new, askTimeout,
-          getContext().getSystem().scheduler()).toCompletableFuture());
+    Instant now = clock.instant();
+    for (Map.Entry<String, ActorRef<Agent.Command>> entry : agents.entrySet()) {
+      AgentPane pane = panes.get(entry.getKey());
+      asks.add(AskPattern.<Agent.Command, AgentStatus>ask(entry.getValue(), Agent.GetStatus::new, STATUS_TIMEOUT,
+              getContext().getSystem().scheduler())
+          .toCompletableFuture()
+          .exceptionally(e -> restarting(pane, now)));
     }
-    // A child restarting right now may not answer: report the others rather than nothing.
-    CompletableFuture.allOf(asks.stream().map(f -> f.exceptionally(e -> null)).toArray(CompletableFuture[]::new))
-        .thenRun(() -> get.replyTo().tell(asks.stream().map(f -> f.getNow(null))
-            .filter(Objects::nonNull).sorted(BY_TARGET).toList()));
+    CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .thenRun(() -> get.replyTo().tell(asks.stream().map(CompletableFuture::join).sorted(BY_TARGET).toList()));
     return this;
+  }
+
+  // A child in restart back-off answers nothing; one failing agent must not stall or empty the listing.
+  private static AgentStatus restarting(AgentPane pane, Instant now) {
+    return new AgentStatus(pane, AgentState.UNKNOWN, AgentState.UNKNOWN, Health.UNRESPONSIVE, now, now,
+        List.of(new Evidence("supervision", "", 0, "the agent's actor is restarting after a failure")),
+        Optional.empty(), Map.of());
   }
 
   private Behavior<Command> onGetCycleStats(GetCycleStats get) {

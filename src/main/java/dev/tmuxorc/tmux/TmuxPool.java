@@ -120,6 +120,8 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
   private TmuxPool(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings,
       ClientFactory factory) {
     super(context);
+    // Pekko cannot always infer the class of a behavior created in setup(); name the logger ourselves.
+    context.setLoggerName(TmuxPool.class);
     this.timers = timers;
     this.settings = settings.monitoring().pool();
     this.commandTimeout = settings.tmux().commandTimeout();
@@ -319,6 +321,7 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
     for (Slot slot : slots.values()) {
       slot.client.close();
     }
+    getContext().getLog().info("closed {} tmux client(s) on {}", slots.size(), serverName);
     slots.clear();
     while (!waiters.isEmpty()) {
       waiters.pollFirst().run().replyTo().tell(StatusReply.error("tmux pool stopped"));

@@ -1,0 +1,89 @@
+package dev.tmuxorc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tmuxorc.testing.TmuxServerFixture;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code monitor --foreground} as a real process: it watches, survives tmux faults, and stops cleanly on SIGTERM. */
+class MonitorProcessTest {
+
+  @TempDir
+  Path dir;
+
+  private TmuxServerFixture tmux;
+  private Process monitor;
+
+  @BeforeEach
+  void start() {
+    tmux = new TmuxServerFixture();
+  }
+
+  @AfterEach
+  void stop() {
+    if (monitor != null && monitor.isAlive()) {
+      monitor.destroyForcibly();
+    }
+    tmux.close();
+  }
+
+  private Process startMonitor(Path log) throws Exception {
+    Path config = Files.writeString(dir.resolve("test.conf"),
+        "tmux-orc.monitoring.poll-interval = 200ms\n"
+            + "tmux-orc.tmux.reconnect-backoff { min = 50ms, max = 200ms }\n");
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"),
+        // the test classpath also holds logback-test.xml, which only buffers: log like the product does
+        "-Dlogback.configurationFile=" + Path.of(Main.class.getResource("/logback.xml").toURI()),
+        Main.class.getName(), "monitor", "--foreground", "-L", tmux.socket(), "--config", config.toString()));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private static void awaitLog(Path log, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("log never said '" + text + "':\n" + Files.readString(log));
+  }
+
+  @Test
+  void watchesSurvivesAServerRestartAndShutsDownCleanlyOnSigterm() throws Exception {
+    tmux.session("proj", "pm", TmuxServerFixture.IDLE_COMMAND);
+    tmux.window("proj", "claude-1", TmuxServerFixture.IDLE_COMMAND);
+    Path log = dir.resolve("monitor.log");
+    monitor = startMonitor(log);
+    awaitLog(log, "window 'claude-1'");
+    assertTrue(tmux.sessions().stream().anyMatch(s -> s.startsWith("_tmux-orc-")), "hidden session exists");
+
+    tmux.killServer();
+    awaitLog(log, "tmux unreachable");
+    tmux.session("fresh", "claude-2", TmuxServerFixture.IDLE_COMMAND);
+    awaitLog(log, "window 'claude-2'");
+    assertTrue(monitor.isAlive());
+
+    monitor.destroy(); // SIGTERM
+    assertTrue(monitor.waitFor(20, TimeUnit.SECONDS), "monitor exits on SIGTERM");
+    awaitLog(log, "closed 1 tmux client(s)");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline && tmux.sessions().size() > 1) {
+      Thread.sleep(50);
+    }
+    assertEquals(List.of("fresh"), tmux.sessions(), "the hidden session is removed");
+    assertTrue(tmux.tmux("list-clients").isBlank(), "no control client is left");
+  }
+}

@@ -1,0 +1,206 @@
+package dev.tmuxorc.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.agent.AgentStatus;
+import dev.tmuxorc.config.Settings;
+import dev.tmuxorc.detect.AgentState;
+import dev.tmuxorc.detect.Classifier;
+import dev.tmuxorc.detect.Observation;
+import dev.tmuxorc.detect.ScreenClassifier;
+import dev.tmuxorc.testing.TestSettings;
+import dev.tmuxorc.testing.TmuxServerFixture;
+import dev.tmuxorc.tmux.PoolStats;
+import dev.tmuxorc.tmux.TmuxPool;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(LogCapturingExtension.class)
+class SupervisorTest {
+
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final Duration PATIENCE = Duration.ofSeconds(15);
+
+  @TempDir
+  Path dir;
+
+  private TmuxServerFixture tmux;
+
+  @BeforeEach
+  void start() {
+    tmux = new TmuxServerFixture();
+  }
+
+  @AfterEach
+  void stop() {
+    tmux.close();
+  }
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private ActorRef<Supervisor.Command> supervisor(ScreenClassifier classifier) {
+    Settings settings = TestSettings.settings(tmux.socket());
+    return testKit.spawn(Supervisor.create(settings, TmuxPool.factoryFor(settings.tmux()), classifier,
+        settings.monitoring().rules(), Clock.systemUTC(), true));
+  }
+
+  private List<AgentStatus> agents(ActorRef<Supervisor.Command> supervisor) {
+    TestProbe<List<AgentStatus>> probe = testKit.createTestProbe();
+    supervisor.tell(new Supervisor.GetAgents(probe.getRef()));
+    return probe.receiveMessage(PATIENCE);
+  }
+
+  private Set<String> windowNames(ActorRef<Supervisor.Command> supervisor) {
+    return agents(supervisor).stream().map(s -> s.agent().pane().windowName()).collect(Collectors.toSet());
+  }
+
+  private CycleStats cycles(ActorRef<Supervisor.Command> supervisor) {
+    TestProbe<CycleStats> probe = testKit.createTestProbe();
+    supervisor.tell(new Supervisor.GetCycleStats(probe.getRef()));
+    return probe.receiveMessage();
+  }
+
+  private PoolStats pool(ActorRef<Supervisor.Command> supervisor) {
+    TestProbe<PoolStats> probe = testKit.createTestProbe();
+    supervisor.tell(new Supervisor.GetPoolStats(probe.getRef()));
+    return probe.receiveMessage();
+  }
+
+  private void awaitWindows(ActorRef<Supervisor.Command> supervisor, Set<String> expected) {
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(PATIENCE, Duration.ofMillis(100), () -> {
+      assertEquals(expected, windowNames(supervisor));
+      return null;
+    });
+  }
+
+  private void awaitCycles(ActorRef<Supervisor.Command> supervisor, long atLeast) {
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(PATIENCE, Duration.ofMillis(100), () -> {
+      assertTrue(cycles(supervisor).cycles() >= atLeast);
+      return null;
+    });
+  }
+
+  @Test
+  void discoversAgentsAndStopsThoseWhosePaneIsGone() {
+    tmux.session("proj", "pm", TmuxServerFixture.IDLE_COMMAND);
+    tmux.window("proj", "claude-1", TmuxServerFixture.IDLE_COMMAND);
+    String doomed = tmux.window("proj", "claude-2", TmuxServerFixture.IDLE_COMMAND);
+    TestProbe<AgentEvent> events = testKit.createTestProbe();
+    testKit.system().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class, events.getRef()));
+    ActorRef<Supervisor.Command> supervisor = supervisor(Classifier.fromConfig(
+        TestSettings.settings(tmux.socket()).detection()));
+    awaitWindows(supervisor, Set.of("pm", "claude-1", "claude-2"));
+    tmux.tmux("kill-pane", "-t", doomed);
+    awaitWindows(supervisor, Set.of("pm", "claude-1"));
+    events.fishForMessage(PATIENCE, e -> e instanceof AgentEvent.AgentGone gone
+        && gone.agent().paneId().equals(doomed)
+        ? FishingOutcomes.complete()
+        : FishingOutcomes.continueAndIgnore());
+    testKit.stop(supervisor);
+  }
+
+  @Test
+  void aKilledControlClientIsReplacedAndTheNextCyclesSucceed() {
+    tmux.session("proj", "claude-1", TmuxServerFixture.IDLE_COMMAND);
+    tmux.window("proj", "claude-2", TmuxServerFixture.IDLE_COMMAND);
+    ActorRef<Supervisor.Command> supervisor = supervisor(neutral());
+    awaitWindows(supervisor, Set.of("claude-1", "claude-2"));
+    long before = cycles(supervisor).cycles();
+    List<ProcessHandle> clients = ProcessHandle.current().children()
+        .filter(p -> p.info().arguments().map(a -> List.of(a).contains(tmux.socket())).orElse(false)).toList();
+    assertTrue(!clients.isEmpty(), "the pool runs a tmux -C client");
+    clients.forEach(ProcessHandle::destroyForcibly);
+    awaitCycles(supervisor, before + 5);
+    assertTrue(pool(supervisor).replaced() >= 1);
+    assertEquals(Set.of("claude-1", "claude-2"), windowNames(supervisor));
+    testKit.stop(supervisor);
+  }
+
+  @Test
+  void survivesTheServerDyingAndFindsTheNewPanesWhenItReturns() {
+    tmux.session("old", "claude-old", TmuxServerFixture.IDLE_COMMAND);
+    ActorRef<Supervisor.Command> supervisor = supervisor(neutral());
+    awaitWindows(supervisor, Set.of("claude-old"));
+    tmux.killServer();
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(PATIENCE, Duration.ofMillis(100), () -> {
+      assertTrue(!pool(supervisor).available());
+      return null;
+    });
+    tmux.session("new", "claude-new", TmuxServerFixture.IDLE_COMMAND);
+    tmux.window("new", "developer", TmuxServerFixture.IDLE_COMMAND);
+    awaitWindows(supervisor, Set.of("claude-new", "developer"));
+    testKit.stop(supervisor);
+  }
+
+  @Test
+  void aFailingAgentIsRestartedWithBackoffWhileTheOthersKeepTheirState() throws Exception {
+    Path boom = TmuxServerFixture.textFile(dir, "boom.txt", "BOOM\n");
+    Path done = TmuxServerFixture.textFile(dir, "done.txt", "all done\n");
+    tmux.session("proj", "claude-ok", TmuxServerFixture.showFile(done));
+    tmux.window("proj", "claude-bad", TmuxServerFixture.showFile(boom));
+    ScreenClassifier classifier = (screen, facts, now) -> {
+      if (screen.contains("BOOM")) {
+        throw new IllegalStateException("classifier exploded on purpose");
+      }
+      return Observation.of(screen.contains("all done") ? AgentState.IDLE : AgentState.UNKNOWN);
+    };
+    // Supervision logs each failure; back-off restarts come after 0.2 s, 0.4 s, 0.8 s (+20% jitter).
+    ActorRef<Supervisor.Command> supervisor = LoggingTestKit.error(IllegalStateException.class)
+        .withMessageContains("exploded on purpose")
+        .withOccurrences(3)
+        .expect(testKit.system(), () -> supervisor(classifier));
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(PATIENCE, Duration.ofMillis(100), () -> {
+      assertEquals(AgentState.IDLE, state(supervisor, "claude-ok"));
+      return null;
+    });
+    Instant idleSince = status(supervisor, "claude-ok").since();
+    LoggingTestKit.error(IllegalStateException.class).withMessageContains("exploded on purpose")
+        .expect(testKit.system(), () -> null);
+    assertEquals(AgentState.IDLE, state(supervisor, "claude-ok"));
+    assertEquals(idleSince, status(supervisor, "claude-ok").since(), "the healthy agent kept its state");
+    AgentStatus bad = status(supervisor, "claude-bad");
+    assertEquals(AgentState.UNKNOWN, bad.state(), "a restarting agent is still listed");
+    assertEquals("supervision", bad.evidence().get(0).rule());
+    testKit.stop(supervisor);
+  }
+
+  private AgentStatus status(ActorRef<Supervisor.Command> supervisor, String window) {
+    return agents(supervisor).stream().filter(s -> s.agent().pane().windowName().equals(window)).findFirst()
+        .orElseThrow();
+  }
+
+  private AgentState state(ActorRef<Supervisor.Command> supervisor, String window) {
+    return status(supervisor, window).state();
+  }
+
+  private static ScreenClassifier neutral() {
+    return (screen, facts, now) -> Observation.of(AgentState.UNKNOWN);
+  }
+}
