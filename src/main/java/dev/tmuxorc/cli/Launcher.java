@@ -3,6 +3,7 @@ package dev.tmuxorc.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.typesafe.config.Config;
+import dev.tmuxorc.agent.EventLog;
 import dev.tmuxorc.config.ConfigFiles;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.Classifier;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.slf4j.LoggerFactory;
 
 /** Turns global options into settings and starts the actor system the commands run on. */
@@ -48,6 +50,13 @@ final class Launcher {
       root.setLevel(Level.WARN);
       // A one-shot command reports an unreachable server itself; the pool's retry warnings are noise there.
       ((Logger) LoggerFactory.getLogger("dev.tmuxorc.tmux.TmuxPool")).setLevel(Level.ERROR);
+    }
+  }
+
+  /** When {@code file} is given, every agent event is appended to it as a JSON line. */
+  static void logEvents(ActorSystem<?> system, Path file) {
+    if (file != null) {
+      system.systemActorOf(EventLog.create(file), "event-log", Props.empty());
     }
   }
 

@@ -15,7 +15,9 @@ import picocli.CommandLine.Mixin;
         "Global options (-L, -S, -c, -v) go before or after the command.",
         "Configuration: --config FILE, else $TMUX_ORC_CONFIG, else ~/.tmux-orchestrator/application.conf, "
             + "else built-in defaults (see conf/application.conf)."},
-    subcommands = {ScanCommand.class, MonitorCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ScanCommand.class, MonitorCommand.class, ClassifyCommand.class, DemoCommand.class,
+        BenchmarkCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @Mixin

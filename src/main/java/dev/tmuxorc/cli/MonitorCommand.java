@@ -4,6 +4,7 @@ import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.Strategy;
 import dev.tmuxorc.monitor.Supervisor;
 import java.util.HashMap;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +62,10 @@ final class MonitorCommand implements Callable<Integer> {
     }
   }
 
+  @Option(names = "--events", paramLabel = "FILE", description = "Append every agent event (discovered, state "
+      + "or health changed, gone) to FILE as one JSON object per line.")
+  Path events;
+
   @Override
   public Integer call() throws Exception {
     Launcher.logLevel(main.global, false);
@@ -74,6 +79,7 @@ final class MonitorCommand implements Callable<Integer> {
         settings.tmux().server().describe(), settings.monitoring().strategy().wireName(),
         settings.monitoring().pollInterval().toMillis());
     ActorSystem<Supervisor.Command> system = Launcher.start(config, settings, true);
+    Launcher.logEvents(system, events);
     // Pekko's CoordinatedShutdown runs on SIGINT/SIGTERM through its JVM shutdown hook and stops every
     // actor; the pool's PostStop closes the control clients, and tmux then removes the hidden session.
     // The JVM may exit as soon as the hook is done, so the goodbye is said by a shutdown task, not by main.

@@ -3,6 +3,7 @@ package dev.tmuxorc.discovery;
 import dev.tmuxorc.config.Settings;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -22,12 +23,18 @@ public final class AgentMatcher {
   private final List<Pattern> pmWords;
   private final List<Pattern> agentWords;
   private final String ignoredSessionPrefix;
+  private final Map<AgentKind, Pattern> kindNames = new EnumMap<>(AgentKind.class);
 
   public AgentMatcher(Settings.Discovery settings, String ignoredSessionPrefix) {
     this.agentCommands = settings.agentCommands();
     this.pmWords = settings.pmWords().stream().map(AgentMatcher::wholeWord).toList();
     this.agentWords = settings.agentWords().stream().map(AgentMatcher::wholeWord).toList();
     this.ignoredSessionPrefix = ignoredSessionPrefix;
+    for (AgentKind kind : AgentKind.values()) {
+      if (kind != AgentKind.UNKNOWN) {
+        kindNames.put(kind, wholeWord(kind.wireName() + "*"));
+      }
+    }
   }
 
   /** Whole-word, case-insensitive; "*" stands for a run of letters, digits, '-' or '_'. */
@@ -90,10 +97,9 @@ public final class AgentMatcher {
     if (byCommand != null) {
       return byCommand;
     }
-    String name = pane.windowName().toLowerCase(Locale.ROOT);
-    for (AgentKind kind : AgentKind.values()) {
-      if (kind != AgentKind.UNKNOWN && wholeWord(kind.wireName() + "*").matcher(name).find()) {
-        return kind;
+    for (Map.Entry<AgentKind, Pattern> kind : kindNames.entrySet()) {
+      if (kind.getValue().matcher(pane.windowName()).find()) {
+        return kind.getKey();
       }
     }
     return AgentKind.UNKNOWN;

@@ -56,6 +56,12 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   /** Runs one cycle now (the timer sends it too); ignored while a cycle runs. */
   public enum RunCycle implements Command { INSTANCE }
 
+  /**
+   * Runs one cycle now and replies with its duration once every agent actor has also processed its capture
+   * (classification and state machine included), for the benchmark. Fails if a cycle is already running.
+   */
+  public record MeasureCycle(ActorRef<StatusReply<Duration>> replyTo) implements Command { }
+
   /** One-shot snapshot for {@code scan}: discover, capture, classify each screen on its own. */
   public record Scan(ActorRef<StatusReply<List<AgentStatus>>> replyTo) implements Command { }
 
@@ -67,7 +73,10 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
 
   private record Discovered(Discovery.Result result, Throwable failure, long startNanos) implements Command { }
 
-  private record SweepFinished(Throwable failure, long startNanos) implements Command { }
+  private record SweepFinished(Throwable failure, long startNanos, long sweepStartNanos) implements Command { }
+
+  private record Measured(Duration took, Throwable failure, ActorRef<StatusReply<Duration>> replyTo)
+      implements Command { }
 
   private record Scanned(List<AgentStatus> statuses, Throwable failure,
       ActorRef<StatusReply<List<AgentStatus>>> replyTo) implements Command { }
@@ -100,11 +109,14 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   private final Map<String, AgentPane> panes = new HashMap<>();
   private long spawned;
   private boolean cycleRunning;
+  private ActorRef<StatusReply<Duration>> measuring;
   private long cycles;
   private long skipped;
   private long failed;
   private Duration lastCycle = Duration.ZERO;
   private Duration totalCycles = Duration.ZERO;
+  private Duration lastDiscovery = Duration.ZERO;
+  private Duration lastSweep = Duration.ZERO;
 
   private Supervisor(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings,
       ClientFactory clients, ScreenClassifier classifier, AgentStateMachine.Rules rules, Clock clock,
@@ -137,6 +149,8 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessageEquals(RunCycle.INSTANCE, this::onRunCycle)
+        .onMessage(MeasureCycle.class, this::onMeasureCycle)
+        .onMessage(Measured.class, this::onMeasured)
         .onMessage(Discovered.class, this::onDiscovered)
         .onMessage(SweepFinished.class, this::onSweepFinished)
         .onMessage(Scan.class, this::onScan)
@@ -155,6 +169,24 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     cycleRunning = true;
     long start = System.nanoTime();
     getContext().pipeToSelf(discover(), (result, failure) -> new Discovered(result, failure, start));
+    return this;
+  }
+
+  private Behavior<Command> onMeasureCycle(MeasureCycle measure) {
+    if (cycleRunning) {
+      measure.replyTo().tell(StatusReply.error("a cycle is already running"));
+      return this;
+    }
+    measuring = measure.replyTo();
+    return onRunCycle();
+  }
+
+  private Behavior<Command> onMeasured(Measured measured) {
+    if (measured.failure() != null) {
+      measured.replyTo().tell(StatusReply.error(measured.failure()));
+    } else {
+      measured.replyTo().tell(StatusReply.success(measured.took()));
+    }
     return this;
   }
 
@@ -179,7 +211,9 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
         agent.tell(new Agent.Observe(capture));
       }
     });
-    getContext().pipeToSelf(swept, (count, failure) -> new SweepFinished(failure, discovered.startNanos()));
+    long sweepStart = System.nanoTime();
+    lastDiscovery = Duration.ofNanos(sweepStart - discovered.startNanos());
+    getContext().pipeToSelf(swept, (count, failure) -> new SweepFinished(failure, discovered.startNanos(), sweepStart));
     return this;
   }
 
@@ -187,12 +221,25 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     if (finished.failure() != null) {
       getContext().getLog().warn("capture sweep failed: {}", Sweep.describe(finished.failure()));
     }
+    lastSweep = Duration.ofNanos(System.nanoTime() - finished.sweepStartNanos());
     finishCycle(finished.startNanos(), finished.failure() == null);
     return this;
   }
 
   private void finishCycle(long startNanos, boolean ok) {
     cycleRunning = false;
+    if (measuring != null) {
+      // Mailboxes are FIFO: an agent that answers a status request has processed the capture sent before it.
+      ActorRef<StatusReply<Duration>> replyTo = measuring;
+      measuring = null;
+      CompletableFuture<?>[] barrier = agents.values().stream()
+          .map(agent -> AskPattern.<Agent.Command, AgentStatus>ask(agent, Agent.GetStatus::new, askTimeout,
+              getContext().getSystem().scheduler()).toCompletableFuture())
+          .toArray(CompletableFuture[]::new);
+      getContext().pipeToSelf(CompletableFuture.allOf(barrier), (done, failure) -> new Measured(
+          Duration.ofNanos(System.nanoTime() - startNanos), ok ? failure : new IllegalStateException(
+              "the cycle failed (is tmux reachable?)"), replyTo));
+    }
     Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
     if (ok) {
       cycles++;
@@ -296,7 +343,8 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   }
 
   private Behavior<Command> onGetCycleStats(GetCycleStats get) {
-    get.replyTo().tell(new CycleStats(cycles, skipped, failed, lastCycle, totalCycles, agents.size()));
+    get.replyTo().tell(new CycleStats(cycles, skipped, failed, lastCycle, totalCycles, lastDiscovery, lastSweep,
+        agents.size()));
     return this;
   }
 

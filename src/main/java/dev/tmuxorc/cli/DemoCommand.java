@@ -1,0 +1,82 @@
+package dev.tmuxorc.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.tmuxorc.config.Settings;
+import dev.tmuxorc.monitor.Supervisor;
+import dev.tmuxorc.sim.SimulatedFleet;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code tmux-orc demo}: a private tmux server of simulated agents, supervised live. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {
+        "Start a private tmux server with a simulated team (a PM and N fake Claude Code agents moving through "
+            + "every state: working, idle, waiting, unsubmitted, rate-limited, error, crashed) and supervise it "
+            + "live, logging discoveries and state changes.",
+        "Attach to watch the agents with the command it prints. Ctrl-C stops the demo and removes the private "
+            + "server. Never touches any other tmux server."})
+final class DemoCommand implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
+
+  @ParentCommand
+  Main main;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--agents", paramLabel = "N", defaultValue = "12", description = "Simulated agents besides the "
+      + "PM (default 12).")
+  int agents;
+
+  @Option(names = "--events", paramLabel = "FILE", description = "Append every agent event (discovered, state "
+      + "or health changed, gone) to FILE as one JSON object per line.")
+  Path events;
+
+  @Override
+  public Integer call() throws Exception {
+    Launcher.logLevel(main.global, false);
+    Config base = Launcher.config(main.global, Map.of());
+    SimulatedFleet fleet = SimulatedFleet.create(Settings.from(base).tmux().server().binary(), "tmux-orc-demo");
+    try {
+      fleet.start(SimulatedFleet.demoMembers(agents), 100, 120, 36);
+    } catch (Exception e) {
+      fleet.close();
+      throw e;
+    }
+    Config config = ConfigFactory.parseMap(Map.of(
+        "tmux-orc.tmux.socket-name", fleet.socket(), "tmux-orc.tmux.socket-path", "")).withFallback(base);
+    Settings settings = Settings.from(config);
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("%ntmux-orc demo: a PM and %d simulated agents on the private tmux server '%s'.%n", agents,
+        fleet.socket());
+    out.printf("  watch them:  tmux -L %s attach -t sim-1     (detach: Ctrl-b d)%n", fleet.socket());
+    out.printf("  scan them:   java -jar target/tmux-orc.jar scan -L %s%n", fleet.socket());
+    out.printf("  stop:        Ctrl-C here (removes the private server)%n%n");
+    out.flush();
+    ActorSystem<Supervisor.Command> system = Launcher.start(config, settings, true);
+    Launcher.logEvents(system, events);
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "demo-fleet",
+        () -> {
+          log.info("tmux-orc demo stopping: removing the private tmux server '{}'", fleet.socket());
+          fleet.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    system.getWhenTerminated().toCompletableFuture().join();
+    return 0;
+  }
+}
