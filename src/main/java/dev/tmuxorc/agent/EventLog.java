@@ -1,6 +1,7 @@
 package dev.tmuxorc.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tmuxorc.monitor.CycleReport;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +19,26 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Appends every {@link AgentEvent} to a file as one JSON object per line (for scripts and the load-test
- * harness, which matches state changes against the fake agents' own logs to compute detection latency).
+ * Appends every {@link AgentEvent} and {@link CycleReport} to a file as one JSON object per line (for scripts
+ * and the load-test harness, which matches state changes against the fake agents' own logs).
  */
-public final class EventLog extends AbstractBehavior<AgentEvent> {
+public final class EventLog extends AbstractBehavior<EventLog.Command> {
 
-  public static Behavior<AgentEvent> create(Path file) {
+  public sealed interface Command { }
+
+  private record Event(AgentEvent event) implements Command { }
+
+  private record Report(CycleReport report) implements Command { }
+
+  public static Behavior<Command> create(Path file) {
     return Behaviors.setup(context -> {
       context.setLoggerName(EventLog.class);
       BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
-      context.getSystem().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class, context.getSelf()));
+      var stream = context.getSystem().eventStream();
+      stream.tell(new EventStream.Subscribe<>(AgentEvent.class, context.messageAdapter(AgentEvent.class, Event::new)));
+      stream.tell(new EventStream.Subscribe<>(CycleReport.class,
+          context.messageAdapter(CycleReport.class, Report::new)));
       return new EventLog(context, writer);
     });
   }
@@ -36,15 +46,16 @@ public final class EventLog extends AbstractBehavior<AgentEvent> {
   private final BufferedWriter writer;
   private final ObjectMapper mapper = new ObjectMapper();
 
-  private EventLog(ActorContext<AgentEvent> context, BufferedWriter writer) {
+  private EventLog(ActorContext<Command> context, BufferedWriter writer) {
     super(context);
     this.writer = writer;
   }
 
   @Override
-  public Receive<AgentEvent> createReceive() {
+  public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(AgentEvent.class, this::onEvent)
+        .onMessage(Event.class, e -> write(toJson(e.event())))
+        .onMessage(Report.class, r -> write(toJson(r.report())))
         .onSignal(PostStop.class, signal -> {
           writer.close();
           return this;
@@ -52,8 +63,8 @@ public final class EventLog extends AbstractBehavior<AgentEvent> {
         .build();
   }
 
-  private Behavior<AgentEvent> onEvent(AgentEvent event) throws IOException {
-    writer.write(mapper.writeValueAsString(toJson(event)));
+  private Behavior<Command> write(Map<String, Object> json) throws IOException {
+    writer.write(mapper.writeValueAsString(json));
     writer.newLine();
     writer.flush();
     return this;
@@ -79,6 +90,25 @@ public final class EventLog extends AbstractBehavior<AgentEvent> {
       json.put("from", changed.from().wireName());
       json.put("to", changed.to().wireName());
     }
+    return json;
+  }
+
+  static Map<String, Object> toJson(CycleReport report) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("type", "CycleReport");
+    json.put("at", report.at().toString());
+    json.put("atMillis", report.at().toEpochMilli());
+    json.put("agents", report.agents());
+    json.put("cycles", report.cycles());
+    json.put("p50Ms", report.p50Ms());
+    json.put("p95Ms", report.p95Ms());
+    json.put("p99Ms", report.p99Ms());
+    json.put("maxMs", report.maxMs());
+    json.put("discoveryP50Ms", report.discoveryP50Ms());
+    json.put("sweepP50Ms", report.sweepP50Ms());
+    json.put("captures", report.captures());
+    json.put("captureFailures", report.captureFailures());
+    json.put("strategy", report.strategy());
     return json;
   }
 }

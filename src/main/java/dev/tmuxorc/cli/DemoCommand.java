@@ -9,9 +9,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import org.apache.pekko.Done;
-import org.apache.pekko.actor.CoordinatedShutdown;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,12 +69,22 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
     ActorSystem<Supervisor.Command> system = Launcher.start(config, settings, true);
     Launcher.logEvents(system, events);
-    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "demo-fleet",
-        () -> {
-          log.info("tmux-orc demo stopping: removing the private tmux server '{}'", fleet.socket());
-          fleet.close();
-          return CompletableFuture.completedFuture(Done.getInstance());
-        });
+    // Remove the fleet only once the actors have stopped, or they would see tmux die and start reconnecting.
+    // Pekko's own hook runs the coordinated shutdown; the JVM waits for this hook too.
+    CountDownLatch terminated = new CountDownLatch(1);
+    system.getWhenTerminated().thenRun(terminated::countDown);
+    Thread removeFleet = new Thread(() -> {
+      try {
+        if (!terminated.await(30, TimeUnit.SECONDS)) {
+          log.warn("the actor system did not stop within 30 s; removing the demo server anyway");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      fleet.close();
+      log.info("tmux-orc demo stopped: removed the private tmux server '{}'", fleet.socket());
+    }, "demo-fleet-removal");
+    Runtime.getRuntime().addShutdownHook(removeFleet);
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
   }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.slf4j.LoggerFactory;
@@ -64,9 +65,13 @@ final class Launcher {
   static ActorSystem<Supervisor.Command> start(Config config, Settings settings, boolean periodic) {
     var classifier = Classifier.fromConfig(settings.detection());
     var clients = TmuxPool.factoryFor(settings.tmux());
-    return ActorSystem.create(
+    ActorSystem<Supervisor.Command> system = ActorSystem.create(
         Supervisor.create(settings, clients, classifier, settings.monitoring().rules(), Clock.systemUTC(),
             periodic),
         "tmux-orc", config);
+    // The extension installs the JVM shutdown hook that stops the actors on SIGINT/SIGTERM, but only once
+    // something loads it: without this line Ctrl-C left every actor running until the JVM was killed.
+    CoordinatedShutdown.get(system);
+    return system;
   }
 }

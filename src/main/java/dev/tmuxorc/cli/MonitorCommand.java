@@ -41,14 +41,15 @@ final class MonitorCommand implements Callable<Integer> {
 
   static final class StrategyChoice {
     @Option(names = "--strategy", paramLabel = "STRATEGY",
-        description = "How to watch: concurrent (periodic sweep, batches in parallel) or polling (sequential "
-            + "sweep). Default: tmux-orc.monitoring.strategy.")
+        description = "How to watch: event (capture only panes tmux reports as changed, full sweep every "
+            + "check-interval), concurrent (full sweep every poll-interval, batches in parallel) or polling "
+            + "(sequential sweep). Default: tmux-orc.monitoring.strategy (event).")
     String name;
 
     @Option(names = "--sync", description = "Alias for --strategy polling.")
     boolean sync;
 
-    @Option(names = "--async", description = "Alias for the default strategy.")
+    @Option(names = "--async", description = "Alias for --strategy event (the default).")
     boolean async;
 
     String resolve() {
@@ -56,7 +57,7 @@ final class MonitorCommand implements Callable<Integer> {
         return Strategy.POLLING.wireName();
       }
       if (async) {
-        return Strategy.CONCURRENT.wireName();
+        return Strategy.EVENT.wireName();
       }
       return name;
     }
@@ -75,9 +76,8 @@ final class MonitorCommand implements Callable<Integer> {
     }
     var config = Launcher.config(main.global, overrides);
     Settings settings = Settings.from(config);
-    log.info("tmux-orc monitoring tmux on {} (strategy {}, sweep every {} ms); Ctrl-C to stop",
-        settings.tmux().server().describe(), settings.monitoring().strategy().wireName(),
-        settings.monitoring().pollInterval().toMillis());
+    log.info("tmux-orc monitoring tmux on {} (strategy {}); Ctrl-C to stop", settings.tmux().server().describe(),
+        settings.monitoring().strategy().wireName());
     ActorSystem<Supervisor.Command> system = Launcher.start(config, settings, true);
     Launcher.logEvents(system, events);
     // Pekko's CoordinatedShutdown runs on SIGINT/SIGTERM through its JVM shutdown hook and stops every

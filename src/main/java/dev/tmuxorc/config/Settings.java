@@ -26,7 +26,7 @@ public record Settings(Tmux tmux, Monitoring monitoring, Discovery discovery, Co
 
   /** The monitoring cycle. */
   public record Monitoring(Strategy strategy, Duration pollInterval, Duration checkInterval, int captureBatchSize,
-      Duration idleDebounce, int maxFailures, Pool pool) {
+      Duration idleDebounce, int maxFailures, Duration reportInterval, Pool pool) {
 
     public AgentStateMachine.Rules rules() {
       return new AgentStateMachine.Rules(idleDebounce, maxFailures);
@@ -100,7 +100,7 @@ public record Settings(Tmux tmux, Monitoring monitoring, Discovery discovery, Co
         positive(c, "tmux-orc.monitoring.check-interval"),
         batch,
         positive(c, "tmux-orc.monitoring.idle-debounce"),
-        maxFailures, pool);
+        maxFailures, positive(c, "tmux-orc.monitoring.report-interval"), pool);
   }
 
   private static Discovery discovery(Config c) {

@@ -4,6 +4,11 @@ import java.util.Locale;
 
 /** How the monitor learns what changed on screen. */
 public enum Strategy {
+  /**
+   * Captures only the panes tmux reports as changed (a format subscription evaluated once a second), with a
+   * full sweep every {@code check-interval} as a safety net.
+   */
+  EVENT,
   /** Periodic full sweep; batches of captures run in parallel through the pool. */
   CONCURRENT,
   /** Periodic full sweep, one command at a time (the original tool's "sync" mode). */
@@ -19,6 +24,6 @@ public enum Strategy {
         return strategy;
       }
     }
-    throw new IllegalArgumentException("unknown strategy '" + value + "' (expected one of: concurrent, polling)");
+    throw new IllegalArgumentException("unknown strategy '" + value + "' (expected one of: event, concurrent, polling)");
   }
 }

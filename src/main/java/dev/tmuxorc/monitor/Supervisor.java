@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -43,6 +44,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
+import org.slf4j.event.Level;
 
 /**
  * The guardian: owns the tmux pool, discovery and one {@link Agent} child per discovered agent. Each cycle
@@ -55,6 +57,14 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
 
   /** Runs one cycle now (the timer sends it too); ignored while a cycle runs. */
   public enum RunCycle implements Command { INSTANCE }
+
+  private enum Report implements Command { INSTANCE }
+
+  /**
+   * Panes whose screens changed (from the {@link ChangeWatcher}); {@code structural} when panes appeared,
+   * vanished or died, which needs a discovery first.
+   */
+  public record PanesChanged(Set<String> paneIds, boolean structural) implements Command { }
 
   /**
    * Runs one cycle now and replies with its duration once every agent actor has also processed its capture
@@ -84,6 +94,11 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   /** How long a status listing waits for one agent. */
   static final Duration STATUS_TIMEOUT = Duration.ofSeconds(1);
 
+  /** Restart a lost change watcher after 1 s, doubling up to 30 s (tmux may be down for a while). */
+  static final SupervisorStrategy WATCHER_RESTART =
+      SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)
+          .withLogLevel(Level.WARN);
+
   /** Restart a failing agent after 200 ms, doubling up to 10 s, with 20% jitter. */
   static final SupervisorStrategy AGENT_RESTART =
       SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2);
@@ -110,6 +125,8 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   private long spawned;
   private boolean cycleRunning;
   private ActorRef<StatusReply<Duration>> measuring;
+  private final Set<String> pendingPanes = new HashSet<>();
+  private boolean pendingStructural;
   private long cycles;
   private long skipped;
   private long failed;
@@ -117,6 +134,12 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   private Duration totalCycles = Duration.ZERO;
   private Duration lastDiscovery = Duration.ZERO;
   private Duration lastSweep = Duration.ZERO;
+  private final List<Long> intervalCycles = new ArrayList<>();
+  private final List<Long> intervalDiscoveries = new ArrayList<>();
+  private final List<Long> intervalSweeps = new ArrayList<>();
+  // Counted on stream threads as captures are delivered, read by the actor.
+  private final AtomicLong captures = new AtomicLong();
+  private final AtomicLong captureFailures = new AtomicLong();
 
   private Supervisor(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings,
       ClientFactory clients, ScreenClassifier classifier, AgentStateMachine.Rules rules, Clock clock,
@@ -141,7 +164,19 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
         sequential ? 1 : settings.monitoring().captureBatchSize(),
         sequential ? 1 : poolSettings.maxSize(), askTimeout, clock);
     if (periodic) {
-      timers.startTimerWithFixedDelay(RunCycle.INSTANCE, Duration.ZERO, settings.monitoring().pollInterval());
+      boolean eventDriven = settings.monitoring().strategy() == Strategy.EVENT;
+      if (eventDriven && settings.tmux().client().equals("process")) {
+        context.getLog().warn("the event strategy needs tmux control mode (tmux-orc.tmux.client = control); "
+            + "sweeping every {} instead", settings.monitoring().pollInterval());
+        eventDriven = false;
+      }
+      if (eventDriven) {
+        context.spawn(Behaviors.supervise(ChangeWatcher.create(settings, clients, context.getSelf()))
+            .onFailure(WATCHER_RESTART), "change-watcher");
+      }
+      Duration sweepEvery = eventDriven ? settings.monitoring().checkInterval() : settings.monitoring().pollInterval();
+      timers.startTimerWithFixedDelay(RunCycle.INSTANCE, Duration.ZERO, sweepEvery);
+      timers.startTimerWithFixedDelay(Report.INSTANCE, settings.monitoring().reportInterval());
     }
   }
 
@@ -150,6 +185,8 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     return newReceiveBuilder()
         .onMessageEquals(RunCycle.INSTANCE, this::onRunCycle)
         .onMessage(MeasureCycle.class, this::onMeasureCycle)
+        .onMessage(PanesChanged.class, this::onPanesChanged)
+        .onMessageEquals(Report.INSTANCE, this::onReport)
         .onMessage(Measured.class, this::onMeasured)
         .onMessage(Discovered.class, this::onDiscovered)
         .onMessage(SweepFinished.class, this::onSweepFinished)
@@ -166,6 +203,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
       skipped++;
       return this;
     }
+    pendingStructural = false;
     cycleRunning = true;
     long start = System.nanoTime();
     getContext().pipeToSelf(discover(), (result, failure) -> new Discovered(result, failure, start));
@@ -179,6 +217,20 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     }
     measuring = measure.replyTo();
     return onRunCycle();
+  }
+
+  private Behavior<Command> onReport() {
+    CycleReport report = CycleReport.of(clock.instant(), settings.monitoring().strategy().wireName(), agents.size(),
+        intervalCycles, intervalDiscoveries, intervalSweeps, captures.getAndSet(0), captureFailures.getAndSet(0));
+    intervalCycles.clear();
+    intervalDiscoveries.clear();
+    intervalSweeps.clear();
+    getContext().getLog().info("{} agents, {} cycles: p50 {} ms, p95 {} ms, max {} ms (discovery p50 {} ms, "
+            + "sweep p50 {} ms), {} captures, {} failed", report.agents(), report.cycles(), report.p50Ms(),
+        report.p95Ms(), report.maxMs(), report.discoveryP50Ms(), report.sweepP50Ms(), report.captures(),
+        report.captureFailures());
+    getContext().getSystem().eventStream().tell(new EventStream.Publish<>(report));
+    return this;
   }
 
   private Behavior<Command> onMeasured(Measured measured) {
@@ -203,18 +255,55 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
       return this;
     }
     reconcile(discovered.result().agents());
+    lastDiscovery = Duration.ofNanos(System.nanoTime() - discovered.startNanos());
+    sweepAgents(discovered.result().agents(), discovered.startNanos());
+    return this;
+  }
+
+  private Behavior<Command> onPanesChanged(PanesChanged changed) {
+    pendingPanes.addAll(changed.paneIds());
+    pendingStructural |= changed.structural();
+    if (!cycleRunning) {
+      runPending();
+    }
+    return this;
+  }
+
+  /** Runs what the change watcher reported meanwhile: a full cycle if panes came or went, else captures only. */
+  private void runPending() {
+    if (pendingStructural) {
+      pendingPanes.clear();
+      onRunCycle();
+      return;
+    }
+    if (pendingPanes.isEmpty()) {
+      return;
+    }
+    List<AgentPane> changed = panes.values().stream().filter(a -> pendingPanes.contains(a.paneId())).toList();
+    pendingPanes.clear();
+    if (changed.isEmpty()) {
+      return; // only panes that are not agents changed
+    }
+    cycleRunning = true;
+    lastDiscovery = Duration.ZERO;
+    sweepAgents(changed, System.nanoTime());
+  }
+
+  private void sweepAgents(List<AgentPane> toCapture, long startNanos) {
     Map<String, ActorRef<Agent.Command>> targets = Map.copyOf(agents);
-    List<AgentPane> live = discovered.result().agents().stream().filter(a -> !a.pane().dead()).toList();
+    List<AgentPane> live = toCapture.stream().filter(a -> !a.pane().dead()).toList();
     CompletionStage<Integer> swept = sweep.run(live, capture -> {
+      captures.incrementAndGet();
+      if (capture instanceof Capture.Failed) {
+        captureFailures.incrementAndGet();
+      }
       ActorRef<Agent.Command> agent = targets.get(capture.agent().key());
       if (agent != null) {
         agent.tell(new Agent.Observe(capture));
       }
     });
     long sweepStart = System.nanoTime();
-    lastDiscovery = Duration.ofNanos(sweepStart - discovered.startNanos());
-    getContext().pipeToSelf(swept, (count, failure) -> new SweepFinished(failure, discovered.startNanos(), sweepStart));
-    return this;
+    getContext().pipeToSelf(swept, (count, failure) -> new SweepFinished(failure, startNanos, sweepStart));
   }
 
   private Behavior<Command> onSweepFinished(SweepFinished finished) {
@@ -240,11 +329,15 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
           Duration.ofNanos(System.nanoTime() - startNanos), ok ? failure : new IllegalStateException(
               "the cycle failed (is tmux reachable?)"), replyTo));
     }
+    runPending();
     Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
     if (ok) {
       cycles++;
       lastCycle = took;
       totalCycles = totalCycles.plus(took);
+      intervalCycles.add(took.toNanos());
+      intervalDiscoveries.add(lastDiscovery.toNanos());
+      intervalSweeps.add(lastSweep.toNanos());
     } else {
       failed++;
     }

@@ -45,6 +45,9 @@ public final class ControlClient implements TmuxClient {
   private final Object writeLock = new Object();
   private final Consumer<Notification> listener;
   private final CompletableFuture<String> closed = new CompletableFuture<>();
+  // Completes with tmux's own reply block to new-session/attach: commands sent before it may run before the
+  // hidden session exists.
+  private final CompletableFuture<Boolean> attached = new CompletableFuture<>();
   private volatile String exitReason = "";
 
   private ControlClient(TmuxServer server, String hiddenSession, Process process, Consumer<Notification> listener) {
@@ -77,11 +80,16 @@ public final class ControlClient implements TmuxClient {
     reader.setDaemon(true);
     reader.start();
     try {
+      CompletableFuture.anyOf(client.attached, client.closed).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!client.attached.getNow(false)) {
+        throw new ExecutionException(client.unavailable());
+      }
       List<Reply> setup = client.run(List.of(
           TmuxCommand.of("set-option", "-t", hiddenSession, "destroy-unattached", "on")))
           .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!setup.get(0).ok()) {
-        log.debug("tmux-control-{}: could not set destroy-unattached: {}", client.id, setup.get(0).text());
+        log.warn("tmux-control-{}: could not set destroy-unattached on {}: {}", client.id, hiddenSession,
+            setup.get(0).text());
       }
       return client;
     } catch (ExecutionException e) {
@@ -206,7 +214,9 @@ public final class ControlClient implements TmuxClient {
       return;
     }
     if (event.get() instanceof ControlEvent.ReplyBlock block) {
-      if (block.sentByClient()) {
+      if (!block.sentByClient()) {
+        attached.complete(block.ok());
+      } else {
         CompletableFuture<Reply> reply = pending.poll();
         if (reply != null) {
           reply.complete(block.toReply());

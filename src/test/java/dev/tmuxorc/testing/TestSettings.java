@@ -16,6 +16,7 @@ public final class TestSettings {
     Map<String, Object> all = new HashMap<>();
     all.put("tmux-orc.tmux.socket-name", socket);
     all.put("tmux-orc.monitoring.poll-interval", "200ms");
+    all.put("tmux-orc.monitoring.strategy", "concurrent");
     all.put("tmux-orc.tmux.reconnect-backoff.min", "50ms");
     all.put("tmux-orc.tmux.reconnect-backoff.max", "200ms");
     all.putAll(overrides);
