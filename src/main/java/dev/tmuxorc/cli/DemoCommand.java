@@ -6,7 +6,6 @@ import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.monitor.Supervisor;
 import dev.tmuxorc.sim.SimulatedFleet;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +14,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -42,9 +42,8 @@ final class DemoCommand implements Callable<Integer> {
       + "PM (default 12).")
   int agents;
 
-  @Option(names = "--events", paramLabel = "FILE", description = "Append every agent event (discovered, state "
-      + "or health changed, gone) to FILE as one JSON object per line.")
-  Path events;
+  @Mixin
+  EventsOption events;
 
   @Override
   public Integer call() throws Exception {
@@ -68,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("  stop:        Ctrl-C here (removes the private server)%n%n");
     out.flush();
     ActorSystem<Supervisor.Command> system = Launcher.start(config, settings, true);
-    Launcher.logEvents(system, events);
+    Launcher.logEvents(system, events.file);
     // Remove the fleet only once the actors have stopped, or they would see tmux die and start reconnecting.
     // Pekko's own hook runs the coordinated shutdown; the JVM waits for this hook too.
     CountDownLatch terminated = new CountDownLatch(1);

@@ -4,7 +4,6 @@ import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.Strategy;
 import dev.tmuxorc.monitor.Supervisor;
 import java.util.HashMap;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 
@@ -63,9 +63,8 @@ final class MonitorCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--events", paramLabel = "FILE", description = "Append every agent event (discovered, state "
-      + "or health changed, gone) to FILE as one JSON object per line.")
-  Path events;
+  @Mixin
+  EventsOption events;
 
   @Override
   public Integer call() throws Exception {
@@ -79,7 +78,7 @@ final class MonitorCommand implements Callable<Integer> {
     log.info("tmux-orc monitoring tmux on {} (strategy {}); Ctrl-C to stop", settings.tmux().server().describe(),
         settings.monitoring().strategy().wireName());
     ActorSystem<Supervisor.Command> system = Launcher.start(config, settings, true);
-    Launcher.logEvents(system, events);
+    Launcher.logEvents(system, events.file);
     // Pekko's CoordinatedShutdown runs on SIGINT/SIGTERM through its JVM shutdown hook and stops every
     // actor; the pool's PostStop closes the control clients, and tmux then removes the hidden session.
     // The JVM may exit as soon as the hook is done, so the goodbye is said by a shutdown task, not by main.

@@ -148,16 +148,6 @@ public final class SimulatedFleet implements AutoCloseable {
     return out;
   }
 
-  private Optional<Path> socketFile() {
-    try {
-      Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-      String dir = System.getenv().getOrDefault("TMUX_TMPDIR", "/tmp");
-      return Optional.of(Path.of(dir, "tmux-" + uid, socket));
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-      return Optional.empty();
-    }
-  }
-
   /** Kills the private server (and so every fake agent) and removes the work directory. */
   @Override
   public void close() {
@@ -179,7 +169,7 @@ public final class SimulatedFleet implements AutoCloseable {
       ProcessHandle.of(serverPid).ifPresent(ProcessHandle::destroyForcibly);
     }
     // tmux leaves its socket file behind after kill-server; it is ours to remove.
-    socketFile().ifPresent(file -> file.toFile().delete());
+    server().socketFile().ifPresent(file -> file.toFile().delete());
     try (var files = Files.walk(workDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

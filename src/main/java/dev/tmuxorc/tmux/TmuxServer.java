@@ -1,5 +1,8 @@
 package dev.tmuxorc.tmux;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +40,23 @@ public record TmuxServer(String binary, Optional<String> socketName, Optional<St
     });
     prefix.add("-N");
     return prefix;
+  }
+
+  /**
+   * The socket file of this server: the given path, or {@code $TMUX_TMPDIR/tmux-UID/NAME} (default /tmp) as
+   * tmux computes it. tmux leaves this file behind after {@code kill-server}; whoever started a server removes it.
+   */
+  public Optional<Path> socketFile() {
+    if (socketPath.isPresent()) {
+      return socketPath.map(Path::of);
+    }
+    try {
+      Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+      String dir = System.getenv().getOrDefault("TMUX_TMPDIR", "/tmp");
+      return Optional.of(Path.of(dir, "tmux-" + uid, socketName.orElse("default")));
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   /** For messages: "socket 'work'", "socket path /tmp/x" or "the default socket". */

@@ -125,6 +125,41 @@ class ScanCommandTest {
   }
 
   @Test
+  void panesShowingTheFixtureScreensAreReportedWithTheirLabels() throws Exception {
+    Path shared = Path.of("..", "shared", "fixtures", "screens");
+    Path screens = Files.isDirectory(shared) ? shared : Path.of("src", "test", "resources", "screens");
+    Map<String, String> expected = new TreeMap<>();
+    boolean first = true;
+    int n = 0;
+    try (var files = Files.list(screens)) {
+      for (Path fixture : files.sorted().toList()) {
+        String name = fixture.getFileName().toString();
+        if (name.contains("--codex--") || name.contains("--aider--") || name.contains("--gemini--")) {
+          continue;
+        }
+        String window = "claude-" + (++n);
+        String command = TmuxServerFixture.showFile(fixture.toAbsolutePath());
+        if (first) {
+          tmux.tmux("new-session", "-d", "-s", "screens", "-n", window, "-x", "100", "-y", "30", command);
+          first = false;
+        } else {
+          tmux.window("screens", window, command);
+        }
+        expected.put(window, name.split("--")[0]);
+      }
+    }
+    Thread.sleep(500);
+    Run run = cli("--config", emptyConfig.toString(), "scan", "--json", "-L", tmux.socket());
+    assertEquals(0, run.status(), run.err());
+    Map<String, String> actual = new TreeMap<>();
+    for (JsonNode agent : new ObjectMapper().readTree(run.out())) {
+      actual.put(agent.get("windowName").asText(), agent.get("state").asText());
+      assertTrue(agent.get("evidence").isArray());
+    }
+    assertEquals(expected, actual);
+  }
+
+  @Test
   void aDeadAgentPaneIsCrashed() throws Exception {
     tmux.session("work", "main", TmuxServerFixture.IDLE_COMMAND);
     tmux.tmux("set-option", "-g", "remain-on-exit", "on");

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -121,24 +120,13 @@ public final class TmuxServerFixture implements AutoCloseable {
     }), "tmux-reaper-" + socket);
     reaper.setDaemon(true);
     reaper.start();
-    socketPath().ifPresent(path -> {
+    server().socketFile().ifPresent(path -> {
       try {
         Files.deleteIfExists(path);
       } catch (IOException ignored) {
         // the directory belongs to tmux; a leftover socket file is harmless
       }
     });
-  }
-
-  private Optional<Path> socketPath() {
-    String dir = System.getenv().getOrDefault("TMUX_TMPDIR", "/tmp");
-    long uid;
-    try {
-      uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    } catch (IOException | UnsupportedOperationException e) {
-      return Optional.empty();
-    }
-    return Optional.of(Path.of(dir, "tmux-" + uid, socket));
   }
 
   // ProcessHandle.onExit() of a process that is not our child polls with growing sleeps (~2 s); poll faster.
