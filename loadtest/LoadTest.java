@@ -1,6 +1,7 @@
 // tmux-orc load-test harness: one single-file Java 17 program (source-launch mode).
 //
 //   java -cp target/tmux-orc.jar loadtest/LoadTest.java SCENARIO [--out DIR] [--duration 30s] [--jar PATH]
+//       [--agent PATH] [--set KEY=VALUE]...   (--set overrides a scenario key, e.g. monitor.strategy=event)
 //
 // SCENARIO is a name (loadtest/scenarios/NAME.conf) or a path to a .conf file. The program starts a private
 // tmux server (tmux -L lt-...), starts `tmux-orc monitor` on it as a child process, launches a fleet of fake
@@ -55,7 +56,7 @@ public class LoadTest {
     } catch (UsageException e) {
       System.err.println("loadtest: " + e.getMessage());
       System.err.println("usage: java -cp target/tmux-orc.jar loadtest/LoadTest.java SCENARIO [--out DIR] "
-          + "[--duration 30s] [--jar PATH] [--agent PATH/fake-agent.sh]");
+          + "[--duration 30s] [--jar PATH] [--agent PATH/fake-agent.sh] [--set KEY=VALUE]...");
       status = 2;
     } catch (Exception e) {
       System.err.println();
@@ -180,6 +181,7 @@ final class Scenario {
   final Path file;
   final Config c;
   final Duration duration;
+  List<String> overrides = List.of();
 
   Scenario(String name, Path file, Config c, Duration duration) {
     this.name = name;
@@ -188,20 +190,32 @@ final class Scenario {
     this.duration = duration;
   }
 
-  static Scenario load(String arg, Duration durationOverride) throws UsageException {
+  static Scenario load(String arg, Duration durationOverride, List<String> sets) throws UsageException {
     Path file = arg.endsWith(".conf") ? Paths.get(arg) : Paths.get("loadtest", "scenarios", arg + ".conf");
     if (!Files.isRegularFile(file)) {
       throw new UsageException("no scenario file " + file + " (run from the repository root, or give a path)");
     }
     Path defaults = file.toAbsolutePath().getParent().resolve("defaults.conf");
     Config config = ConfigFactory.parseFile(file.toFile());
+    if (!Files.isRegularFile(defaults)) {
+      defaults = Paths.get("loadtest", "scenarios", "defaults.conf").toAbsolutePath();
+    }
+    for (String set : sets) {
+      try {
+        config = ConfigFactory.parseString(set).atPath("scenario").withFallback(config);
+      } catch (RuntimeException e) {
+        throw new UsageException("bad --set " + set + ": " + e.getMessage());
+      }
+    }
     if (Files.isRegularFile(defaults) && !defaults.equals(file.toAbsolutePath())) {
       config = config.withFallback(ConfigFactory.parseFile(defaults.toFile()));
     }
     config = config.resolve().getConfig("scenario");
     String name = file.getFileName().toString().replaceFirst("\\.conf$", "");
     Duration duration = durationOverride != null ? durationOverride : config.getDuration("duration");
-    return new Scenario(name, file, config, duration);
+    Scenario scenario = new Scenario(name, file, config, duration);
+    scenario.overrides = List.copyOf(sets);
+    return scenario;
   }
 
   Duration debounce() {
@@ -366,6 +380,7 @@ final class Tmux {
   private final int height;
   private final int perSession;
   long serverPid;
+  private String socketPath = "";
   private int sessions;
   private final Map<String, Integer> liveInSession = new HashMap<>();
 
@@ -402,7 +417,9 @@ final class Tmux {
   void startServer(int historyLimit) throws IOException {
     tmux(List.of("-f", "/dev/null", "new-session", "-d", "-s", "lt-base", "-n", "base", "-x",
         String.valueOf(width), "-y", String.valueOf(height), "--", "sleep", "1000000"));
-    serverPid = Long.parseLong(tmux(List.of("display-message", "-p", "#{pid}")).trim());
+    String[] info = tmux(List.of("display-message", "-p", "#{pid} #{socket_path}")).trim().split(" ", 2);
+    serverPid = Long.parseLong(info[0]);
+    socketPath = info.length > 1 ? info[1] : "";
     // exited agents must stay visible as dead panes (pane_dead=1): that is what crash detection sees
     tmux(List.of("set-option", "-g", "remain-on-exit", "on"));
     tmux(List.of("set-option", "-g", "history-limit", String.valueOf(historyLimit)));
@@ -458,6 +475,14 @@ final class Tmux {
         U.sleep(20);
       }
       ProcessHandle.of(serverPid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+    // tmux 3.3a leaves its socket file behind after kill-server: remove ours (only ours, by its exact path)
+    if (socketPath.endsWith("/" + socket)) {
+      try {
+        Files.deleteIfExists(Path.of(socketPath));
+      } catch (IOException e) {
+        // harmless
+      }
     }
   }
 }
@@ -905,6 +930,7 @@ final class Run {
     Duration durationOverride = null;
     Path jar = Paths.get("target/tmux-orc.jar");
     Path agentArg = null;
+    List<String> sets = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -913,6 +939,7 @@ final class Run {
             .getDuration("d");
         case "--jar" -> jar = Paths.get(value(args, ++i, a));
         case "--agent" -> agentArg = Paths.get(value(args, ++i, a));
+        case "--set" -> sets.add(value(args, ++i, a));
         case "-h", "--help" -> throw new UsageException("help");
         default -> {
           if (a.startsWith("-") || scenarioArg != null) {
@@ -928,7 +955,7 @@ final class Run {
     if (!Files.isRegularFile(jar)) {
       throw new UsageException("no tmux-orc jar at " + jar + " (use --jar PATH)");
     }
-    Scenario sc = Scenario.load(scenarioArg, durationOverride);
+    Scenario sc = Scenario.load(scenarioArg, durationOverride, sets);
     Config c = sc.c;
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     if (out == null) {
@@ -1354,6 +1381,7 @@ final class Report {
     j.put("failures", failures);
     j.put("machine", machine);
     Map<String, Object> run = new LinkedHashMap<>();
+    run.put("overrides", sc.overrides);
     run.put("socket", socket);
     run.put("jar", jar.toAbsolutePath().toString());
     run.put("durationMs", runMs);
@@ -1482,6 +1510,9 @@ final class Report {
         .append(fleet.stream().filter(a -> a.removedAt > 0).count()).append(" removed by churn; panes ")
         .append(c.getInt("fleet.width")).append("x").append(c.getInt("fleet.height")).append(", ")
         .append(c.getInt("fleet.per-session")).append(" per session |\n");
+    if (!sc.overrides.isEmpty()) {
+      b.append("| overrides (--set) | `").append(String.join("`, `", sc.overrides)).append("` |\n");
+    }
     b.append("| grace (too short to judge) | ").append(grace).append(" ms |\n\n");
 
     b.append("## Detection\n\n");

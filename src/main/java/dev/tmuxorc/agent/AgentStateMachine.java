@@ -20,6 +20,9 @@ import java.util.Optional;
  *       typed, or output still flowing, must not read as idle).</li>
  *   <li>{@code crashed} applies at once when the pane is dead; from screen text only when a second capture
  *       confirms it (false crash verdicts made earlier tools kill healthy windows).</li>
+ *   <li>A screen the classifier does not recognise but that changed since the previous capture is output still
+ *       flowing: {@code working} (evidence {@code output-flowing}). A flood of build output has no spinner and no
+ *       prompt, and must not leave the agent looking idle.</li>
  *   <li>{@code rate_limited} holds until its reset time against every verdict but {@code working} (the agent
  *       visibly resumed) and a dead pane.</li>
  * </ul>
@@ -70,7 +73,12 @@ public final class AgentStateMachine {
   /** A captured screen and the classifier's verdict on it. */
   public Outcome observe(String screen, Observation observation, Instant at) {
     long hash = hash(screen);
-    boolean changed = !seenScreen || hash != screenHash;
+    boolean firstScreen = !seenScreen;
+    boolean changed = firstScreen || hash != screenHash;
+    if (observation.state() == AgentState.UNKNOWN && changed && !firstScreen) {
+      observation = Observation.of(AgentState.WORKING,
+          new Evidence("output-flowing", "", 0, "the screen changed since the last capture"));
+    }
     if (changed) {
       lastChange = at;
       screenHash = hash;

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 /** {@code tmux-orc classify}: the state of one saved screen, with the evidence. */
 @Command(name = "classify", mixinStandardHelpOptions = true,
     description = {
-        "Classify a saved agent screen (e.g. from `tmux capture-pane -p -t %3 > screen.txt`) and print its state "
+        "Classify a saved agent screen (e.g. from `tmux capture-pane -p -t %%3 > screen.txt`) and print its state "
             + "and the evidence: which marker matched, on which line.",
         "Exit status: 0 when classified (whatever the state), 2 when the input cannot be read or the kind is "
             + "unknown."})

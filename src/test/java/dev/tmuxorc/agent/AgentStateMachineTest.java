@@ -168,6 +168,26 @@ class AgentStateMachineTest {
   }
 
   @Test
+  void anUnrecognisedScreenThatKeepsChangingIsOutputFlowingSoWorking() {
+    see("prompt", AgentState.IDLE, 0);
+    see("prompt", AgentState.IDLE, 100);
+    assertEquals(AgentState.IDLE, machine.state());
+    Outcome outcome = see("[build] compiling mod_001.ts ... ok", AgentState.UNKNOWN, 1000);
+    assertEquals(Optional.of(new Change<>(AgentState.IDLE, AgentState.WORKING)), outcome.stateChange());
+    assertEquals("output-flowing", machine.evidence().get(0).rule());
+  }
+
+  @Test
+  void anUnrecognisedScreenSeenFirstOrUnchangedSaysNothing() {
+    see("some pager", AgentState.UNKNOWN, 0);
+    assertEquals(AgentState.UNKNOWN, machine.state(), "the first look has nothing to compare with");
+    see("prompt", AgentState.IDLE, 100);
+    see("prompt", AgentState.IDLE, 200);
+    see("prompt", AgentState.UNKNOWN, 300);
+    assertEquals(AgentState.IDLE, machine.state(), "an unchanged screen is not output flowing");
+  }
+
+  @Test
   void lastChangeFollowsTheScreenNotTheVerdict() {
     see("a", AgentState.WORKING, 0);
     see("a", AgentState.WORKING, 1000);

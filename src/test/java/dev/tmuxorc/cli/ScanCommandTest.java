@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tmuxorc.testing.TmuxServerFixture;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,6 +209,24 @@ class ScanCommandTest {
     Run missing = cli("scan", "--config", dir.resolve("nope.conf").toString(), "-L", tmux.socket());
     assertEquals(2, missing.status());
     assertTrue(missing.err().contains("not found"), missing.err());
+  }
+
+  @Test
+  void everyCommandsHelpRendersWithoutPicocliWarnings() {
+    // picocli reports a bad format string (e.g. an unescaped '%') on System.err, not on the command's writer
+    PrintStream original = System.err;
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    try {
+      for (String command : new String[] {"scan", "monitor", "classify", "demo", "benchmark"}) {
+        Run run = cli(command, "--help");
+        assertEquals(0, run.status(), command);
+        assertTrue(!run.out().contains("WARN") && !run.err().contains("WARN"), command + ": " + run.err());
+      }
+    } finally {
+      System.setErr(original);
+    }
+    assertTrue(!stderr.toString(StandardCharsets.UTF_8).contains("picocli WARN"), stderr.toString());
   }
 
   @Test
