@@ -32,10 +32,13 @@ import java.util.Optional;
  */
 public final class AgentStateMachine {
 
-  /** Tuning of the rules above. */
-  public record Rules(Duration debounce, int maxFailures) {
+  /**
+   * Tuning of the rules above; {@code confirmDelay} is when a pending verdict asks for its confirmation
+   * capture (a second look at an unchanged screen is enough, so it can come well before the debounce).
+   */
+  public record Rules(Duration debounce, int maxFailures, Duration confirmDelay) {
     public static Rules defaults() {
-      return new Rules(Duration.ofMillis(1500), 3);
+      return new Rules(Duration.ofMillis(1500), 3, Duration.ofMillis(500));
     }
   }
 
@@ -103,13 +106,13 @@ public final class AgentStateMachine {
         boolean settled = (previousVerdict == verdict && !changed)
             || Duration.between(lastChange, at).compareTo(rules.debounce()) >= 0;
         if (!settled) {
-          confirm = Optional.of(rules.debounce());
+          confirm = Optional.of(rules.confirmDelay());
         }
         yield settled;
       }
       case CRASHED -> {
         if (previousVerdict != AgentState.CRASHED) {
-          confirm = Optional.of(rules.debounce());
+          confirm = Optional.of(rules.confirmDelay());
         }
         yield previousVerdict == AgentState.CRASHED;
       }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.tmuxorc.agent.AgentStateMachine;
 import dev.tmuxorc.discovery.AgentKind;
+import dev.tmuxorc.tmux.HiddenSession;
 import dev.tmuxorc.tmux.TmuxServer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,17 +20,17 @@ public record Settings(Tmux tmux, Monitoring monitoring, Discovery discovery, Co
       Duration backoffMin, Duration backoffMax) {
 
     /** This process's hidden session: the prefix plus the process id, so that two tmux-orc never share one. */
-    public String hiddenSession() {
-      return hiddenSessionPrefix + "-" + ProcessHandle.current().pid();
+    public HiddenSession hiddenSession() {
+      return HiddenSession.ofThisProcess(hiddenSessionPrefix);
     }
   }
 
   /** The monitoring cycle. */
   public record Monitoring(Strategy strategy, Duration pollInterval, Duration checkInterval, int captureBatchSize,
-      Duration idleDebounce, int maxFailures, Duration reportInterval, Pool pool) {
+      Duration idleDebounce, Duration confirmDelay, int maxFailures, Duration reportInterval, Pool pool) {
 
     public AgentStateMachine.Rules rules() {
-      return new AgentStateMachine.Rules(idleDebounce, maxFailures);
+      return new AgentStateMachine.Rules(idleDebounce, maxFailures, confirmDelay);
     }
   }
 
@@ -100,6 +101,7 @@ public record Settings(Tmux tmux, Monitoring monitoring, Discovery discovery, Co
         positive(c, "tmux-orc.monitoring.check-interval"),
         batch,
         positive(c, "tmux-orc.monitoring.idle-debounce"),
+        positive(c, "tmux-orc.monitoring.confirm-delay"),
         maxFailures, positive(c, "tmux-orc.monitoring.report-interval"), pool);
   }
 

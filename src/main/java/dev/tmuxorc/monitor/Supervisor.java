@@ -15,8 +15,12 @@ import dev.tmuxorc.detect.ScreenClassifier;
 import dev.tmuxorc.discovery.AgentMatcher;
 import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Discovery;
+import dev.tmuxorc.discovery.Pane;
 import dev.tmuxorc.tmux.ClientFactory;
+import dev.tmuxorc.tmux.HiddenSession;
 import dev.tmuxorc.tmux.PoolStats;
+import dev.tmuxorc.tmux.ProcessClient;
+import dev.tmuxorc.tmux.TmuxCommand;
 import dev.tmuxorc.tmux.TmuxPool;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +39,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -127,6 +132,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   private ActorRef<StatusReply<Duration>> measuring;
   private final Set<String> pendingPanes = new HashSet<>();
   private boolean pendingStructural;
+  private final Set<String> orphansRemoved = new HashSet<>();
   private long cycles;
   private long skipped;
   private long failed;
@@ -195,6 +201,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
         .onMessage(GetAgents.class, this::onGetAgents)
         .onMessage(GetCycleStats.class, this::onGetCycleStats)
         .onMessage(GetPoolStats.class, this::onGetPoolStats)
+        .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
 
@@ -254,6 +261,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
       finishCycle(discovered.startNanos(), false);
       return this;
     }
+    removeOrphanedHiddenSessions(discovered.result().panes());
     reconcile(discovered.result().agents());
     lastDiscovery = Duration.ofNanos(System.nanoTime() - discovered.startNanos());
     sweepAgents(discovered.result().agents(), discovered.startNanos());
@@ -341,6 +349,33 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     } else {
       failed++;
     }
+  }
+
+  /** Hidden sessions of tmux-orc processes that are gone (killed with SIGKILL) are removed, once each. */
+  private void removeOrphanedHiddenSessions(List<Pane> seen) {
+    String prefix = settings.tmux().hiddenSessionPrefix();
+    List<TmuxCommand> kills = new ArrayList<>();
+    for (String session : seen.stream().map(Pane::sessionName).distinct().toList()) {
+      if (HiddenSession.isOrphan(session, prefix) && orphansRemoved.add(session)) {
+        getContext().getLog().info("removing hidden session '{}': its tmux-orc process is gone", session);
+        kills.add(new HiddenSession(prefix, HiddenSession.ownerOf(session, prefix).getAsLong()).kill());
+      }
+    }
+    if (!kills.isEmpty()) {
+      pool.tell(new TmuxPool.Run(kills, getContext().getSystem().ignoreRef()));
+    }
+  }
+
+  // Children have stopped (the pool closed its clients); remove our hidden session with one tmux process.
+  private Behavior<Command> onPostStop() {
+    if (settings.tmux().client().equals("control")) {
+      try {
+        new ProcessClient(settings.tmux().server(), Runnable::run).runOne(settings.tmux().hiddenSession().kill());
+      } catch (RuntimeException e) {
+        getContext().getLog().debug("could not remove the hidden session: {}", e.getMessage());
+      }
+    }
+    return this;
   }
 
   /** Spawns children for new agents, updates known ones, stops those whose pane is gone. */

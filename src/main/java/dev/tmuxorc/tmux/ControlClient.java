@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The client attaches to a hidden session of its own ({@code new-session -A}), so it never bumps
  * {@code session_attached} of a user's session nor resizes its windows; it attaches with
- * {@code -f no-output} from the start (toggling it later can wedge the client) and is never sized. The
- * hidden session gets {@code destroy-unattached on}, so tmux removes it once the last client is gone, even
- * if tmux-orc is killed. {@code -N} keeps tmux from starting a server when none runs.
+ * {@code -f no-output} from the start (toggling it later can wedge the client) and is never sized. Its owner
+ * removes the hidden session (see {@link HiddenSession}). {@code -N} keeps tmux from starting a server when
+ * none runs.
  */
 public final class ControlClient implements TmuxClient {
 
@@ -83,13 +83,6 @@ public final class ControlClient implements TmuxClient {
       CompletableFuture.anyOf(client.attached, client.closed).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!client.attached.getNow(false)) {
         throw new ExecutionException(client.unavailable());
-      }
-      List<Reply> setup = client.run(List.of(
-          TmuxCommand.of("set-option", "-t", hiddenSession, "destroy-unattached", "on")))
-          .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (!setup.get(0).ok()) {
-        log.warn("tmux-control-{}: could not set destroy-unattached on {}: {}", client.id, hiddenSession,
-            setup.get(0).text());
       }
       return client;
     } catch (ExecutionException e) {

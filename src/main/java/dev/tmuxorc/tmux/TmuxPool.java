@@ -86,7 +86,7 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
     if (tmux.client().equals("process")) {
       return (notifications, blocking) -> new ProcessClient(tmux.server(), blocking);
     }
-    return (notifications, blocking) -> ControlClient.start(tmux.server(), tmux.hiddenSession(), notifications,
+    return (notifications, blocking) -> ControlClient.start(tmux.server(), tmux.hiddenSession().name(), notifications,
         tmux.commandTimeout());
   }
 

@@ -38,7 +38,7 @@ class AgentStateMachineTest {
     see("spinner 1s", AgentState.WORKING, 0);
     Outcome first = see("done, empty prompt", AgentState.IDLE, 1000);
     assertTrue(first.stateChange().isEmpty(), "one idle look at a screen that just changed is not enough");
-    assertEquals(Optional.of(Duration.ofMillis(1500)), first.confirmAfter());
+    assertEquals(Optional.of(Duration.ofMillis(500)), first.confirmAfter());
     assertEquals(AgentState.WORKING, machine.state());
 
     Outcome second = see("done, empty prompt", AgentState.IDLE, 1300);

@@ -49,7 +49,8 @@ class AgentTest {
 
   @BeforeEach
   void start() {
-    tmux = new TmuxServerFixture().session("s", "main", TmuxServerFixture.IDLE_COMMAND);
+    tmux = new TmuxServerFixture(); // assigned first, so that AfterEach closes it even if session() fails
+    tmux.session("s", "main", TmuxServerFixture.IDLE_COMMAND);
     settings = TestSettings.settings(tmux.socket());
     ActorRef<TmuxPool.Command> pool = testKit.spawn(TmuxPool.create(settings, TmuxPool.factoryFor(settings.tmux())));
     sweep = new Sweep(pool, testKit.system(), 16, 1, Duration.ofSeconds(10), Clock.systemUTC());
@@ -103,7 +104,7 @@ class AgentTest {
     AgentPane[] agent = new AgentPane[1];
     ActorRef<Agent.Command> actor = agentOn("idle--box-empty-prompt.txt", agent);
     actor.tell(new Agent.Observe(screenOf(agent[0])));
-    events.expectNoMessage(Duration.ofMillis(1000));
+    events.expectNoMessage(Duration.ofMillis(300)); // the confirmation capture comes after confirm-delay (500 ms)
     AgentEvent.StateChanged changed = events.receiveMessage(Duration.ofSeconds(3));
     assertEquals(AgentState.IDLE, changed.to());
     testKit.stop(actor);
@@ -114,7 +115,7 @@ class AgentTest {
     AgentPane[] agent = new AgentPane[1];
     ActorRef<Agent.Command> actor = agentOn("crashed--shell-prompt-after-exit.txt", agent);
     actor.tell(new Agent.Observe(screenOf(agent[0])));
-    events.expectNoMessage(Duration.ofMillis(1000));
+    events.expectNoMessage(Duration.ofMillis(300)); // the confirmation capture comes after confirm-delay (500 ms)
     AgentEvent.StateChanged changed = events.receiveMessage(Duration.ofSeconds(3));
     assertEquals(AgentState.CRASHED, changed.to());
     assertEquals("shell-prompt", changed.evidence().get(0).rule());

@@ -125,6 +125,26 @@ class SupervisorTest {
   }
 
   @Test
+  void hiddenSessionsOfTmuxOrcProcessesThatAreGoneAreRemoved() {
+    tmux.session("proj", "claude-1", TmuxServerFixture.IDLE_COMMAND);
+    String orphan = "_tmux-orc-" + Integer.MAX_VALUE; // no such pid
+    tmux.tmux("new-session", "-d", "-s", orphan, TmuxServerFixture.IDLE_COMMAND);
+    ActorRef<Supervisor.Command> supervisor = supervisor(neutral());
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(PATIENCE, Duration.ofMillis(100), () -> {
+      assertTrue(!tmux.sessions().contains(orphan), tmux.sessions().toString());
+      return null;
+    });
+    assertTrue(tmux.sessions().contains("proj"));
+    assertTrue(tmux.sessions().contains("_tmux-orc-" + ProcessHandle.current().pid()), "ours stays while we run");
+    testKit.stop(supervisor);
+    probe.awaitAssert(PATIENCE, Duration.ofMillis(100), () -> {
+      assertEquals(List.of("proj"), tmux.sessions(), "ours is removed when the supervisor stops");
+      return null;
+    });
+  }
+
+  @Test
   void aKilledControlClientIsReplacedAndTheNextCyclesSucceed() {
     tmux.session("proj", "claude-1", TmuxServerFixture.IDLE_COMMAND);
     tmux.window("proj", "claude-2", TmuxServerFixture.IDLE_COMMAND);

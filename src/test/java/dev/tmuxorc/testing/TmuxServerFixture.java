@@ -37,9 +37,21 @@ public final class TmuxServerFixture implements AutoCloseable {
     tmux("new-session", "-d", "-s", name, "-n", firstWindow, "-x", "200", "-y", "50", command);
     if (!started) {
       started = true;
-      serverPids.add(Long.parseLong(tmux("display-message", "-p", "#{pid}").trim()));
+      serverPids.addAll(serversOnOurSocket());
     }
     return this;
+  }
+
+  /** tmux servers whose command line names this fixture's unique socket: only ours can. */
+  private List<Long> serversOnOurSocket() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().arguments().map(args -> {
+          List<String> list = List.of(args);
+          int at = list.indexOf("-L");
+          return at >= 0 && at + 1 < list.size() && list.get(at + 1).equals(socket) && !list.contains("-C");
+        }).orElse(false))
+        .map(ProcessHandle::pid)
+        .toList();
   }
 
   /** Adds a window to {@code session} running {@code command}; returns its pane id. */
@@ -113,7 +125,8 @@ public final class TmuxServerFixture implements AutoCloseable {
   @Override
   public void close() {
     run("kill-server");
-    List<Long> pids = List.copyOf(serverPids);
+    List<Long> pids = new ArrayList<>(serverPids);
+    pids.addAll(serversOnOurSocket()); // also a server whose start was not recorded (a setup that failed)
     Thread reaper = new Thread(() -> pids.forEach(pid -> {
       awaitExit(pid);
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);

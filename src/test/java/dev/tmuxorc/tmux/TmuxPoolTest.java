@@ -33,7 +33,8 @@ class TmuxPoolTest {
 
   @BeforeEach
   void start() {
-    tmux = new TmuxServerFixture().session("work", "main", TmuxServerFixture.IDLE_COMMAND);
+    tmux = new TmuxServerFixture(); // assigned first, so that AfterEach closes it even if session() fails
+    tmux.session("work", "main", TmuxServerFixture.IDLE_COMMAND);
   }
 
   @AfterEach
