@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import dev.tmuxorc.agent.EventLog;
 import dev.tmuxorc.config.ConfigFiles;
 import dev.tmuxorc.config.Settings;
+import dev.tmuxorc.config.SettingsException;
 import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.monitor.Supervisor;
 import dev.tmuxorc.tmux.TmuxPool;
@@ -27,6 +28,9 @@ final class Launcher {
   /** Loads the configuration with the command-line overrides on top. */
   static Config config(GlobalOptions global, Map<String, Object> overrides) {
     Map<String, Object> all = new HashMap<>(overrides);
+    if (global.socketName != null && global.socketPath != null) {
+      throw new SettingsException("give either --socket (-L) or --socket-path (-S), not both");
+    }
     if (global.socketName != null) {
       all.put("tmux-orc.tmux.socket-name", global.socketName);
       all.put("tmux-orc.tmux.socket-path", "");

@@ -1,5 +1,6 @@
 package dev.tmuxorc.cli;
 
+import com.typesafe.config.ConfigException;
 import dev.tmuxorc.config.SettingsException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -48,6 +49,11 @@ public final class Main implements Runnable {
     commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof SettingsException) {
         cmd.getErr().println("tmux-orc: " + e.getMessage());
+        return 2;
+      }
+      if (e instanceof ConfigException) {
+        // e.g. a detection marker that is not a valid regex: Typesafe's message names the key and the file
+        cmd.getErr().println("tmux-orc: invalid configuration: " + e.getMessage());
         return 2;
       }
       throw e;

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -42,14 +43,14 @@ class AgentTest {
   private static final ActorTestKit testKit = ActorTestKit.create();
   private static final Path SCREENS = Path.of("src", "test", "resources", "screens").toAbsolutePath();
 
-  private TmuxServerFixture tmux;
+  @RegisterExtension
+  final TmuxServerFixture tmux = new TmuxServerFixture();
   private Settings settings;
   private Sweep sweep;
   private TestProbe<AgentEvent.StateChanged> events;
 
   @BeforeEach
   void start() {
-    tmux = new TmuxServerFixture(); // assigned first, so that AfterEach closes it even if session() fails
     tmux.session("s", "main", TmuxServerFixture.IDLE_COMMAND);
     settings = TestSettings.settings(tmux.socket());
     ActorRef<TmuxPool.Command> pool = testKit.spawn(TmuxPool.create(settings, TmuxPool.factoryFor(settings.tmux())));
@@ -61,7 +62,6 @@ class AgentTest {
   @AfterEach
   void stop() {
     testKit.system().eventStream().tell(new EventStream.Unsubscribe<>(events.getRef()));
-    tmux.close();
   }
 
   @AfterAll

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code monitor --foreground} as a real process: it watches, survives tmux faults, and stops cleanly on SIGTERM. */
@@ -21,20 +21,15 @@ class MonitorProcessTest {
   @TempDir
   Path dir;
 
-  private TmuxServerFixture tmux;
+  @RegisterExtension
+  final TmuxServerFixture tmux = new TmuxServerFixture();
   private Process monitor;
-
-  @BeforeEach
-  void start() {
-    tmux = new TmuxServerFixture();
-  }
 
   @AfterEach
   void stop() {
     if (monitor != null && monitor.isAlive()) {
       monitor.destroyForcibly();
     }
-    tmux.close();
   }
 
   private Process startMonitor(Path log) throws Exception {

@@ -16,9 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -27,18 +27,13 @@ class ScanCommandTest {
   @TempDir
   Path dir;
 
-  private TmuxServerFixture tmux;
+  @RegisterExtension
+  final TmuxServerFixture tmux = new TmuxServerFixture();
   private Path emptyConfig;
 
   @BeforeEach
   void start() throws Exception {
-    tmux = new TmuxServerFixture();
     emptyConfig = Files.writeString(dir.resolve("empty.conf"), "");
-  }
-
-  @AfterEach
-  void stop() {
-    tmux.close();
   }
 
   /** Runs the CLI in-process; returns exit status, stdout and stderr. */
@@ -187,6 +182,18 @@ class ScanCommandTest {
   }
 
   @Test
+  void aServerCanBeNamedByItsSocketPath() throws Exception {
+    tmux.session("work", "claude-1", TmuxServerFixture.IDLE_COMMAND);
+    String path = tmux.server().socketFile().orElseThrow().toString();
+    Run run = cli("scan", "--json", "-S", path, "--config", emptyConfig.toString());
+    assertEquals(0, run.status(), run.err());
+    assertEquals("claude-1", new ObjectMapper().readTree(run.out()).get(0).get("windowName").asText());
+    Run both = cli("scan", "-S", path, "-L", tmux.socket(), "--config", emptyConfig.toString());
+    assertEquals(2, both.status());
+    assertTrue(both.err().contains("not both"), both.err());
+  }
+
+  @Test
   void anUnreachableServerExitsWithOneAndNamesTheSocket() {
     Run run = cli("scan", "--config", emptyConfig.toString(), "--socket", tmux.socket());
     assertEquals(1, run.status());
@@ -205,6 +212,12 @@ class ScanCommandTest {
     Run broken = cli("scan", "--config", unparsable.toString(), "-L", tmux.socket());
     assertEquals(2, broken.status());
     assertTrue(broken.err().contains("broken.conf"), broken.err());
+
+    Path badMarker = Files.writeString(dir.resolve("marker.conf"),
+        "tmux-orc.detection.kinds.claude.working = [\"re:(unclosed\"]\n");
+    Run marker = cli("scan", "--config", badMarker.toString(), "-L", tmux.socket());
+    assertEquals(2, marker.status(), marker.err());
+    assertTrue(marker.err().contains("kinds.claude.working"), marker.err());
 
     Run missing = cli("scan", "--config", dir.resolve("nope.conf").toString(), "-L", tmux.socket());
     assertEquals(2, missing.status());

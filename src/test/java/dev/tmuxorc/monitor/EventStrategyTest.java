@@ -22,9 +22,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -37,17 +36,8 @@ class EventStrategyTest {
   private static final ActorTestKit testKit = ActorTestKit.create();
   private static final Path FAKE_AGENT = Path.of("loadtest", "agents", "fake-agent.sh").toAbsolutePath();
 
-  private TmuxServerFixture tmux;
-
-  @BeforeEach
-  void start() {
-    tmux = new TmuxServerFixture();
-  }
-
-  @AfterEach
-  void stop() {
-    tmux.close();
-  }
+  @RegisterExtension
+  final TmuxServerFixture tmux = new TmuxServerFixture();
 
   @AfterAll
   static void shutdown() {

@@ -29,9 +29,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,17 +43,8 @@ class SupervisorTest {
   @TempDir
   Path dir;
 
-  private TmuxServerFixture tmux;
-
-  @BeforeEach
-  void start() {
-    tmux = new TmuxServerFixture();
-  }
-
-  @AfterEach
-  void stop() {
-    tmux.close();
-  }
+  @RegisterExtension
+  final TmuxServerFixture tmux = new TmuxServerFixture();
 
   @AfterAll
   static void shutdown() {

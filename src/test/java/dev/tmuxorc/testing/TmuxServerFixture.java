@@ -9,13 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A private tmux server for one test ({@code tmux -L tmuxorc-test-<random>}), never the user's default one.
+ * Register it with {@code @RegisterExtension final TmuxServerFixture tmux = new TmuxServerFixture();} and it is
+ * closed after each test, whatever the outcome.
  * {@link #close()} kills it with {@code kill-server} and then, if it still runs, by the PID it reported, and
  * removes its socket: nothing started here outlives the test, and nothing else is touched.
  */
-public final class TmuxServerFixture implements AutoCloseable {
+public final class TmuxServerFixture implements AutoCloseable, AfterEachCallback {
 
   /** Panes run this instead of a shell: 100 interactive shells starting at once load the machine for seconds. */
   public static final String IDLE_COMMAND = "exec sleep 100000";
@@ -122,6 +126,11 @@ public final class TmuxServerFixture implements AutoCloseable {
    * Kills the server. tmux takes about 1.5 s to exit after {@code kill-server}; rather than make every test
    * wait, a reaper thread waits for it and ends it by PID only if it is still alive after 5 s.
    */
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
+  }
+
   @Override
   public void close() {
     run("kill-server");

@@ -18,13 +18,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ControlClientTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-  private TmuxServerFixture tmux;
+  @RegisterExtension
+  final TmuxServerFixture tmux = new TmuxServerFixture();
   private ControlClient client;
   private final LinkedBlockingQueue<Notification> notifications = new LinkedBlockingQueue<>();
 
@@ -33,7 +35,6 @@ class ControlClientTest {
 
   @BeforeEach
   void start() {
-    tmux = new TmuxServerFixture(); // assigned first, so that AfterEach closes it even if session() fails
     tmux.session("work", "main", TmuxServerFixture.IDLE_COMMAND);
   }
 
@@ -42,7 +43,6 @@ class ControlClientTest {
     if (client != null) {
       client.close();
     }
-    tmux.close();
   }
 
   private ControlClient connect() {

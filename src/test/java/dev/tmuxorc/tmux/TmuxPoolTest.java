@@ -19,9 +19,9 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LogCapturingExtension.class)
@@ -29,17 +29,12 @@ class TmuxPoolTest {
 
   private static final ActorTestKit testKit = ActorTestKit.create();
 
-  private TmuxServerFixture tmux;
+  @RegisterExtension
+  final TmuxServerFixture tmux = new TmuxServerFixture();
 
   @BeforeEach
   void start() {
-    tmux = new TmuxServerFixture(); // assigned first, so that AfterEach closes it even if session() fails
     tmux.session("work", "main", TmuxServerFixture.IDLE_COMMAND);
-  }
-
-  @AfterEach
-  void stop() {
-    tmux.close();
   }
 
   @AfterAll
