@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * A persistent {@code tmux -C} client: a whole batch is written at once and the replies are matched to
  * the commands in order (tmux answers the commands of one client strictly in sequence).
  *
- * <p>The client attaches to a hidden session of its own ({@code new-session -A}), so it never bumps
+ * <p>The client attaches to a hidden session of its own ({@link #ensureSession}), so it never bumps
  * {@code session_attached} of a user's session nor resizes its windows; it attaches with
  * {@code -f no-output} from the start (toggling it later can wedge the client) and is never sized. Its owner
  * removes the hidden session (see {@link HiddenSession}). {@code -N} keeps tmux from starting a server when
@@ -65,10 +65,9 @@ public final class ControlClient implements TmuxClient {
    */
   public static ControlClient start(TmuxServer server, String hiddenSession, Consumer<Notification> listener,
       Duration timeout) {
+    ensureSession(server, hiddenSession);
     List<String> command = new ArrayList<>(server.commandPrefix());
-    // The hidden window runs a plain sleep: an interactive shell would load rc files for nothing.
-    command.addAll(List.of("-C", "new-session", "-A", "-s", hiddenSession, "-f", "no-output",
-        "-x", "80", "-y", "24", "exec sleep 2147483647"));
+    command.addAll(List.of("-C", "attach-session", "-t", "=" + hiddenSession, "-f", "no-output"));
     Process process;
     try {
       process = new ProcessBuilder(command).start();
@@ -97,6 +96,42 @@ public final class ControlClient implements TmuxClient {
       client.close();
       Thread.currentThread().interrupt();
       throw new TmuxUnavailableException("interrupted while connecting to tmux");
+    }
+  }
+
+  /**
+   * Creates the hidden session with a plain (not control-mode) tmux process unless it exists. tmux 3.3a
+   * segfaulted (2 fresh start-ups in 20) when two control clients ran {@code new-session -A} for the same
+   * name at once: the one whose creation lost the race failed its first command, tmux freed its control state
+   * and then wrote the other's {@code %sessions-changed} to it. Control clients therefore only ever attach.
+   */
+  static void ensureSession(TmuxServer server, String hiddenSession) {
+    List<String> command = new ArrayList<>(server.commandPrefix());
+    // The hidden window runs a plain sleep: an interactive shell would load rc files for nothing.
+    command.addAll(List.of("new-session", "-d", "-s", hiddenSession, "-x", "80", "-y", "24",
+        "exec sleep 2147483647"));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      process.getOutputStream().close();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new TmuxUnavailableException("tmux on " + server.describe() + " did not answer new-session");
+      }
+      if (process.exitValue() == 0 || output.startsWith("duplicate session")) {
+        return;
+      }
+      if (output.isEmpty() || output.startsWith("no server running") || output.startsWith("error connecting")) {
+        throw new TmuxUnavailableException("no tmux server running on " + server.describe()
+            + (output.isEmpty() ? "" : " (" + output + ")"));
+      }
+      throw new TmuxUnavailableException("tmux on " + server.describe() + " cannot create the hidden session '"
+          + hiddenSession + "': " + output);
+    } catch (IOException e) {
+      throw new TmuxUnavailableException("cannot start '" + server.binary() + "': " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TmuxUnavailableException("interrupted while creating the hidden session");
     }
   }
 

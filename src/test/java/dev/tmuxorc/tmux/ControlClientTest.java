@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +79,7 @@ class ControlClientTest {
         batch.add(TmuxCommand.of("display-message", "-p", b + ":" + i));
       }
       int index = b;
-      batches.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> client.run(batch))
+      batches.add(CompletableFuture.supplyAsync(() -> client.run(batch))
           .thenCompose(s -> s).toCompletableFuture());
       assertTrue(index >= 0);
     }
@@ -202,6 +203,25 @@ class ControlClientTest {
     assertTrue(tmux.sessions().contains("_tmux-orc-test"), "recycling clients must not lose the session");
     tmux.tmux("kill-session", "-t", "=_tmux-orc-test");
     assertEquals(List.of("work"), tmux.sessions());
+  }
+
+  /** tmux 3.3a segfaulted when two control clients created the same session at once (2 start-ups in 20). */
+  @Test
+  void clientsStartingAtOnceNeverCrashTheServer() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      var first = CompletableFuture.supplyAsync(
+          () -> ControlClient.start(tmux.server(), "_tmux-orc-race", n -> { }, TIMEOUT));
+      var second = CompletableFuture.supplyAsync(
+          () -> ControlClient.start(tmux.server(), "_tmux-orc-race", n -> { }, TIMEOUT));
+      ControlClient a = first.get(15, TimeUnit.SECONDS);
+      ControlClient b = second.get(15, TimeUnit.SECONDS);
+      assertEquals("ok", a.run(List.of(TmuxCommand.of("display-message", "-p", "ok"))).toCompletableFuture()
+          .get(5, TimeUnit.SECONDS).get(0).text());
+      a.close();
+      b.close();
+      tmux.tmux("kill-session", "-t", "=_tmux-orc-race");
+      assertTrue(tmux.running(), "the tmux server survived round " + round);
+    }
   }
 
   @Test

@@ -1,0 +1,47 @@
+package dev.tmuxorc.jmh;
+
+import dev.tmuxorc.tmux.ControlParser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.Blackhole;
+
+/** Control-mode output of one sweep: 100 capture replies of 40 screen lines each, with notifications between. */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class ControlParserBenchmark {
+
+  private List<String> sweep;
+
+  @Setup
+  public void setUp() {
+    sweep = new ArrayList<>();
+    for (int reply = 0; reply < 100; reply++) {
+      sweep.add("%begin 1700000000 " + reply + " 1");
+      for (int line = 0; line < 40; line++) {
+        sweep.add("│ ⏺ Update(src/module_" + line + ".ts) ⎿ Updated with 4 additions and 1 removal          │");
+      }
+      sweep.add("%end 1700000000 " + reply + " 1");
+      if (reply % 10 == 0) {
+        sweep.add("%subscription-changed tmux-orc-panes $0 - - - : %1=1700000000.10.5.2.0;");
+      }
+    }
+  }
+
+  /** One whole sweep's output parsed into reply blocks (score = sweeps/s; ×100 for replies/s). */
+  @Benchmark
+  public void parseSweepOf100Replies(Blackhole hole) {
+    ControlParser parser = new ControlParser();
+    for (String line : sweep) {
+      hole.consume(parser.accept(line));
+    }
+  }
+}
