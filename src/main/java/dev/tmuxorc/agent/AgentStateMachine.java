@@ -20,9 +20,10 @@ import java.util.Optional;
  *       typed, or output still flowing, must not read as idle).</li>
  *   <li>{@code crashed} applies at once when the pane is dead; from screen text only when a second capture
  *       confirms it (false crash verdicts made earlier tools kill healthy windows).</li>
- *   <li>A screen the classifier does not recognise but that changed since the previous capture is output still
- *       flowing: {@code working} (evidence {@code output-flowing}). A flood of build output has no spinner and no
- *       prompt, and must not leave the agent looking idle.</li>
+ *   <li>A screen the classifier does not recognise but that changed since the previous capture, twice in a row,
+ *       is output still flowing: {@code working} (evidence {@code output-flowing}). A flood of build output has
+ *       no spinner and no prompt, and must not leave the agent looking idle; one such capture alone may be a
+ *       frame caught half-drawn, so the first only asks for a confirmation capture.</li>
  *   <li>{@code rate_limited} holds until its reset time against every verdict but {@code working} (the agent
  *       visibly resumed) and a dead pane.</li>
  * </ul>
@@ -59,6 +60,7 @@ public final class AgentStateMachine {
   private Instant lastObservation;
   private long screenHash;
   private boolean seenScreen;
+  private boolean unknownAndChanged;
   private AgentState lastVerdict = AgentState.UNKNOWN;
   private List<Evidence> evidence = List.of();
   private Optional<Instant> resetAt = Optional.empty();
@@ -78,9 +80,17 @@ public final class AgentStateMachine {
     long hash = hash(screen);
     boolean firstScreen = !seenScreen;
     boolean changed = firstScreen || hash != screenHash;
-    if (observation.state() == AgentState.UNKNOWN && changed && !firstScreen) {
+    boolean flowing = observation.state() == AgentState.UNKNOWN && changed && !firstScreen;
+    boolean flowingBefore = unknownAndChanged;
+    unknownAndChanged = flowing;
+    if (flowing && !flowingBefore) {
+      lastObservation = at;
+      lastVerdict = AgentState.UNKNOWN; // verdicts that need two looks in a row must see this one between
+      return new Outcome(Optional.empty(), checkSucceeded(), Optional.of(rules.confirmDelay()));
+    }
+    if (flowing) {
       observation = Observation.of(AgentState.WORKING,
-          new Evidence("output-flowing", "", 0, "the screen changed since the last capture"));
+          new Evidence("output-flowing", "", 0, "the screen changed on two captures in a row"));
     }
     if (changed) {
       lastChange = at;

@@ -172,9 +172,32 @@ class AgentStateMachineTest {
     see("prompt", AgentState.IDLE, 0);
     see("prompt", AgentState.IDLE, 100);
     assertEquals(AgentState.IDLE, machine.state());
-    Outcome outcome = see("[build] compiling mod_001.ts ... ok", AgentState.UNKNOWN, 1000);
+    Outcome first = see("[build] compiling mod_001.ts ... ok", AgentState.UNKNOWN, 1000);
+    assertTrue(first.stateChange().isEmpty(), "one changed frame may be a half-drawn redraw");
+    assertEquals(Optional.of(Duration.ofMillis(500)), first.confirmAfter());
+    Outcome outcome = see("[build] compiling mod_002.ts ... ok", AgentState.UNKNOWN, 1500);
     assertEquals(Optional.of(new Change<>(AgentState.IDLE, AgentState.WORKING)), outcome.stateChange());
     assertEquals("output-flowing", machine.evidence().get(0).rule());
+  }
+
+  @Test
+  void anUnrecognisedFrameBreaksTheTwoLooksAtACrash() {
+    see("prompt", AgentState.IDLE, 0);
+    see("prompt", AgentState.IDLE, 100);
+    see("user@host:~$ ", AgentState.CRASHED, 1000);
+    see("garbled", AgentState.UNKNOWN, 1200);
+    see("user@host:~$ ", AgentState.CRASHED, 1400);
+    assertEquals(AgentState.IDLE, machine.state(), "the two crash looks were not consecutive");
+  }
+
+  @Test
+  void aFrameCaughtHalfDrawnIsNotWorking() {
+    see("⏺ API Error: 529 ... │ >  │", AgentState.ERROR, 0);
+    see("⏺ Done. NOTES.md ╭───", AgentState.UNKNOWN, 1000); // the idle screen, half drawn
+    see("⏺ Done. NOTES.md ╭─╮ │ >  │ ╰─╯", AgentState.IDLE, 1500);
+    see("⏺ Done. NOTES.md ╭─╮ │ >  │ ╰─╯", AgentState.IDLE, 2000);
+    assertEquals(AgentState.IDLE, machine.state());
+    assertEquals(AgentState.ERROR, machine.previousState(), "never reported working in between");
   }
 
   @Test
