@@ -57,7 +57,6 @@ public final class AgentStateMachine {
   private AgentState previousState = AgentState.UNKNOWN;
   private Instant since;
   private Instant lastChange;
-  private Instant lastObservation;
   private long screenHash;
   private boolean seenScreen;
   private boolean unknownAndChanged;
@@ -84,7 +83,6 @@ public final class AgentStateMachine {
     boolean flowingBefore = unknownAndChanged;
     unknownAndChanged = flowing;
     if (flowing && !flowingBefore) {
-      lastObservation = at;
       lastVerdict = AgentState.UNKNOWN; // verdicts that need two looks in a row must see this one between
       return new Outcome(Optional.empty(), checkSucceeded(), Optional.of(rules.confirmDelay()));
     }
@@ -97,7 +95,6 @@ public final class AgentStateMachine {
       screenHash = hash;
       seenScreen = true;
     }
-    lastObservation = at;
     AgentState verdict = observation.state();
     AgentState previousVerdict = lastVerdict;
     lastVerdict = verdict;
@@ -152,7 +149,6 @@ public final class AgentStateMachine {
 
   /** The capture could not be made. */
   public Outcome captureFailed(Instant at) {
-    lastObservation = at;
     return new Outcome(Optional.empty(), checkFailed(true), Optional.empty());
   }
 
@@ -231,10 +227,6 @@ public final class AgentStateMachine {
   /** When the screen last changed (the agent's last visible activity). */
   public Instant lastChange() {
     return lastChange;
-  }
-
-  public Optional<Instant> lastObservation() {
-    return Optional.ofNullable(lastObservation);
   }
 
   public List<Evidence> evidence() {

@@ -7,9 +7,4 @@ import java.time.Duration;
  * last one split between discovery (list-panes) and the capture sweep.
  */
 public record CycleStats(long cycles, long skipped, long failed, Duration last, Duration total,
-    Duration lastDiscovery, Duration lastSweep, int agents) {
-
-  public Duration mean() {
-    return cycles == 0 ? Duration.ZERO : total.dividedBy(cycles);
-  }
-}
+    Duration lastDiscovery, Duration lastSweep, int agents) { }

@@ -135,10 +135,6 @@ public final class ControlClient implements TmuxClient {
     }
   }
 
-  public long id() {
-    return id;
-  }
-
   /** The OS process id of the {@code tmux -C} client (for fault-injection tests and diagnostics). */
   public long pid() {
     return process.pid();

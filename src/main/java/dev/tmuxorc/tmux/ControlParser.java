@@ -45,11 +45,6 @@ public final class ControlParser {
     return Optional.empty();
   }
 
-  /** True while a reply block has begun and not yet ended. */
-  public boolean insideBlock() {
-    return body != null;
-  }
-
   private Optional<ControlEvent> beginBlock(String line) {
     String guard = line.substring("%begin ".length());
     String[] parts = guard.split(" ");

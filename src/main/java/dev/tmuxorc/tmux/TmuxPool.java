@@ -42,9 +42,6 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
 
   public record GetStats(ActorRef<PoolStats> replyTo) implements Command { }
 
-  /** Notifications from every client (deduplicated is up to the subscriber) go to {@code subscriber}. */
-  public record SubscribeNotifications(ActorRef<Notification> subscriber) implements Command { }
-
   private record ClientOpened(TmuxClient client) implements Command { }
 
   private record ClientOpenFailed(Throwable cause) implements Command { }
@@ -56,8 +53,6 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
   private record AcquireTimedOut(long waiterId) implements Command { }
 
   private record PingFinished(Slot slot, boolean ok) implements Command { }
-
-  private record ClientNotification(Notification notification) implements Command { }
 
   private enum Reconnect implements Command { INSTANCE }
 
@@ -101,7 +96,6 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
   private final Map<TmuxClient, Slot> slots = new LinkedHashMap<>();
   private final Set<TmuxClient> closing = new HashSet<>();
   private final Deque<Waiter> waiters = new ArrayDeque<>();
-  private final Set<ActorRef<Notification>> subscribers = new HashSet<>();
   private int opening;
   private long nextWaiterId;
   private String unavailableReason;
@@ -140,14 +134,12 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
     return newReceiveBuilder()
         .onMessage(Run.class, this::onRun)
         .onMessage(GetStats.class, this::onGetStats)
-        .onMessage(SubscribeNotifications.class, this::onSubscribe)
         .onMessage(ClientOpened.class, this::onClientOpened)
         .onMessage(ClientOpenFailed.class, this::onClientOpenFailed)
         .onMessage(ClientClosed.class, this::onClientClosed)
         .onMessage(BatchFinished.class, this::onBatchFinished)
         .onMessage(AcquireTimedOut.class, this::onAcquireTimedOut)
         .onMessage(PingFinished.class, this::onPingFinished)
-        .onMessage(ClientNotification.class, this::onClientNotification)
         .onMessageEquals(Reconnect.INSTANCE, this::onReconnect)
         .onMessageEquals(HealthCheck.INSTANCE, this::onHealthCheck)
         .onSignal(PostStop.class, signal -> onPostStop())
@@ -170,11 +162,6 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
 
   private Behavior<Command> onGetStats(GetStats get) {
     get.replyTo().tell(stats());
-    return this;
-  }
-
-  private Behavior<Command> onSubscribe(SubscribeNotifications subscribe) {
-    subscribers.add(subscribe.subscriber());
     return this;
   }
 
@@ -312,11 +299,6 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
     return this;
   }
 
-  private Behavior<Command> onClientNotification(ClientNotification message) {
-    subscribers.forEach(s -> s.tell(message.notification()));
-    return this;
-  }
-
   private Behavior<Command> onPostStop() {
     for (Slot slot : slots.values()) {
       slot.client.close();
@@ -370,9 +352,9 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
 
   private void open() {
     opening++;
-    ActorRef<Command> self = getContext().getSelf();
+    // Batch replies are all the pool needs; notifications matter to the change watcher, which has its own client.
     CompletableFuture<TmuxClient> client = CompletableFuture.supplyAsync(
-        () -> factory.open(notification -> self.tell(new ClientNotification(notification)), blocking), blocking);
+        () -> factory.open(notification -> { }, blocking), blocking);
     getContext().pipeToSelf(client, (ok, error) -> ok != null ? new ClientOpened(ok) : new ClientOpenFailed(error));
   }
 
