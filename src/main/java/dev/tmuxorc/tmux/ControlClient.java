@@ -106,32 +106,12 @@ public final class ControlClient implements TmuxClient {
    * and then wrote the other's {@code %sessions-changed} to it. Control clients therefore only ever attach.
    */
   static void ensureSession(TmuxServer server, String hiddenSession) {
-    List<String> command = new ArrayList<>(server.commandPrefix());
     // The hidden window runs a plain sleep: an interactive shell would load rc files for nothing.
-    command.addAll(List.of("new-session", "-d", "-s", hiddenSession, "-x", "80", "-y", "24",
-        "exec sleep 2147483647"));
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new TmuxUnavailableException("tmux on " + server.describe() + " did not answer new-session");
-      }
-      if (process.exitValue() == 0 || output.startsWith("duplicate session")) {
-        return;
-      }
-      if (output.isEmpty() || output.startsWith("no server running") || output.startsWith("error connecting")) {
-        throw new TmuxUnavailableException("no tmux server running on " + server.describe()
-            + (output.isEmpty() ? "" : " (" + output + ")"));
-      }
+    Reply created = new ProcessClient(server, Runnable::run).runOne(TmuxCommand.of("new-session", "-d", "-s",
+        hiddenSession, "-x", "80", "-y", "24", "exec sleep 2147483647"));
+    if (!created.ok() && !created.text().startsWith("duplicate session")) {
       throw new TmuxUnavailableException("tmux on " + server.describe() + " cannot create the hidden session '"
-          + hiddenSession + "': " + output);
-    } catch (IOException e) {
-      throw new TmuxUnavailableException("cannot start '" + server.binary() + "': " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TmuxUnavailableException("interrupted while creating the hidden session");
+          + hiddenSession + "': " + created.text());
     }
   }
 

@@ -54,7 +54,8 @@ public final class ProcessClient implements TmuxClient {
       }
       String message = new String(err, StandardCharsets.UTF_8).trim();
       if (isServerMissing(message)) {
-        throw new TmuxUnavailableException("no tmux server running on " + server.describe() + ": " + message);
+        throw new TmuxUnavailableException("no tmux server running on " + server.describe()
+            + (message.isEmpty() ? "" : " (" + message + ")"));
       }
       return Reply.error(message.isEmpty() ? "tmux exited with status " + status : message);
     } catch (IOException e) {
