@@ -85,8 +85,7 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
     Capture capture = observe.capture();
     if (capture instanceof Capture.Screen screen) {
       ZonedDateTime now = ZonedDateTime.now(clock);
-      PaneFacts facts = new PaneFacts(agent.kind(), false, agent.pane().currentCommand());
-      Observation observation = classifier.classify(screen.text(), facts, now);
+      Observation observation = classifier.classify(screen.text(), PaneFacts.of(agent), now);
       apply(machine.observe(screen.text(), observation, screen.at()));
     } else {
       apply(machine.captureFailed(capture.at()));

@@ -1,6 +1,7 @@
 package dev.tmuxorc.detect;
 
 import dev.tmuxorc.discovery.AgentKind;
+import dev.tmuxorc.discovery.AgentPane;
 import java.util.Objects;
 
 /**
@@ -12,6 +13,11 @@ public record PaneFacts(AgentKind kind, boolean dead, String currentCommand) {
   public PaneFacts {
     Objects.requireNonNull(kind, "kind");
     currentCommand = currentCommand == null ? "" : currentCommand;
+  }
+
+  /** What discovery knows about an agent's pane. */
+  public static PaneFacts of(AgentPane agent) {
+    return new PaneFacts(agent.kind(), agent.pane().dead(), agent.pane().currentCommand());
   }
 
   /** A live pane of the given kind whose foreground command is unknown. */

@@ -431,12 +431,10 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
       AgentPane agent = capture.agent();
       Observation observation;
       Health health = Health.HEALTHY;
-      if (agent.pane().dead()) {
-        observation = Observation.of(AgentState.CRASHED, new Evidence("pane-dead",
-            "#{pane_dead}=1", 0, "pane is dead"));
-      } else if (capture instanceof Capture.Screen screen) {
-        observation = classifier.classify(screen.text(),
-            new PaneFacts(agent.kind(), false, agent.pane().currentCommand()), now);
+      if (capture instanceof Capture.Screen || agent.pane().dead()) {
+        // The classifier reports a dead pane as crashed without reading the screen.
+        String text = capture instanceof Capture.Screen screen ? screen.text() : "";
+        observation = classifier.classify(text, PaneFacts.of(agent), now);
       } else {
         observation = Observation.of(AgentState.UNKNOWN);
         health = Health.UNRESPONSIVE;
