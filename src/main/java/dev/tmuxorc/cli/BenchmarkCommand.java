@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.Classifier;
+import dev.tmuxorc.monitor.CycleReport;
 import dev.tmuxorc.monitor.CycleStats;
 import dev.tmuxorc.monitor.Supervisor;
 import dev.tmuxorc.sim.SimulatedFleet;
@@ -70,17 +71,10 @@ final class BenchmarkCommand implements Callable<Integer> {
   /** p50/p95 of one strategy, in milliseconds. */
   record Percentiles(double p50Ms, double p95Ms, double minMs, double maxMs) {
     static Percentiles of(List<Duration> samples) {
-      List<Double> ms = samples.stream().map(d -> d.toNanos() / 1e6).sorted().toList();
-      return new Percentiles(round(at(ms, 0.50)), round(at(ms, 0.95)), round(ms.get(0)), round(ms.get(ms.size() - 1)));
-    }
-
-    private static double at(List<Double> sorted, double q) {
-      int index = (int) Math.ceil(q * sorted.size()) - 1;
-      return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    private static double round(double v) {
-      return Math.round(v * 1000) / 1000.0;
+      List<Long> nanos = samples.stream().map(Duration::toNanos).sorted().toList();
+      return new Percentiles(CycleReport.ms(CycleReport.percentile(nanos, 0.50)),
+          CycleReport.ms(CycleReport.percentile(nanos, 0.95)), CycleReport.ms(nanos.get(0)),
+          CycleReport.ms(nanos.get(nanos.size() - 1)));
     }
   }
 

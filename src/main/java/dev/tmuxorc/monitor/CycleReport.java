@@ -21,7 +21,7 @@ public record CycleReport(Instant at, String strategy, int agents, int cycles, d
   }
 
   /** Nearest-rank percentile of sorted values; 0 when there are none. */
-  static long percentile(List<Long> sorted, double q) {
+  public static long percentile(List<Long> sorted, double q) {
     if (sorted.isEmpty()) {
       return 0;
     }
@@ -29,7 +29,8 @@ public record CycleReport(Instant at, String strategy, int agents, int cycles, d
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
   }
 
-  private static double ms(long nanos) {
+  /** Nanoseconds as milliseconds, to the microsecond. */
+  public static double ms(long nanos) {
     return Math.round(nanos / 1e3) / 1e3;
   }
 }
