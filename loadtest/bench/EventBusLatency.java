@@ -57,8 +57,8 @@ public class EventBusLatency {
     int total = rate * seconds;
     int warmup = Math.min(2000, total / 5);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "event-bus-latency");
-    Pane pane = new Pane("%1", "$0", "s", "@1", 1, "claude-1", 0, 1, "claude", false, OptionalInt.empty(), 200,
-        50, Instant.EPOCH, "");
+    Pane pane = new Pane("%1", "$0", "s", 1, "claude-1", 0, 1, "claude", false, OptionalInt.empty(),
+        Instant.EPOCH, "");
     AgentPane agent = new AgentPane(pane, Role.AGENT, AgentKind.CLAUDE);
 
     List<Long> typed = Collections.synchronizedList(new ArrayList<>());

@@ -57,8 +57,9 @@ public final class AgentStateMachine {
   private AgentState previousState = AgentState.UNKNOWN;
   private Instant since;
   private Instant lastChange;
-  private long screenHash;
-  private boolean seenScreen;
+  // The last screen itself rather than a hash of it: String.equals is a vectorised compare, cheaper than
+  // hashing every character of every capture, for a few KB per agent.
+  private String lastScreen;
   private boolean unknownAndChanged;
   private AgentState lastVerdict = AgentState.UNKNOWN;
   private List<Evidence> evidence = List.of();
@@ -76,9 +77,8 @@ public final class AgentStateMachine {
 
   /** A captured screen and the classifier's verdict on it. */
   public Outcome observe(String screen, Observation observation, Instant at) {
-    long hash = hash(screen);
-    boolean firstScreen = !seenScreen;
-    boolean changed = firstScreen || hash != screenHash;
+    boolean firstScreen = lastScreen == null;
+    boolean changed = firstScreen || !screen.equals(lastScreen);
     boolean flowing = observation.state() == AgentState.UNKNOWN && changed && !firstScreen;
     boolean flowingBefore = unknownAndChanged;
     unknownAndChanged = flowing;
@@ -92,8 +92,7 @@ public final class AgentStateMachine {
     }
     if (changed) {
       lastChange = at;
-      screenHash = hash;
-      seenScreen = true;
+      lastScreen = screen;
     }
     AgentState verdict = observation.state();
     AgentState previousVerdict = lastVerdict;
@@ -196,16 +195,6 @@ public final class AgentStateMachine {
     Change<Health> change = new Change<>(health, next);
     health = next;
     return Optional.of(change);
-  }
-
-  // FNV-1a over the UTF-16 units: cheap, and a collision only delays one change by one capture.
-  static long hash(String screen) {
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < screen.length(); i++) {
-      h ^= screen.charAt(i);
-      h *= 0x100000001b3L;
-    }
-    return h;
   }
 
   public AgentState state() {

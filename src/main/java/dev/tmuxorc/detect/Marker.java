@@ -1,6 +1,7 @@
 package dev.tmuxorc.detect;
 
 import com.typesafe.config.ConfigException;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -36,11 +37,21 @@ sealed interface Marker permits Marker.Literal, Marker.Regex {
     }
   }
 
-  /** A precompiled regex, searched with find(). */
-  record Regex(String source, Pattern pattern) implements Marker {
+  /**
+   * A precompiled regex, searched with find(). Each thread reuses one Matcher: a new Matcher per line and marker
+   * was a third of everything the monitor allocated.
+   */
+  record Regex(String source, Pattern pattern, ThreadLocal<Matcher> matchers) implements Marker {
+    Regex(String source, Pattern pattern) {
+      this(source, pattern, ThreadLocal.withInitial(() -> pattern.matcher("")));
+    }
+
     @Override
     public boolean foundIn(String line) {
-      return pattern.matcher(line).find();
+      Matcher matcher = matchers.get().reset(line);
+      boolean found = matcher.find();
+      matcher.reset(""); // do not keep the line reachable
+      return found;
     }
   }
 }

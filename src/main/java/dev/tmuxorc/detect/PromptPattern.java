@@ -7,9 +7,13 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /** A configured regex that recognises the agent's input prompt line and extracts the typed text. */
-record PromptPattern(String source, Pattern pattern) {
+record PromptPattern(String source, Pattern pattern, Marker.Regex marker) {
 
   private static final String TEXT_GROUP = "text";
+
+  PromptPattern(String source, Pattern pattern) {
+    this(source, pattern, new Marker.Regex(source, pattern)); // its reused matchers for the per-line test
+  }
 
   static PromptPattern parse(String source, String configPath) {
     if (!source.startsWith(Marker.REGEX_PREFIX) || !source.contains("(?<" + TEXT_GROUP + ">")) {
@@ -24,7 +28,7 @@ record PromptPattern(String source, Pattern pattern) {
   }
 
   boolean matches(String line) {
-    return pattern.matcher(line).find();
+    return marker.foundIn(line);
   }
 
   /** The typed text when the line is a prompt line: trimmed, a closing box border dropped; empty when none. */

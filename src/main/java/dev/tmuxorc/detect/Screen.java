@@ -1,73 +1,111 @@
 package dev.tmuxorc.detect;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Objects;
 
-/** One captured screen as normalised lines: no escape sequences, no NBSP, no trailing blanks or blank lines. */
+/**
+ * One captured screen as normalised lines: no escape sequences, no NBSP, no trailing blanks or blank lines.
+ *
+ * <p>Lines are cut lazily: the screen keeps where each line starts and ends, and makes a line's String only
+ * when the classifier reads it. The classifier judges the live region at the bottom, so most of a 50-line
+ * transcript is never copied (cutting every line was 80% of classifying a full 200x50 screen). Used by one
+ * thread, for one classification.
+ */
 final class Screen {
 
   private static final char ESC = '\u001b';
   private static final char BEL = '\u0007';
+  private static final char NBSP = '\u00a0';
 
-  private final List<String> lines;
+  private final String text;
+  private final int[] starts;
+  private final int[] ends;
+  private final String[] lines;
 
-  private Screen(List<String> lines) {
-    this.lines = lines;
+  private Screen(String text, int[] starts, int[] ends, int size) {
+    this.text = text;
+    this.starts = starts;
+    this.ends = ends;
+    this.lines = new String[size];
   }
 
-  static Screen of(String text) {
-    List<String> lines = new ArrayList<>();
-    StringBuilder line = new StringBuilder(128);
-    int length = text.length();
-    for (int i = 0; i < length; i++) {
-      char c = text.charAt(i);
-      if (c == '\n') {
-        lines.add(stripTrailing(line));
-        line.setLength(0);
-      } else if (c == ESC) {
-        i = endOfEscape(text, i);
-      } else if (c == '\u00a0') {
-        // Claude Code writes a non-breaking space after its prompt character
-        line.append(' ');
-      } else if (c != '\r') {
-        line.append(c);
+  static Screen of(String capture) {
+    String text = capture.indexOf(ESC) >= 0 || capture.indexOf('\r') >= 0 ? withoutEscapes(capture) : capture;
+    int[] starts = new int[64];
+    int[] ends = new int[64];
+    int size = 0;
+    int start = 0;
+    while (true) {
+      int newline = text.indexOf('\n', start);
+      int end = newline < 0 ? text.length() : newline;
+      while (end > start && isBlank(text.charAt(end - 1))) {
+        end--;
       }
+      if (size == starts.length) {
+        starts = Arrays.copyOf(starts, size * 2);
+        ends = Arrays.copyOf(ends, size * 2);
+      }
+      starts[size] = start;
+      ends[size] = end;
+      size++;
+      if (newline < 0) {
+        break;
+      }
+      start = newline + 1;
     }
-    lines.add(stripTrailing(line));
-    int size = lines.size();
-    while (size > 0 && lines.get(size - 1).isEmpty()) {
+    while (size > 0 && starts[size - 1] == ends[size - 1]) {
       size--;
     }
-    return new Screen(List.copyOf(lines.subList(0, size)));
+    return new Screen(text, starts, ends, size);
   }
 
   /** Number of lines up to and including the last non-empty one. */
   int size() {
-    return lines.size();
+    return lines.length;
   }
 
   String line(int index) {
-    return lines.get(index);
+    Objects.checkIndex(index, lines.length);
+    String line = lines[index];
+    if (line == null) {
+      line = text.substring(starts[index], ends[index]);
+      if (line.indexOf(NBSP) >= 0) {
+        // Claude Code writes a non-breaking space after its prompt character
+        line = line.replace(NBSP, ' ');
+      }
+      lines[index] = line;
+    }
+    return line;
   }
 
   boolean isBlank(int index) {
-    return lines.get(index).isEmpty();
+    Objects.checkIndex(index, lines.length);
+    return starts[index] == ends[index];
   }
 
   /** Evidence for the line at a 0-based index. */
   Evidence evidence(String rule, String marker, int index) {
-    return new Evidence(rule, marker, index + 1, lines.get(index).strip());
+    return new Evidence(rule, marker, index + 1, line(index).strip());
   }
 
-  private static String stripTrailing(StringBuilder line) {
-    int end = line.length();
-    while (end > 0 && Character.isWhitespace(line.charAt(end - 1))) {
-      end--;
+  private static boolean isBlank(char c) {
+    return c == NBSP || Character.isWhitespace(c);
+  }
+
+  // Captures are normally plain text; "capture-pane -e" adds CSI/OSC sequences, and carriage returns mean nothing.
+  private static String withoutEscapes(String text) {
+    StringBuilder plain = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ESC) {
+        i = endOfEscape(text, i);
+      } else if (c != '\r') {
+        plain.append(c);
+      }
     }
-    return line.substring(0, end);
+    return plain.toString();
   }
 
-  // Captures are normally plain text; "capture-pane -e" adds CSI/OSC sequences we skip.
   private static int endOfEscape(String text, int escIndex) {
     int i = escIndex + 1;
     if (i >= text.length()) {

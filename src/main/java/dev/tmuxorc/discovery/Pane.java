@@ -8,7 +8,6 @@ public record Pane(
     String paneId,
     String sessionId,
     String sessionName,
-    String windowId,
     int windowIndex,
     String windowName,
     int paneIndex,
@@ -16,8 +15,6 @@ public record Pane(
     String currentCommand,
     boolean dead,
     OptionalInt deadStatus,
-    int width,
-    int height,
     Instant windowActivity,
     String roleOption) {
 

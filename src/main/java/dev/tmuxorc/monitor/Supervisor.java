@@ -19,6 +19,7 @@ import dev.tmuxorc.discovery.Pane;
 import dev.tmuxorc.tmux.ClientFactory;
 import dev.tmuxorc.tmux.HiddenSession;
 import dev.tmuxorc.tmux.PoolStats;
+import dev.tmuxorc.tmux.Reply;
 import dev.tmuxorc.tmux.ProcessClient;
 import dev.tmuxorc.tmux.TmuxCommand;
 import dev.tmuxorc.tmux.TmuxPool;
@@ -49,6 +50,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.stream.Materializer;
 import org.slf4j.event.Level;
 
 /**
@@ -86,15 +88,31 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
 
   public record GetPoolStats(ActorRef<PoolStats> replyTo) implements Command { }
 
-  private record Discovered(Discovery.Result result, Throwable failure, long startNanos) implements Command { }
+  /** The reply to a full cycle's list-panes (or its failure). */
+  private record Listed(Cycle cycle, Reply reply, Throwable failure) implements Command { }
 
-  private record SweepFinished(Throwable failure, long startNanos, long sweepStartNanos) implements Command { }
+  private record SweepFinished(Cycle cycle, Throwable failure) implements Command { }
 
   private record Measured(Duration took, Throwable failure, ActorRef<StatusReply<Duration>> replyTo)
       implements Command { }
 
   private record Scanned(List<AgentStatus> statuses, Throwable failure,
       ActorRef<StatusReply<List<AgentStatus>>> replyTo) implements Command { }
+
+  /**
+   * The cycle in flight: a full one (list-panes and the known agents' captures in one batch, then captures of
+   * agents discovered by it) or a partial one (changed panes only). It ends when every part is done. Only
+   * the supervisor touches its fields; {@code targets} (the agents to deliver captures to, once reconciled)
+   * is completed by the supervisor and read by the threads that deliver captures.
+   */
+  private static final class Cycle {
+    final long startNanos = System.nanoTime();
+    final CompletableFuture<Map<String, ActorRef<Agent.Command>>> targets = new CompletableFuture<>();
+    int outstanding;
+    boolean ok = true;
+    long discoveryNanos;
+    long sweepNanos;
+  }
 
   /** How long a status listing waits for one agent. */
   static final Duration STATUS_TIMEOUT = Duration.ofSeconds(1);
@@ -122,13 +140,13 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   private final AgentStateMachine.Rules rules;
   private final Clock clock;
   private final ActorRef<TmuxPool.Command> pool;
-  private final ActorRef<Discovery.Command> discovery;
+  private final Discovery discovery;
   private final Sweep sweep;
   private final Duration askTimeout;
   private final Map<String, ActorRef<Agent.Command>> agents = new HashMap<>();
   private final Map<String, AgentPane> panes = new HashMap<>();
   private long spawned;
-  private boolean cycleRunning;
+  private Cycle cycle;
   private ActorRef<StatusReply<Duration>> measuring;
   private final Set<String> pendingPanes = new HashSet<>();
   private boolean pendingStructural;
@@ -140,6 +158,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   private Duration totalCycles = Duration.ZERO;
   private Duration lastDiscovery = Duration.ZERO;
   private Duration lastSweep = Duration.ZERO;
+  private final Set<String> rejectedLines = new HashSet<>();
   private final List<Long> intervalCycles = new ArrayList<>();
   private final List<Long> intervalDiscoveries = new ArrayList<>();
   private final List<Long> intervalSweeps = new ArrayList<>();
@@ -161,12 +180,11 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     this.askTimeout = poolSettings.connectionTimeout().plus(settings.tmux().commandTimeout()).plusSeconds(1);
     this.pool = context.spawn(Behaviors.supervise(TmuxPool.create(settings, clients))
         .onFailure(SupervisorStrategy.restart()), "tmux-pool");
-    AgentMatcher matcher = new AgentMatcher(settings.discovery(), settings.tmux().hiddenSessionPrefix());
-    this.discovery = context.spawn(Behaviors.supervise(
-            Discovery.create(pool, matcher, settings.discovery().roleOption(), askTimeout))
-        .onFailure(SupervisorStrategy.restart()), "discovery");
+    this.discovery = new Discovery(new AgentMatcher(settings.discovery(), settings.tmux().hiddenSessionPrefix()),
+        settings.discovery().roleOption());
     boolean sequential = settings.monitoring().strategy() == Strategy.POLLING;
-    this.sweep = new Sweep(pool, context.getSystem(),
+    // The capture stream runs as long as this supervisor: its materializer is bound to this actor.
+    this.sweep = new Sweep(pool, context.getSystem(), Materializer.createMaterializer(context),
         sequential ? 1 : settings.monitoring().captureBatchSize(),
         sequential ? 1 : poolSettings.maxSize(), askTimeout, clock);
     if (periodic) {
@@ -194,7 +212,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
         .onMessage(PanesChanged.class, this::onPanesChanged)
         .onMessageEquals(Report.INSTANCE, this::onReport)
         .onMessage(Measured.class, this::onMeasured)
-        .onMessage(Discovered.class, this::onDiscovered)
+        .onMessage(Listed.class, this::onListed)
         .onMessage(SweepFinished.class, this::onSweepFinished)
         .onMessage(Scan.class, this::onScan)
         .onMessage(Scanned.class, this::onScanned)
@@ -206,19 +224,44 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   }
 
   private Behavior<Command> onRunCycle() {
-    if (cycleRunning) {
+    if (cycle != null) {
       skipped++;
       return this;
     }
     pendingStructural = false;
-    cycleRunning = true;
-    long start = System.nanoTime();
-    getContext().pipeToSelf(discover(), (result, failure) -> new Discovered(result, failure, start));
+    Cycle full = startCycle(2); // discovery + the known agents' captures
+    List<AgentPane> known = panes.values().stream().filter(a -> !a.pane().dead()).toList();
+    Sweep.Led led = sweep.runLedBy(discovery.command(), known, capture -> deliverOnceReconciled(full, capture));
+    getContext().pipeToSelf(led.lead(), (reply, failure) -> new Listed(full, reply, failure));
+    getContext().pipeToSelf(led.captures(), (count, failure) -> new SweepFinished(full, failure));
     return this;
   }
 
+  private Cycle startCycle(int parts) {
+    cycle = new Cycle();
+    cycle.outstanding = parts;
+    return cycle;
+  }
+
+  /**
+   * Runs on the threads that receive replies: a capture reaches its agent only after the cycle's discovery
+   * was reconciled, so that agents classify with fresh pane facts and panes that are gone are dropped.
+   */
+  private void deliverOnceReconciled(Cycle of, Capture capture) {
+    captures.incrementAndGet();
+    if (capture instanceof Capture.Failed) {
+      captureFailures.incrementAndGet();
+    }
+    of.targets.thenAccept(targets -> {
+      ActorRef<Agent.Command> agent = targets.get(capture.agent().key());
+      if (agent != null) {
+        agent.tell(new Agent.Observe(capture));
+      }
+    });
+  }
+
   private Behavior<Command> onMeasureCycle(MeasureCycle measure) {
-    if (cycleRunning) {
+    if (cycle != null) {
       measure.replyTo().tell(StatusReply.error("a cycle is already running"));
       return this;
     }
@@ -249,29 +292,46 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     return this;
   }
 
-  private Behavior<Command> onDiscovered(Discovered discovered) {
-    if (discovered.failure() != null) {
-      // The pool already says that tmux is unreachable and retries; agents learn their captures failed.
-      String reason = Sweep.describe(discovered.failure());
-      getContext().getLog().debug("discovery failed: {}", reason);
-      for (Map.Entry<String, ActorRef<Agent.Command>> entry : agents.entrySet()) {
-        entry.getValue().tell(new Agent.Observe(new Capture.Failed(panes.get(entry.getKey()), reason,
-            clock.instant())));
+  private Behavior<Command> onListed(Listed listed) {
+    Cycle full = listed.cycle();
+    full.discoveryNanos = System.nanoTime() - full.startNanos;
+    Throwable failure = listed.failure();
+    Discovery.Result result = null;
+    if (failure == null) {
+      try {
+        result = discovery.interpret(listed.reply());
+      } catch (RuntimeException e) {
+        failure = e;
       }
-      finishCycle(discovered.startNanos(), false);
-      return this;
     }
-    removeOrphanedHiddenSessions(discovered.result().panes());
-    reconcile(discovered.result().agents());
-    lastDiscovery = Duration.ofNanos(System.nanoTime() - discovered.startNanos());
-    sweepAgents(discovered.result().agents(), discovered.startNanos());
+    if (failure != null) {
+      // The pool already says that tmux is unreachable and retries; agents learn it from their failed captures.
+      getContext().getLog().debug("discovery failed: {}", Sweep.describe(failure));
+      full.ok = false;
+      full.targets.complete(Map.copyOf(agents));
+    } else {
+      for (String line : result.rejected()) {
+        if (rejectedLines.add(line)) {
+          getContext().getLog().warn("ignoring a list-panes line that does not parse: {}", line);
+        }
+      }
+      removeOrphanedHiddenSessions(result.panes());
+      List<AgentPane> added = reconcile(result.agents());
+      full.targets.complete(Map.copyOf(agents));
+      List<AgentPane> toCapture = added.stream().filter(a -> !a.pane().dead()).toList();
+      if (!toCapture.isEmpty()) {
+        full.outstanding++; // agents new to this cycle were not in its batch: capture them now
+        sweepAgents(full, toCapture);
+      }
+    }
+    partDone(full);
     return this;
   }
 
   private Behavior<Command> onPanesChanged(PanesChanged changed) {
     pendingPanes.addAll(changed.paneIds());
     pendingStructural |= changed.structural();
-    if (!cycleRunning) {
+    if (cycle == null) {
       runPending();
     }
     return this;
@@ -292,39 +352,36 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     if (changed.isEmpty()) {
       return; // only panes that are not agents changed
     }
-    cycleRunning = true;
-    lastDiscovery = Duration.ZERO;
-    sweepAgents(changed, System.nanoTime());
+    Cycle partial = startCycle(1);
+    partial.targets.complete(Map.copyOf(agents));
+    sweepAgents(partial, changed.stream().filter(a -> !a.pane().dead()).toList());
   }
 
-  private void sweepAgents(List<AgentPane> toCapture, long startNanos) {
-    Map<String, ActorRef<Agent.Command>> targets = Map.copyOf(agents);
-    List<AgentPane> live = toCapture.stream().filter(a -> !a.pane().dead()).toList();
-    CompletionStage<Integer> swept = sweep.run(live, capture -> {
-      captures.incrementAndGet();
-      if (capture instanceof Capture.Failed) {
-        captureFailures.incrementAndGet();
-      }
-      ActorRef<Agent.Command> agent = targets.get(capture.agent().key());
-      if (agent != null) {
-        agent.tell(new Agent.Observe(capture));
-      }
-    });
-    long sweepStart = System.nanoTime();
-    getContext().pipeToSelf(swept, (count, failure) -> new SweepFinished(failure, startNanos, sweepStart));
+  private void sweepAgents(Cycle of, List<AgentPane> toCapture) {
+    CompletionStage<Integer> swept = sweep.run(toCapture, capture -> deliverOnceReconciled(of, capture));
+    getContext().pipeToSelf(swept, (count, failure) -> new SweepFinished(of, failure));
   }
 
   private Behavior<Command> onSweepFinished(SweepFinished finished) {
+    Cycle of = finished.cycle();
     if (finished.failure() != null) {
       getContext().getLog().warn("capture sweep failed: {}", Sweep.describe(finished.failure()));
+      of.ok = false;
     }
-    lastSweep = Duration.ofNanos(System.nanoTime() - finished.sweepStartNanos());
-    finishCycle(finished.startNanos(), finished.failure() == null);
+    of.sweepNanos = System.nanoTime() - of.startNanos;
+    partDone(of);
     return this;
   }
 
-  private void finishCycle(long startNanos, boolean ok) {
-    cycleRunning = false;
+  private void partDone(Cycle of) {
+    if (--of.outstanding == 0) {
+      finishCycle(of);
+    }
+  }
+
+  private void finishCycle(Cycle done) {
+    cycle = null;
+    Duration took = Duration.ofNanos(System.nanoTime() - done.startNanos);
     if (measuring != null) {
       // Mailboxes are FIFO: an agent that answers a status request has processed the capture sent before it.
       ActorRef<StatusReply<Duration>> replyTo = measuring;
@@ -333,22 +390,24 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
           .map(agent -> AskPattern.<Agent.Command, AgentStatus>ask(agent, Agent.GetStatus::new, askTimeout,
               getContext().getSystem().scheduler()).toCompletableFuture())
           .toArray(CompletableFuture[]::new);
-      getContext().pipeToSelf(CompletableFuture.allOf(barrier), (done, failure) -> new Measured(
-          Duration.ofNanos(System.nanoTime() - startNanos), ok ? failure : new IllegalStateException(
+      boolean ok = done.ok;
+      getContext().pipeToSelf(CompletableFuture.allOf(barrier), (all, failure) -> new Measured(
+          Duration.ofNanos(System.nanoTime() - done.startNanos), ok ? failure : new IllegalStateException(
               "the cycle failed (is tmux reachable?)"), replyTo));
     }
-    runPending();
-    Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-    if (ok) {
+    lastDiscovery = Duration.ofNanos(done.discoveryNanos);
+    lastSweep = Duration.ofNanos(done.sweepNanos);
+    if (done.ok) {
       cycles++;
       lastCycle = took;
       totalCycles = totalCycles.plus(took);
       intervalCycles.add(took.toNanos());
-      intervalDiscoveries.add(lastDiscovery.toNanos());
-      intervalSweeps.add(lastSweep.toNanos());
+      intervalDiscoveries.add(done.discoveryNanos);
+      intervalSweeps.add(done.sweepNanos);
     } else {
       failed++;
     }
+    runPending();
   }
 
   /** Hidden sessions of tmux-orc processes that are gone (killed with SIGKILL) are removed, once each. */
@@ -378,9 +437,10 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     return this;
   }
 
-  /** Spawns children for new agents, updates known ones, stops those whose pane is gone. */
-  private void reconcile(List<AgentPane> discovered) {
+  /** Spawns children for new agents, updates known ones, stops those whose pane is gone; returns the new ones. */
+  private List<AgentPane> reconcile(List<AgentPane> discovered) {
     Set<String> seen = new HashSet<>();
+    List<AgentPane> added = new ArrayList<>();
     for (AgentPane agent : discovered) {
       seen.add(agent.key());
       ActorRef<Agent.Command> child = agents.get(agent.key());
@@ -389,6 +449,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
         child = getContext().spawn(Behaviors.supervise(Agent.create(agent, classifier, rules, sweep, clock))
             .onFailure(AGENT_RESTART), name);
         agents.put(agent.key(), child);
+        added.add(agent);
         getContext().getLog().info("discovered {} {} ({}) kind={} window '{}'", agent.role(), agent.pane().target(),
             agent.paneId(), agent.kind(), agent.pane().windowName());
         publish(new AgentEvent.AgentDiscovered(agent, clock.instant()));
@@ -405,11 +466,12 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
         publish(new AgentEvent.AgentGone(gone, clock.instant()));
       }
     }
+    return added;
   }
 
   private Behavior<Command> onScan(Scan scan) {
-    CompletionStage<List<AgentStatus>> statuses = discover().thenCompose(result ->
-        sweep.collect(result.agents()).thenApply(this::classifyOnce));
+    CompletionStage<List<AgentStatus>> statuses = sweep.runLedBy(discovery.command(), List.of(), capture -> { })
+        .lead().thenCompose(reply -> sweep.collect(discovery.interpret(reply).agents()).thenApply(this::classifyOnce));
     getContext().pipeToSelf(statuses, (ok, failure) -> new Scanned(ok, failure, scan.replyTo()));
     return this;
   }
@@ -477,11 +539,6 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   private Behavior<Command> onGetPoolStats(GetPoolStats get) {
     pool.tell(new TmuxPool.GetStats(get.replyTo()));
     return this;
-  }
-
-  private CompletionStage<Discovery.Result> discover() {
-    return AskPattern.askWithStatus(discovery, Discovery.Discover::new, askTimeout.plus(askTimeout),
-        getContext().getSystem().scheduler());
   }
 
   private void publish(AgentEvent event) {

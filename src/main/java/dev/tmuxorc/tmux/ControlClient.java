@@ -1,6 +1,5 @@
 package dev.tmuxorc.tmux;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -126,7 +124,7 @@ public final class ControlClient implements TmuxClient {
   }
 
   @Override
-  public CompletionStage<List<Reply>> run(List<TmuxCommand> batch) {
+  public CompletionStage<List<Reply>> run(List<TmuxCommand> batch, ReplyListener listener) {
     if (batch.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
@@ -143,6 +141,11 @@ public final class ControlClient implements TmuxClient {
       // Queue before writing so the reader always finds the future its reply belongs to.
       for (int i = 0; i < batch.size(); i++) {
         CompletableFuture<Reply> reply = new CompletableFuture<>();
+        if (listener != ReplyListener.NONE) {
+          int index = i;
+          // Runs on the reader thread as the reply completes, before the next line is read.
+          reply.thenAccept(done -> listener.onReply(index, done));
+        }
         replies.add(reply);
         pending.add(reply);
       }
@@ -188,21 +191,10 @@ public final class ControlClient implements TmuxClient {
 
   private void readLoop() {
     try (InputStream in = process.getInputStream()) {
-      ByteArrayOutputStream line = new ByteArrayOutputStream(256);
       byte[] buffer = new byte[64 * 1024];
       int n;
       while ((n = in.read(buffer)) > 0) {
-        int start = 0;
-        for (int i = 0; i < n; i++) {
-          if (buffer[i] == '\n') {
-            line.write(buffer, start, i - start);
-            // Invalid UTF-8 from a pane becomes U+FFFD instead of breaking the stream.
-            dispatch(line.toString(StandardCharsets.UTF_8));
-            line.reset();
-            start = i + 1;
-          }
-        }
-        line.write(buffer, start, n - start);
+        parser.feed(buffer, 0, n, this::dispatch);
       }
     } catch (IOException e) {
       log.debug("tmux-control-{}: read failed: {}", id, e.getMessage());
@@ -212,12 +204,8 @@ public final class ControlClient implements TmuxClient {
     shutDown(describeExit());
   }
 
-  private void dispatch(String line) {
-    Optional<ControlEvent> event = parser.accept(line);
-    if (event.isEmpty()) {
-      return;
-    }
-    if (event.get() instanceof ControlEvent.ReplyBlock block) {
+  private void dispatch(ControlEvent event) {
+    if (event instanceof ControlEvent.ReplyBlock block) {
       if (!block.sentByClient()) {
         attached.complete(block.ok());
       } else {
@@ -228,7 +216,7 @@ public final class ControlClient implements TmuxClient {
           log.warn("tmux-control-{}: reply {} without a pending command", id, block.number());
         }
       }
-    } else if (event.get() instanceof Notification notification) {
+    } else if (event instanceof Notification notification) {
       if (notification instanceof Notification.Exit exit) {
         exitReason = exit.reason();
       }

@@ -2,51 +2,105 @@ package dev.tmuxorc.tmux;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * Turns the lines a {@code tmux -C} client prints into {@link ControlEvent}s.
+ * Turns the bytes a {@code tmux -C} client prints into {@link ControlEvent}s.
  *
  * <p>Reply bodies are not escaped: captured pane text may contain lines such as {@code %end 1 2 1} or
  * {@code %exit}. Inside a block only the {@code %end}/{@code %error} line whose time, number and flags
- * equal those of its {@code %begin} closes it; every other line is body text. Not thread-safe: one parser
- * per connection, fed by its reader thread.
+ * equal those of its {@code %begin} closes it; every other line is body text.
+ *
+ * <p>Works on bytes because nearly everything a sweep reads is screen text inside reply blocks: a body line
+ * that does not start with {@code %} is copied straight into the block's buffer, and the whole block is
+ * decoded once when it closes. Only lines starting with {@code %} and lines between blocks are looked at on
+ * their own. (Decoding every line to a String first cost more than tmux's own work for a sweep.) Invalid
+ * UTF-8 becomes U+FFFD instead of breaking the stream. Not thread-safe: one parser per connection, fed by its
+ * reader thread.
  */
 public final class ControlParser {
 
-  private String endLine;
-  private String errorLine;
+  /** Blocks larger than this do not keep their buffer for the next one. */
+  private static final int KEEP_BUFFER_BYTES = 1 << 20;
+
+  private Bytes body = new Bytes(8192);
+  private final Bytes line = new Bytes(256);
+  private boolean inBlock;
+  private byte[] endGuard;
+  private byte[] errorGuard;
   private long time;
   private long number;
   private int flags;
-  private List<String> body;
+  private boolean atLineStart = true;
+  // The current line is block body not starting with '%': it goes straight into the body.
+  private boolean direct;
 
-  /** Feeds one line (without its newline); returns the event it completes, if any. */
-  public Optional<ControlEvent> accept(String line) {
-    if (body != null) {
-      if (line.equals(endLine) || line.equals(errorLine)) {
-        ControlEvent.ReplyBlock block =
-            new ControlEvent.ReplyBlock(time, number, flags, line.equals(endLine), body);
-        body = null;
-        return Optional.of(block);
+  /** Feeds output as read, cut anywhere; each event it completes goes to {@code events}, in order. */
+  public void feed(byte[] bytes, int offset, int length, Consumer<ControlEvent> events) {
+    int end = offset + length;
+    int i = offset;
+    while (i < end) {
+      if (atLineStart) {
+        direct = inBlock && bytes[i] != '%';
+        atLineStart = false;
       }
-      body.add(line);
-      return Optional.empty();
+      int newline = indexOfNewline(bytes, i, end);
+      int segmentEnd = newline < 0 ? end : newline;
+      (direct ? body : line).write(bytes, i, segmentEnd - i);
+      if (newline < 0) {
+        return;
+      }
+      if (direct) {
+        body.write('\n');
+      } else {
+        completeLine(events);
+        line.reset();
+      }
+      atLineStart = true;
+      i = newline + 1;
     }
-    if (line.startsWith("%begin ")) {
-      return beginBlock(line);
-    }
-    if (line.startsWith("%")) {
-      return Optional.of(notification(line));
-    }
-    // Outside a block tmux prints only % lines; anything else (e.g. a stray newline) carries no meaning.
-    return Optional.empty();
   }
 
-  private Optional<ControlEvent> beginBlock(String line) {
-    String guard = line.substring("%begin ".length());
+  /** Feeds one whole line (without its newline); returns the event it completes, if any. */
+  public Optional<ControlEvent> accept(String text) {
+    byte[] bytes = (text + "\n").getBytes(StandardCharsets.UTF_8);
+    ControlEvent[] completed = new ControlEvent[1];
+    feed(bytes, 0, bytes.length, event -> completed[0] = event);
+    return Optional.ofNullable(completed[0]);
+  }
+
+  private void completeLine(Consumer<ControlEvent> events) {
+    if (inBlock) {
+      boolean ok = line.sameAs(endGuard);
+      if (ok || line.sameAs(errorGuard)) {
+        // The body ends with the newline of its last line, which is not part of the text.
+        String text = body.size() == 0 ? "" : body.decode(body.size() - 1);
+        events.accept(new ControlEvent.ReplyBlock(time, number, flags, ok, text));
+        inBlock = false;
+        if (body.size() > KEEP_BUFFER_BYTES) {
+          body = new Bytes(8192);
+        } else {
+          body.reset();
+        }
+        return;
+      }
+      line.writeTo(body);
+      body.write('\n');
+      return;
+    }
+    String text = line.decode(line.size());
+    if (text.startsWith("%begin ")) {
+      beginBlock(text).ifPresent(events);
+    } else if (text.startsWith("%")) {
+      events.accept(notification(text));
+    }
+    // Outside a block tmux prints only % lines; anything else (e.g. a stray newline) carries no meaning.
+  }
+
+  private Optional<ControlEvent> beginBlock(String text) {
+    String guard = text.substring("%begin ".length());
     String[] parts = guard.split(" ");
     if (parts.length != 3) {
       return Optional.of(new Notification.Other("begin", guard));
@@ -58,10 +112,19 @@ public final class ControlParser {
     } catch (NumberFormatException e) {
       return Optional.of(new Notification.Other("begin", guard));
     }
-    endLine = "%end " + guard;
-    errorLine = "%error " + guard;
-    body = new ArrayList<>();
+    endGuard = ("%end " + guard).getBytes(StandardCharsets.UTF_8);
+    errorGuard = ("%error " + guard).getBytes(StandardCharsets.UTF_8);
+    inBlock = true;
     return Optional.empty();
+  }
+
+  private static int indexOfNewline(byte[] bytes, int from, int end) {
+    for (int i = from; i < end; i++) {
+      if (bytes[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   static Notification notification(String line) {
@@ -137,5 +200,24 @@ public final class ControlParser {
 
   private static boolean isOctal(byte b) {
     return b >= '0' && b <= '7';
+  }
+
+  /** A byte buffer that can be compared and decoded in place (no copy per line). */
+  private static final class Bytes extends ByteArrayOutputStream {
+    Bytes(int size) {
+      super(size);
+    }
+
+    boolean sameAs(byte[] other) {
+      return Arrays.equals(buf, 0, count, other, 0, other.length);
+    }
+
+    String decode(int length) {
+      return new String(buf, 0, length, StandardCharsets.UTF_8);
+    }
+
+    void writeTo(Bytes target) {
+      target.write(buf, 0, count);
+    }
   }
 }

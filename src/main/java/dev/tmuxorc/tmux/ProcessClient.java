@@ -25,11 +25,13 @@ public final class ProcessClient implements TmuxClient {
   }
 
   @Override
-  public CompletionStage<List<Reply>> run(List<TmuxCommand> batch) {
+  public CompletionStage<List<Reply>> run(List<TmuxCommand> batch, ReplyListener listener) {
     return CompletableFuture.supplyAsync(() -> {
       List<Reply> replies = new ArrayList<>(batch.size());
       for (TmuxCommand command : batch) {
-        replies.add(runOne(command));
+        Reply reply = runOne(command);
+        listener.onReply(replies.size(), reply);
+        replies.add(reply);
       }
       return replies;
     }, blocking);
@@ -50,7 +52,8 @@ public final class ProcessClient implements TmuxClient {
       int status = process.waitFor();
       String stdout = new String(out, StandardCharsets.UTF_8);
       if (status == 0) {
-        return Reply.ok(stdout.isEmpty() ? List.of() : List.of(stdout.split("\n", -1)).subList(0, lineCount(stdout)));
+        // "a\nb\n" holds two lines: the last newline ends the last line.
+        return Reply.ok(stdout.endsWith("\n") ? stdout.substring(0, stdout.length() - 1) : stdout);
       }
       String message = new String(err, StandardCharsets.UTF_8).trim();
       if (isServerMissing(message)) {
@@ -64,12 +67,6 @@ public final class ProcessClient implements TmuxClient {
       Thread.currentThread().interrupt();
       throw new TmuxUnavailableException("interrupted while running tmux");
     }
-  }
-
-  // "a\nb\n" holds two lines, not three.
-  private static int lineCount(String stdout) {
-    int lines = stdout.split("\n", -1).length;
-    return stdout.endsWith("\n") ? lines - 1 : lines;
   }
 
   static boolean isServerMissing(String stderr) {

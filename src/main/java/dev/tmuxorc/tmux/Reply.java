@@ -1,24 +1,28 @@
 package dev.tmuxorc.tmux;
 
 import java.util.List;
+import java.util.Objects;
 
-/** The answer to one tmux command: its output lines, and whether tmux reported an error. */
-public record Reply(boolean ok, List<String> lines) {
+/**
+ * The answer to one tmux command: its output (lines joined with newlines, no final newline), and whether
+ * tmux reported an error, in which case the text is the error message.
+ */
+public record Reply(boolean ok, String text) {
 
   public Reply {
-    lines = List.copyOf(lines);
+    Objects.requireNonNull(text, "text");
   }
 
-  public static Reply ok(List<String> lines) {
-    return new Reply(true, lines);
+  public static Reply ok(String text) {
+    return new Reply(true, text);
   }
 
   public static Reply error(String message) {
-    return new Reply(false, List.of(message));
+    return new Reply(false, message);
   }
 
-  /** The output joined with newlines: a captured screen, or the error message. */
-  public String text() {
-    return String.join("\n", lines);
+  /** The output's lines; none for empty output. */
+  public List<String> lines() {
+    return text.isEmpty() ? List.of() : List.of(text.split("\n", -1));
   }
 }

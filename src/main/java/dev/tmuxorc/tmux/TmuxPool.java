@@ -37,8 +37,18 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
 
   public sealed interface Command { }
 
-  /** Runs {@code commands} as one batch on one client; replies with one {@link Reply} per command. */
-  public record Run(List<TmuxCommand> commands, ActorRef<StatusReply<List<Reply>>> replyTo) implements Command { }
+  /**
+   * Runs {@code commands} as one batch on one client; replies with one {@link Reply} per command.
+   * {@code listener} hears each reply as soon as it arrives, on the client's thread (see
+   * {@link TmuxClient.ReplyListener}).
+   */
+  public record Run(List<TmuxCommand> commands, TmuxClient.ReplyListener listener,
+      ActorRef<StatusReply<List<Reply>>> replyTo) implements Command {
+
+    public Run(List<TmuxCommand> commands, ActorRef<StatusReply<List<Reply>>> replyTo) {
+      this(commands, TmuxClient.ReplyListener.NONE, replyTo);
+    }
+  }
 
   public record GetStats(ActorRef<PoolStats> replyTo) implements Command { }
 
@@ -336,7 +346,7 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
     }
     slot.used = true;
     inFlight++;
-    CompletableFuture<List<Reply>> replies = slot.client.run(run.commands()).toCompletableFuture()
+    CompletableFuture<List<Reply>> replies = slot.client.run(run.commands(), run.listener()).toCompletableFuture()
         .orTimeout(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
     getContext().pipeToSelf(replies, (ok, error) -> new BatchFinished(slot, run, ok, error));
   }

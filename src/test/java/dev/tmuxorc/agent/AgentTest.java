@@ -26,6 +26,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.stream.Materializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +55,7 @@ class AgentTest {
     tmux.session("s", "main", TmuxServerFixture.IDLE_COMMAND);
     settings = TestSettings.settings(tmux.socket());
     ActorRef<TmuxPool.Command> pool = testKit.spawn(TmuxPool.create(settings, TmuxPool.factoryFor(settings.tmux())));
-    sweep = new Sweep(pool, testKit.system(), 16, 1, Duration.ofSeconds(10), Clock.systemUTC());
+    sweep = new Sweep(pool, testKit.system(), Materializer.matFromSystem(testKit.system()), 16, 1, Duration.ofSeconds(10), Clock.systemUTC());
     events = testKit.createTestProbe();
     testKit.system().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.StateChanged.class, events.getRef()));
   }
@@ -79,8 +80,8 @@ class AgentTest {
   }
 
   private static Pane pane(String paneId, boolean dead) {
-    return new Pane(paneId, "$0", "s", "@1", 1, "claude-1", 0, 1, "claude", dead,
-        dead ? OptionalInt.of(1) : OptionalInt.empty(), 100, 30, Instant.EPOCH, "");
+    return new Pane(paneId, "$0", "s", 1, "claude-1", 0, 1, "claude", dead,
+        dead ? OptionalInt.of(1) : OptionalInt.empty(), Instant.EPOCH, "");
   }
 
   private Capture screenOf(AgentPane agent) throws Exception {

@@ -16,8 +16,8 @@ class AgentMatcherTest {
       new AgentMatcher(TestSettings.settings("unused").discovery(), "_tmux-orc");
 
   private static Pane pane(String session, int window, String name, String command, String option) {
-    return new Pane("%" + window, "$" + session.hashCode(), session, "@" + window, window, name, 0, 100 + window,
-        command, false, OptionalInt.empty(), 200, 50, Instant.EPOCH, option);
+    return new Pane("%" + window, "$" + session.hashCode(), session, window, name, 0, 100 + window,
+        command, false, OptionalInt.empty(), Instant.EPOCH, option);
   }
 
   private Optional<Role> role(String windowName, String command) {

@@ -18,8 +18,8 @@ class PaneFormatTest {
 
   @Test
   void aLineBecomesAPane() {
-    Pane pane = PaneFormat.parseLine(line("%3", "$1", "@7", "2", "0", "4242", "1", "137", "200", "50",
-        "1700000000", "my session", "claude: fix #12; $(x)", "claude", "agent"));
+    Pane pane = PaneFormat.parseLine(line("%3", "$1", "2", "0", "4242", "1", "137", "1700000000",
+        "my session", "claude: fix #12; $(x)", "claude", "agent"));
     assertEquals("%3", pane.paneId());
     assertEquals("my session:2.0", pane.target());
     assertEquals("claude: fix #12; $(x)", pane.windowName());
@@ -31,8 +31,7 @@ class PaneFormatTest {
 
   @Test
   void aLivePaneHasNoExitStatus() {
-    Pane pane = PaneFormat.parseLine(line("%1", "$0", "@0", "0", "0", "1", "0", "", "80", "24", "1", "s", "w",
-        "bash", ""));
+    Pane pane = PaneFormat.parseLine(line("%1", "$0", "0", "0", "1", "0", "", "1", "s", "w", "bash", ""));
     assertFalse(pane.dead());
     assertEquals(OptionalInt.empty(), pane.deadStatus());
   }
@@ -41,10 +40,9 @@ class PaneFormatTest {
   void malformedLinesAreRejectedNotMisread() {
     List<String> rejected = new ArrayList<>();
     List<Pane> panes = PaneFormat.parse(List.of(
-        line("%1", "$0", "@0", "0", "0", "1", "0", "", "80", "24", "1", "s", "w", "bash", ""),
-        line("%2", "$0", "@0", "0", "0", "1", "0", "", "80", "24", "1", "s", "name" + PaneFormat.SEPARATOR + "x",
-            "bash", ""),
-        line("%3", "$0", "@0", "x", "0", "1", "0", "", "80", "24", "1", "s", "w", "bash", ""),
+        line("%1", "$0", "0", "0", "1", "0", "", "1", "s", "w", "bash", ""),
+        line("%2", "$0", "0", "0", "1", "0", "", "1", "s", "name" + PaneFormat.SEPARATOR + "x", "bash", ""),
+        line("%3", "$0", "x", "0", "1", "0", "", "1", "s", "w", "bash", ""),
         ""), rejected);
     assertEquals(1, panes.size());
     assertEquals(2, rejected.size());

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -28,6 +29,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -208,6 +210,36 @@ class SupervisorTest {
 
   private AgentState state(ActorRef<Supervisor.Command> supervisor, String window) {
     return status(supervisor, window).state();
+  }
+
+  @Test
+  void aCycleIsOneRoundTripAndAgentsNewToItAreCapturedBeforeItEnds() throws Exception {
+    tmux.session("proj", "claude-1", TmuxServerFixture.IDLE_COMMAND);
+    tmux.window("proj", "claude-2", TmuxServerFixture.IDLE_COMMAND);
+    tmux.window("proj", "claude-3", TmuxServerFixture.IDLE_COMMAND);
+    AtomicInteger classifications = new AtomicInteger();
+    ScreenClassifier classifier = (screen, facts, now) -> {
+      classifications.incrementAndGet();
+      return Observation.of(AgentState.UNKNOWN);
+    };
+    Settings settings = TestSettings.settings(tmux.socket());
+    ActorRef<Supervisor.Command> supervisor = testKit.spawn(Supervisor.create(settings,
+        TmuxPool.factoryFor(settings.tmux()), classifier, settings.monitoring().rules(), Clock.systemUTC(), false));
+    // First cycle: list-panes finds three new agents, which are captured in a follow-up batch of the same cycle.
+    measure(supervisor);
+    assertEquals(3, classifications.get(), "every agent was classified before the cycle ended");
+    long acquisitions = pool(supervisor).acquisitions();
+    // Later cycles: list-panes and the known agents' captures go in one batch, one round trip.
+    measure(supervisor);
+    assertEquals(6, classifications.get());
+    assertEquals(acquisitions + 1, pool(supervisor).acquisitions(), "one batch for the whole cycle");
+    testKit.stop(supervisor);
+  }
+
+  private void measure(ActorRef<Supervisor.Command> supervisor) throws Exception {
+    TestProbe<StatusReply<Duration>> probe = testKit.createTestProbe();
+    supervisor.tell(new Supervisor.MeasureCycle(probe.getRef()));
+    assertTrue(probe.receiveMessage(PATIENCE).isSuccess());
   }
 
   private static ScreenClassifier neutral() {

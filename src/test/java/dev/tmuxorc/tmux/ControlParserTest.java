@@ -27,7 +27,7 @@ class ControlParserTest {
     ControlEvent.ReplyBlock block = assertInstanceOf(ControlEvent.ReplyBlock.class, events.get(0));
     assertTrue(block.ok());
     assertTrue(block.sentByClient());
-    assertEquals(List.of("line one", "line two"), block.lines());
+    assertEquals(List.of("line one", "line two"), block.toReply().lines());
   }
 
   @Test
@@ -53,8 +53,8 @@ class ControlParserTest {
         "%end 1700000000 40 1");
     assertEquals(1, events.size());
     ControlEvent.ReplyBlock block = assertInstanceOf(ControlEvent.ReplyBlock.class, events.get(0));
-    assertEquals(8, block.lines().size());
-    assertEquals("%exit", block.lines().get(4));
+    assertEquals(8, block.toReply().lines().size());
+    assertEquals("%exit", block.toReply().lines().get(4));
   }
 
   @Test
@@ -111,7 +111,7 @@ class ControlParserTest {
     String wide = "日本語テキスト🙂".repeat(1000);
     List<ControlEvent> events = feed("%begin 1 1 1", longLine, wide, "%end 1 1 1");
     ControlEvent.ReplyBlock block = (ControlEvent.ReplyBlock) events.get(0);
-    assertEquals(List.of(longLine, wide), block.lines());
+    assertEquals(List.of(longLine, wide), block.toReply().lines());
   }
 
   @Test
@@ -127,7 +127,7 @@ class ControlParserTest {
     }
     List<ControlEvent> events = feed(lines.toArray(String[]::new));
     List<String> replies = events.stream().filter(e -> e instanceof ControlEvent.ReplyBlock)
-        .map(e -> ((ControlEvent.ReplyBlock) e).lines().get(0)).toList();
+        .map(e -> ((ControlEvent.ReplyBlock) e).text()).toList();
     assertEquals(1000, replies.size());
     for (int i = 0; i < 1000; i++) {
       assertEquals("reply " + i, replies.get(i));
@@ -139,5 +139,43 @@ class ControlParserTest {
   void attachBlocksAreNotTheClientsOwn() {
     ControlEvent.ReplyBlock block = (ControlEvent.ReplyBlock) feed("%begin 1 1 0", "%end 1 1 0").get(0);
     assertFalse(block.sentByClient());
+  }
+
+  @Test
+  void outputCutAnywhereParsesTheSame() {
+    String stream = "%begin 7 1 1\n│ ⏺ Update(日本語 🙂)\n%end 7 1 0\n\n%exit\n%end 7 1 1\n"
+        + "%window-add @3\n%begin 7 2 1\n%end 7 2 1\n%begin 7 3 1\nbad: no such pane\n%error 7 3 1\n"
+        + "%subscription-changed s $0 - - - : %1=5;\n";
+    byte[] bytes = stream.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    List<ControlEvent> whole = new ArrayList<>();
+    new ControlParser().feed(bytes, 0, bytes.length, whole::add);
+    assertEquals(5, whole.size());
+    assertEquals("│ ⏺ Update(日本語 🙂)\n%end 7 1 0\n\n%exit", ((ControlEvent.ReplyBlock) whole.get(0)).text());
+    assertEquals("", ((ControlEvent.ReplyBlock) whole.get(2)).text());
+    assertFalse(((ControlEvent.ReplyBlock) whole.get(3)).ok());
+    for (int chunk = 1; chunk <= 23; chunk++) {
+      ControlParser cut = new ControlParser();
+      List<ControlEvent> events = new ArrayList<>();
+      for (int from = 0; from < bytes.length; from += chunk) {
+        cut.feed(bytes, from, Math.min(chunk, bytes.length - from), events::add);
+      }
+      assertEquals(whole, events, "chunks of " + chunk + " bytes");
+    }
+  }
+
+  @Test
+  void emptyLinesInsideABlockAreKept() {
+    ControlEvent.ReplyBlock block = (ControlEvent.ReplyBlock) feed("%begin 1 1 1", "", "a", "", "%end 1 1 1").get(0);
+    assertEquals("\na\n", block.text());
+    assertEquals(List.of("", "a", ""), block.toReply().lines());
+  }
+
+  @Test
+  void invalidUtf8BecomesAReplacementCharacter() {
+    byte[] bytes = {'%', 'b', 'e', 'g', 'i', 'n', ' ', '1', ' ', '1', ' ', '1', '\n', 'a', (byte) 0xff, 'b', '\n',
+        '%', 'e', 'n', 'd', ' ', '1', ' ', '1', ' ', '1', '\n'};
+    List<ControlEvent> events = new ArrayList<>();
+    parser.feed(bytes, 0, bytes.length, events::add);
+    assertEquals("a\uFFFDb", ((ControlEvent.ReplyBlock) events.get(0)).text());
   }
 }

@@ -163,7 +163,7 @@ class TmuxPoolTest {
     private final CompletableFuture<String> closed = new CompletableFuture<>();
 
     @Override
-    public CompletionStage<List<Reply>> run(List<TmuxCommand> batch) {
+    public CompletionStage<List<Reply>> run(List<TmuxCommand> batch, ReplyListener listener) {
       return new CompletableFuture<>();
     }
 

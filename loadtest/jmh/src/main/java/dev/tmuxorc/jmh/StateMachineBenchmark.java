@@ -36,7 +36,7 @@ public class StateMachineBenchmark {
         Observation.of(AgentState.IDLE), Observation.of(AgentState.IDLE)};
   }
 
-  /** One observation (hash of a 40-line screen, verdict rules, health, time accounting). */
+  /** One observation (compare of a 40-line screen with the last one, verdict rules, health, time accounting). */
   @Benchmark
   public AgentStateMachine.Outcome observe() {
     int i = (int) (tick++ & 3);
