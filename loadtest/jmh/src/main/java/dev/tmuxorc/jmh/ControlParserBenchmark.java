@@ -1,6 +1,7 @@
 package dev.tmuxorc.jmh;
 
 import dev.tmuxorc.tmux.ControlParser;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,11 +20,11 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ControlParserBenchmark {
 
-  private List<String> sweep;
+  private byte[] output;
 
   @Setup
   public void setUp() {
-    sweep = new ArrayList<>();
+    List<String> sweep = new ArrayList<>();
     for (int reply = 0; reply < 100; reply++) {
       sweep.add("%begin 1700000000 " + reply + " 1");
       for (int line = 0; line < 40; line++) {
@@ -34,14 +35,18 @@ public class ControlParserBenchmark {
         sweep.add("%subscription-changed tmux-orc-panes $0 - - - : %1=1700000000.10.5.2.0;");
       }
     }
+    output = (String.join("\n", sweep) + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
-  /** One whole sweep's output parsed into reply blocks (score = sweeps/s; ×100 for replies/s). */
+  /**
+   * One whole sweep's output, fed as the reader reads it (64 KB chunks), parsed into reply blocks
+   * (score = sweeps/s; ×100 for replies/s).
+   */
   @Benchmark
   public void parseSweepOf100Replies(Blackhole hole) {
     ControlParser parser = new ControlParser();
-    for (String line : sweep) {
-      hole.consume(parser.accept(line));
+    for (int from = 0; from < output.length; from += 65536) {
+      parser.feed(output, from, Math.min(65536, output.length - from), hole::consume);
     }
   }
 }
