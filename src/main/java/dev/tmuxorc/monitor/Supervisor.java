@@ -114,6 +114,9 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     long sweepNanos;
   }
 
+  /** Unparseable list-panes lines are warned about once each; at most this many are remembered. */
+  static final int MAX_REMEMBERED_REJECTS = 1000;
+
   /** How long a status listing waits for one agent. */
   static final Duration STATUS_TIMEOUT = Duration.ofSeconds(1);
 
@@ -311,6 +314,9 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
       full.targets.complete(Map.copyOf(agents));
     } else {
       for (String line : result.rejected()) {
+        if (rejectedLines.size() >= MAX_REMEMBERED_REJECTS) {
+          rejectedLines.clear(); // bounded: names change, and a long-running monitor must not grow
+        }
         if (rejectedLines.add(line)) {
           getContext().getLog().warn("ignoring a list-panes line that does not parse: {}", line);
         }
