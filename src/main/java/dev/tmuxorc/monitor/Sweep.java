@@ -43,8 +43,12 @@ public final class Sweep {
   /** A sweep led by another command: that command's reply (it arrives first), and the captures' count. */
   public record Led(CompletionStage<Reply> lead, CompletionStage<Integer> captures) { }
 
+  /**
+   * One batch; {@code delivered} marks each capture handed on, by the listener as its reply arrives or when the
+   * batch ends (or fails), so that each is delivered exactly once.
+   */
   private record Batch(TmuxCommand lead, CompletableFuture<Reply> leadReply, List<AgentPane> agents,
-      Consumer<Capture> deliver, CompletableFuture<Integer> done) { }
+      Consumer<Capture> deliver, AtomicIntegerArray delivered, CompletableFuture<Integer> done) { }
 
   /** Batches waiting for a client, for all sweeps together; beyond this a sweep's batches fail at once. */
   static final int QUEUED_BATCHES = 4096;
@@ -99,7 +103,7 @@ public final class Sweep {
     for (int from = 0; from < agents.size() || (from == 0 && lead != null); from += batchSize) {
       List<AgentPane> slice = agents.subList(from, Math.min(agents.size(), from + batchSize));
       batches.add(new Batch(from == 0 ? lead : null, from == 0 ? leadReply : null, slice, deliver,
-          new CompletableFuture<>()));
+          new AtomicIntegerArray(slice.size()), new CompletableFuture<>()));
     }
     return batches;
   }
@@ -127,8 +131,7 @@ public final class Sweep {
       commands.add(batch.lead());
     }
     agents.forEach(agent -> commands.add(TmuxCommand.capturePane(agent.paneId())));
-    // Each capture is delivered once: by the listener as its reply arrives, or when the batch ends (or fails).
-    AtomicIntegerArray delivered = new AtomicIntegerArray(agents.size());
+    AtomicIntegerArray delivered = batch.delivered();
     TmuxClient.ReplyListener listener = (index, reply) -> {
       if (index < offset) {
         batch.leadReply().complete(reply);
@@ -139,17 +142,13 @@ public final class Sweep {
     CompletionStage<List<Reply>> replies = AskPattern.askWithStatus(pool,
         replyTo -> new TmuxPool.Run(commands, listener, replyTo), askTimeout, system.scheduler());
     return replies.handle((ok, error) -> {
-      finish(batch, delivered, error == null ? ok : null, error);
+      finish(batch, error == null ? ok : null, error);
       return batch.agents().size();
     });
   }
 
-  private void finish(Batch batch, List<Reply> replies, Throwable error) {
-    finish(batch, new AtomicIntegerArray(batch.agents().size()), replies, error);
-  }
-
   // Delivers what the listener has not, completes the lead and the batch.
-  private void finish(Batch batch, AtomicIntegerArray delivered, List<Reply> replies, Throwable error) {
+  private void finish(Batch batch, List<Reply> replies, Throwable error) {
     int offset = batch.lead() == null ? 0 : 1;
     Instant at = clock.instant();
     try {
@@ -162,7 +161,7 @@ public final class Sweep {
       }
       List<AgentPane> agents = batch.agents();
       for (int i = 0; i < agents.size(); i++) {
-        if (delivered.compareAndSet(i, 0, 1)) {
+        if (batch.delivered().compareAndSet(i, 0, 1)) {
           batch.deliver().accept(error != null ? new Capture.Failed(agents.get(i), describe(error), at)
               : capture(agents.get(i), replies.get(i + offset), at));
         }
