@@ -1,6 +1,7 @@
 // tmux-orc load-test harness: one single-file Java 17 program (source-launch mode).
 //
 //   java -cp target/tmux-orc.jar loadtest/LoadTest.java SCENARIO [--out DIR] [--duration 30s] [--jar PATH]
+//       [--launcher PATH/bin/tmux-orc]
 //       [--agent PATH] [--set KEY=VALUE]...   (--set overrides a scenario key, e.g. monitor.strategy=event)
 //
 // SCENARIO is a name (loadtest/scenarios/NAME.conf) or a path to a .conf file. The program starts a private
@@ -56,7 +57,8 @@ public class LoadTest {
     } catch (UsageException e) {
       System.err.println("loadtest: " + e.getMessage());
       System.err.println("usage: java -cp target/tmux-orc.jar loadtest/LoadTest.java SCENARIO [--out DIR] "
-          + "[--duration 30s] [--jar PATH] [--agent PATH/fake-agent.sh] [--set KEY=VALUE]...");
+          + "[--duration 30s] [--jar PATH] [--launcher PATH/bin/tmux-orc] [--agent PATH/fake-agent.sh] "
+          + "[--set KEY=VALUE]...");
       status = 2;
     } catch (Exception e) {
       System.err.println();
@@ -923,6 +925,7 @@ final class Run {
   private Tmux tmux;
   private Process monitor;
   private volatile boolean cleaned;
+  private String monitorCommand = "";
 
   int execute(String[] args) throws Exception {
     String scenarioArg = null;
@@ -930,6 +933,7 @@ final class Run {
     Duration durationOverride = null;
     Path jar = Paths.get("target/tmux-orc.jar");
     Path agentArg = null;
+    Path launcher = null;
     List<String> sets = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -939,6 +943,7 @@ final class Run {
             .getDuration("d");
         case "--jar" -> jar = Paths.get(value(args, ++i, a));
         case "--agent" -> agentArg = Paths.get(value(args, ++i, a));
+        case "--launcher" -> launcher = Paths.get(value(args, ++i, a));
         case "--set" -> sets.add(value(args, ++i, a));
         case "-h", "--help" -> throw new UsageException("help");
         default -> {
@@ -954,6 +959,9 @@ final class Run {
     }
     if (!Files.isRegularFile(jar)) {
       throw new UsageException("no tmux-orc jar at " + jar + " (use --jar PATH)");
+    }
+    if (launcher != null && !Files.isExecutable(launcher)) {
+      throw new UsageException("no executable launcher at " + launcher + " (build it: mvn -B package)");
     }
     Scenario sc = Scenario.load(scenarioArg, durationOverride, sets);
     Config c = sc.c;
@@ -995,13 +1003,26 @@ final class Run {
     Files.writeString(monitorConf, monConf.root().render(ConfigRenderOptions.defaults().setOriginComments(false)
         .setJson(false)));
 
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> argv = new ArrayList<>(List.of(java));
-    argv.addAll(c.getStringList("monitor.jvm-options"));
-    argv.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "monitor", "--foreground", "-L", socket,
+    // Either as users run it, through the launcher (its JVM flags; the scenario's jvm-options go in JAVA_OPTS,
+    // which the launcher adds last) — the launcher execs java, so the pid is the JVM's — or java -jar.
+    List<String> jvmOptions = c.getStringList("monitor.jvm-options");
+    List<String> argv = new ArrayList<>();
+    if (launcher != null) {
+      argv.add(launcher.toAbsolutePath().toString());
+    } else {
+      argv.add(ProcessHandle.current().info().command().orElse("java"));
+      argv.addAll(jvmOptions);
+      argv.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+    }
+    argv.addAll(List.of("monitor", "--foreground", "-L", socket,
         "--config", monitorConf.toString(), "--events", eventsFile.toString()));
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(monitorLog.toFile()));
+    if (launcher != null) {
+      pb.environment().put("JAVA_OPTS", String.join(" ", jvmOptions));
+    }
+    monitorCommand = (launcher != null && !jvmOptions.isEmpty() ? "JAVA_OPTS='" + String.join(" ", jvmOptions)
+        + "' " : "") + String.join(" ", argv);
     pb.environment().remove("TMUX");
     pb.environment().put("LANG", "C.UTF-8");
     pb.environment().remove("TMUX_ORC_CONFIG");
@@ -1100,7 +1121,7 @@ final class Run {
         c.getDuration("analysis.gone-timeout").toMillis());
 
     Report report = new Report(sc, out, machine, fleet, sampler.samples, an, grace, stopAt - t0, launchMs,
-        readyMs, stopReason, aliveAtEnd, monitorExit, stopped, stopMs, socket, jar);
+        readyMs, stopReason, aliveAtEnd, monitorExit, stopped, stopMs, socket, monitorCommand);
     List<String> failures = report.assertions();
     report.write(failures);
     System.err.println(report.summary(failures));
@@ -1229,11 +1250,11 @@ final class Report {
   private final boolean stoppedOnTerm;
   private final long stopMs;
   private final String socket;
-  private final Path jar;
+  private final String monitorCommand;
 
   Report(Scenario sc, Path out, Map<String, Object> machine, List<AgentSpec> fleet, List<Sample> samples,
       Analysis an, long grace, long runMs, long launchMs, long readyMs, String stopReason, boolean aliveAtEnd,
-      int monitorExit, boolean stoppedOnTerm, long stopMs, String socket, Path jar) {
+      int monitorExit, boolean stoppedOnTerm, long stopMs, String socket, String monitorCommand) {
     this.sc = sc;
     this.c = sc.c;
     this.out = out;
@@ -1251,7 +1272,7 @@ final class Report {
     this.stoppedOnTerm = stoppedOnTerm;
     this.stopMs = stopMs;
     this.socket = socket;
-    this.jar = jar;
+    this.monitorCommand = monitorCommand;
   }
 
   private List<Double> series(ToDoubleFunction<Sample> f) {
@@ -1383,7 +1404,7 @@ final class Report {
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("overrides", sc.overrides);
     run.put("socket", socket);
-    run.put("jar", jar.toAbsolutePath().toString());
+    run.put("monitorCommand", monitorCommand);
     run.put("durationMs", runMs);
     run.put("stopReason", stopReason);
     run.put("monitorReadyMs", readyMs);
@@ -1503,6 +1524,7 @@ final class Report {
         .append(c.getDuration("monitor.idle-debounce").toMillis()).append(" ms; stopped ")
         .append(stoppedOnTerm ? "on SIGTERM" : "by SIGKILL").append(" in ").append(stopMs).append(" ms, exit status ")
         .append(monitorExit).append(" |\n");
+    b.append("| monitor command | `").append(monitorCommand.replace("|", "\\|")).append("` |\n");
     Map<String, Long> byB = fleet.stream().collect(Collectors.groupingBy(a -> a.behaviour, TreeMap::new,
         Collectors.counting()));
     b.append("| fleet | ").append(fleet.size()).append(" agents (").append(byB.entrySet().stream()

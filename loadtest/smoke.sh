@@ -3,7 +3,7 @@
 #
 #   loadtest/smoke.sh [JAR] [LoadTest options...]     e.g.  loadtest/smoke.sh target/tmux-orc.jar
 #
-# Builds nothing. Starts a private tmux server (tmux -L lt-smoke-...), 10 fake agents and the monitor, runs
+# Builds nothing. Runs the monitor through the launcher beside the jar when there is one. Starts a private tmux server (tmux -L lt-smoke-...), 10 fake agents and the monitor, runs
 # for 30 s and checks 0 missed / 0 wrong detections (loadtest/scenarios/smoke.conf). The report goes to
 # loadtest/results/smoke-<date>/ (or --out DIR). Needs java 17+, tmux and bash 5 on PATH.
 set -euo pipefail
@@ -17,4 +17,10 @@ command -v java >/dev/null || { echo "smoke.sh: java is not installed" >&2; exit
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# Run the monitor as users do, through the launcher built beside the jar (target/tmux-orc/bin/tmux-orc), when
+# there is one.
+launcher=$(dirname "$jar")/tmux-orc/bin/tmux-orc
+if [[ -x $launcher ]]; then
+  exec java -cp "$jar" loadtest/LoadTest.java smoke --jar "$jar" --launcher "$launcher" "$@"
+fi
 exec java -cp "$jar" loadtest/LoadTest.java smoke --jar "$jar" "$@"

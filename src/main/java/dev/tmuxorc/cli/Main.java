@@ -2,6 +2,9 @@ package dev.tmuxorc.cli;
 
 import com.typesafe.config.ConfigException;
 import dev.tmuxorc.config.SettingsException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -61,12 +64,20 @@ public final class Main implements Runnable {
     return commandLine;
   }
 
-  /** Version from the jar manifest, when packaged. */
+  /**
+   * Version from the jar manifest, when packaged, and the JVM it runs on: the second line shows whether the
+   * launcher's heap and GC flags took effect.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
       String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"tmux-orc " + (version != null ? version : "(development build)")};
+      String gcs = ManagementFactory.getGarbageCollectorMXBeans().stream()
+          .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", "));
+      return new String[] {
+          "tmux-orc " + (version != null ? version : "(development build)"),
+          "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + "), max heap "
+              + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB, GC: " + gcs};
     }
   }
 }
