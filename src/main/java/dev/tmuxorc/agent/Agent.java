@@ -51,6 +51,13 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
   private final Clock clock;
   private final AgentStateMachine machine;
   private AgentPane agent;
+  // The last screen classified, for which pane facts, and the verdict: most screens are seen again unchanged
+  // (full cycles hand an agent its last screen when its window was quiet), and the same screen with the same
+  // facts gets the same verdict. Keeping it also keeps a reset time parsed once, not re-read against a later
+  // "now" (a "resets 3pm" banner read again at 3:01 pm would otherwise mean tomorrow).
+  private String classifiedScreen;
+  private AgentPane classifiedFor;
+  private Observation classified;
 
   private Agent(ActorContext<Command> context, TimerScheduler<Command> timers, AgentPane agent,
       ScreenClassifier classifier, AgentStateMachine.Rules rules, Sweep sweep, Clock clock) {
@@ -84,9 +91,12 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
     }
     Capture capture = observe.capture();
     if (capture instanceof Capture.Screen screen) {
-      ZonedDateTime now = ZonedDateTime.now(clock);
-      Observation observation = classifier.classify(screen.text(), PaneFacts.of(agent), now);
-      apply(machine.observe(screen.text(), observation, screen.at()));
+      if (!(screen.text().equals(classifiedScreen) && agent.equals(classifiedFor))) {
+        classified = classifier.classify(screen.text(), PaneFacts.of(agent), ZonedDateTime.now(clock));
+        classifiedScreen = screen.text();
+        classifiedFor = agent;
+      }
+      apply(machine.observe(screen.text(), classified, screen.at()));
     } else {
       apply(machine.captureFailed(capture.at()));
     }

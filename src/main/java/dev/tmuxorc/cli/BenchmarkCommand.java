@@ -41,9 +41,13 @@ import picocli.CommandLine.Spec;
         "Start a private tmux server with N simulated agents and time full monitoring cycles: discover, capture "
             + "every screen, classify, and deliver to the agent actors (a cycle ends when every agent has "
             + "processed its capture).",
-        "The pooled strategy pipelines captures through persistent tmux -C clients. With --compare the "
-            + "baseline (one tmux process per pane, sequential, as the Python predecessor did) runs in the "
-            + "same process, cycles alternating, and the speed-up is printed. Never touches other tmux servers."})
+        "The pooled strategy pipelines captures through persistent tmux -C clients. It is timed twice: "
+            + "capturing every screen (\"pooled\", the like-for-like comparison), and as the monitor runs by "
+            + "default, reusing the screens of panes whose window had no activity since their last capture "
+            + "(\"pooled, screen reuse\"; tmux-orc.monitoring.screen-reuse).",
+        "With --compare the baseline (one tmux process per pane, sequential, as the Python predecessor did) "
+            + "runs in the same process, cycles alternating, and the speed-up over \"pooled\" is printed. "
+            + "Never touches other tmux servers."})
 final class BenchmarkCommand implements Callable<Integer> {
 
   @ParentCommand
@@ -94,35 +98,30 @@ final class BenchmarkCommand implements Callable<Integer> {
       fleet.start(SimulatedFleet.benchmarkMembers(agents), 10, 200, 50);
       awaitFirstFrames(fleet, agents, Duration.ofSeconds(60 + agents / 10));
 
-      Config pooledConfig = override(base, fleet.socket(), "control", "concurrent");
-      Config baselineConfig = override(base, fleet.socket(), "process", "polling");
+      Config pooledConfig = override(base, fleet.socket(), "control", "concurrent", false);
+      Config reuseConfig = override(base, fleet.socket(), "control", "concurrent", true);
+      Config baselineConfig = override(base, fleet.socket(), "process", "polling", false);
       ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "tmux-orc-benchmark", pooledConfig);
       try {
         ActorRef<Supervisor.Command> pooled = supervisor(system, pooledConfig, "pooled");
+        ActorRef<Supervisor.Command> reuse = supervisor(system, reuseConfig, "pooled-screen-reuse");
         ActorRef<Supervisor.Command> baseline = compare ? supervisor(system, baselineConfig, "baseline") : null;
-        List<Duration> pooledSamples = new ArrayList<>();
-        List<Duration> discoverySamples = new ArrayList<>();
-        List<Duration> sweepSamples = new ArrayList<>();
+        Samples pooledSamples = new Samples();
+        Samples reuseSamples = new Samples();
         List<Duration> baselineSamples = new ArrayList<>();
         for (int i = 0; i < warmup + cycles; i++) {
-          Duration p = measure(system, pooled);
+          boolean measured = i >= warmup;
+          pooledSamples.add(measured, measure(system, pooled), stats(system, pooled));
+          reuseSamples.add(measured, measure(system, reuse), stats(system, reuse));
           Duration b = compare ? measure(system, baseline) : null;
-          if (i >= warmup) {
-            pooledSamples.add(p);
-            CycleStats stats = AskPattern.<Supervisor.Command, CycleStats>ask(pooled, Supervisor.GetCycleStats::new,
-                Duration.ofSeconds(5), system.scheduler()).toCompletableFuture().get(5, TimeUnit.SECONDS);
-            discoverySamples.add(stats.lastDiscovery());
-            sweepSamples.add(stats.lastSweep());
-            if (compare) {
-              baselineSamples.add(b);
-            }
+          if (measured && compare) {
+            baselineSamples.add(b);
           }
           err.printf("\rcycle %d/%d", i + 1, warmup + cycles);
           err.flush();
         }
         err.println();
-        report(Percentiles.of(pooledSamples), compare ? Percentiles.of(baselineSamples) : null,
-            Percentiles.of(discoverySamples), Percentiles.of(sweepSamples));
+        report(pooledSamples.result(), reuseSamples.result(), compare ? Percentiles.of(baselineSamples) : null);
       } finally {
         system.terminate();
         system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -131,35 +130,80 @@ final class BenchmarkCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void report(Percentiles pooled, Percentiles baseline, Percentiles discovery, Percentiles sweep)
-      throws Exception {
+  private void report(Result pooled, Result reuse, Percentiles baseline) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Double speedup = baseline == null ? null : Math.round(baseline.p50Ms() / pooled.p50Ms() * 10) / 10.0;
+    Double speedup = baseline == null ? null : Math.round(baseline.p50Ms() / pooled.cycle().p50Ms() * 10) / 10.0;
     if (json) {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("agents", agents);
       result.put("cycles", cycles);
       result.put("baseline", baseline);
-      result.put("pooled", pooled);
+      result.put("pooled", pooled.cycle());
       result.put("speedup", speedup);
-      result.put("pooledPhases", Map.of("discoveryP50Ms", discovery.p50Ms(), "sweepP50Ms", sweep.p50Ms()));
+      result.put("pooledPhases", pooled.phases());
+      Map<String, Object> withReuse = new LinkedHashMap<>();
+      withReuse.put("cycle", reuse.cycle());
+      withReuse.put("phases", reuse.phases());
+      withReuse.put("reusedPerCycle", reuse.reusedPerCycle());
+      result.put("pooledScreenReuse", withReuse);
       result.put("machine", machine());
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
     } else {
       out.printf("%d agents, %d measured cycles each (discover + capture + classify + deliver)%n", agents, cycles);
-      out.printf("%-34s %10s %10s %10s%n", "strategy", "p50 ms", "p95 ms", "max ms");
-      out.printf("%-34s %10.2f %10.2f %10.2f%n", "pooled control mode (pipelined)", pooled.p50Ms(), pooled.p95Ms(),
-          pooled.maxMs());
-      out.printf("%-34s %10.2f %10.2f%n", "  of which discovery (list-panes)", discovery.p50Ms(), discovery.p95Ms());
-      out.printf("%-34s %10.2f %10.2f%n", "  of which capture sweep", sweep.p50Ms(), sweep.p95Ms());
+      out.printf("%-40s %10s %10s %10s%n", "strategy", "p50 ms", "p95 ms", "max ms");
+      print(out, "pooled control mode, every screen", pooled);
+      print(out, "pooled, screen reuse (the default)", reuse);
+      out.printf("%-40s %.1f of %d screens per cycle%n", "  reused (window had no activity)",
+          reuse.reusedPerCycle(), agents);
       if (baseline != null) {
-        out.printf("%-34s %10.2f %10.2f %10.2f%n", "baseline: tmux process per pane", baseline.p50Ms(),
+        out.printf("%-40s %10.2f %10.2f %10.2f%n", "baseline: tmux process per pane", baseline.p50Ms(),
             baseline.p95Ms(), baseline.maxMs());
-        out.printf("speed-up (p50): %.1fx%n", speedup);
+        out.printf("speed-up (p50, every screen): %.1fx%n", speedup);
       }
       out.printf("machine: %s%n", machine());
     }
     out.flush();
+  }
+
+  private static void print(PrintWriter out, String name, Result result) {
+    Percentiles cycle = result.cycle();
+    out.printf("%-40s %10.2f %10.2f %10.2f%n", name, cycle.p50Ms(), cycle.p95Ms(), cycle.maxMs());
+    out.printf("%-40s %10.2f %10.2f%n", "  list-panes reply handled at", result.discovery().p50Ms(),
+        result.discovery().p95Ms());
+    out.printf("%-40s %10.2f %10.2f%n", "  last capture handled at", result.sweep().p50Ms(), result.sweep().p95Ms());
+  }
+
+  /** One pooled variant's cycles, and when within them discovery and the sweep ended. */
+  private final class Samples {
+    final List<Duration> cycle = new ArrayList<>();
+    final List<Duration> discovery = new ArrayList<>();
+    final List<Duration> sweep = new ArrayList<>();
+    long reusedBefore = -1;
+    long reusedAfter;
+
+    void add(boolean measured, Duration took, CycleStats stats) {
+      if (!measured) {
+        reusedBefore = stats.reusedScreens();
+        return;
+      }
+      reusedBefore = Math.max(reusedBefore, 0);
+      cycle.add(took);
+      discovery.add(stats.lastDiscovery());
+      sweep.add(stats.lastSweep());
+      reusedAfter = stats.reusedScreens();
+    }
+
+    Result result() {
+      return new Result(Percentiles.of(cycle), Percentiles.of(discovery), Percentiles.of(sweep),
+          Math.round(10.0 * (reusedAfter - reusedBefore) / cycle.size()) / 10.0);
+    }
+  }
+
+  /** A pooled variant's results; {@code reusedPerCycle} is 0 without screen reuse. */
+  record Result(Percentiles cycle, Percentiles discovery, Percentiles sweep, double reusedPerCycle) {
+    Map<String, Double> phases() {
+      return Map.of("discoveryP50Ms", discovery.p50Ms(), "sweepP50Ms", sweep.p50Ms());
+    }
   }
 
   static Map<String, Object> machine() {
@@ -184,13 +228,15 @@ final class BenchmarkCommand implements Callable<Integer> {
     return machine;
   }
 
-  private static Config override(Config base, String socket, String client, String strategy) {
+  private static Config override(Config base, String socket, String client, String strategy,
+      boolean screenReuse) {
     Map<String, Object> overrides = new HashMap<>();
     overrides.put("tmux-orc.tmux.socket-name", socket);
     overrides.put("tmux-orc.tmux.socket-path", "");
     overrides.put("tmux-orc.tmux.client", client);
     overrides.put("tmux-orc.monitoring.strategy", strategy);
     overrides.put("tmux-orc.tmux.command-timeout", "120s");
+    overrides.put("tmux-orc.monitoring.screen-reuse.enabled", screenReuse);
     return ConfigFactory.parseMap(overrides).withFallback(base);
   }
 
@@ -199,6 +245,12 @@ final class BenchmarkCommand implements Callable<Integer> {
     return system.systemActorOf(Supervisor.create(settings, TmuxPool.factoryFor(settings.tmux()),
         Classifier.fromConfig(settings.detection()), settings.monitoring().rules(), Clock.systemUTC(), false),
         name, Props.empty());
+  }
+
+  private static CycleStats stats(ActorSystem<Void> system, ActorRef<Supervisor.Command> supervisor)
+      throws Exception {
+    return AskPattern.<Supervisor.Command, CycleStats>ask(supervisor, Supervisor.GetCycleStats::new,
+        Duration.ofSeconds(5), system.scheduler()).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   private static Duration measure(ActorSystem<Void> system, ActorRef<Supervisor.Command> supervisor)

@@ -27,12 +27,16 @@ public record Settings(Tmux tmux, Monitoring monitoring, Discovery discovery, Co
 
   /** The monitoring cycle. */
   public record Monitoring(Strategy strategy, Duration pollInterval, Duration checkInterval, int captureBatchSize,
-      Duration idleDebounce, Duration confirmDelay, int maxFailures, Duration reportInterval, Pool pool) {
+      Duration idleDebounce, Duration confirmDelay, int maxFailures, Duration reportInterval, Pool pool,
+      ScreenReuse screenReuse) {
 
     public AgentStateMachine.Rules rules() {
       return new AgentStateMachine.Rules(idleDebounce, maxFailures, confirmDelay);
     }
   }
+
+  /** Whether full cycles reuse the screens of panes that tmux shows had no activity since their capture. */
+  public record ScreenReuse(boolean enabled, Duration maxAge) { }
 
   /** The control-client pool. */
   public record Pool(int minSize, int maxSize, Duration connectionTimeout, Duration maxAge,
@@ -102,7 +106,9 @@ public record Settings(Tmux tmux, Monitoring monitoring, Discovery discovery, Co
         batch,
         positive(c, "tmux-orc.monitoring.idle-debounce"),
         positive(c, "tmux-orc.monitoring.confirm-delay"),
-        maxFailures, positive(c, "tmux-orc.monitoring.report-interval"), pool);
+        maxFailures, positive(c, "tmux-orc.monitoring.report-interval"), pool,
+        new ScreenReuse(c.getBoolean("tmux-orc.monitoring.screen-reuse.enabled"),
+            positive(c, "tmux-orc.monitoring.screen-reuse.max-age")));
   }
 
   private static Discovery discovery(Config c) {

@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -107,12 +108,17 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
    */
   private static final class Cycle {
     final long startNanos = System.nanoTime();
-    final CompletableFuture<Map<String, ActorRef<Agent.Command>>> targets = new CompletableFuture<>();
+    final CompletableFuture<Map<String, Target>> targets = new CompletableFuture<>();
+    // The agents whose capture leads this cycle's batch; the others may reuse their last screen.
+    Set<String> capturing = Set.of();
     int outstanding;
     boolean ok = true;
     long discoveryNanos;
     long sweepNanos;
   }
+
+  /** Where a capture goes: the agent's actor, and its pane as the listing before the capture saw it. */
+  private record Target(ActorRef<Agent.Command> agent, AgentPane listed) { }
 
   /** Unparseable list-panes lines are warned about once each; at most this many are remembered. */
   static final int MAX_REMEMBERED_REJECTS = 1000;
@@ -145,6 +151,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   private final ActorRef<TmuxPool.Command> pool;
   private final Discovery discovery;
   private final Sweep sweep;
+  private final ScreenCache screens; // null when screen reuse is off
   private final Duration askTimeout;
   private final Map<String, ActorRef<Agent.Command>> agents = new HashMap<>();
   private final Map<String, AgentPane> panes = new HashMap<>();
@@ -168,6 +175,8 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   // Counted on stream threads as captures are delivered, read by the actor.
   private final AtomicLong captures = new AtomicLong();
   private final AtomicLong captureFailures = new AtomicLong();
+  private long intervalReused;
+  private long reused;
 
   private Supervisor(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings,
       ClientFactory clients, ScreenClassifier classifier, AgentStateMachine.Rules rules, Clock clock,
@@ -190,6 +199,8 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     this.sweep = new Sweep(pool, context.getSystem(), Materializer.createMaterializer(context),
         sequential ? 1 : settings.monitoring().captureBatchSize(),
         sequential ? 1 : poolSettings.maxSize(), askTimeout, clock);
+    Settings.ScreenReuse reuse = settings.monitoring().screenReuse();
+    this.screens = reuse.enabled() ? new ScreenCache(reuse.maxAge()) : null;
     if (periodic) {
       boolean eventDriven = settings.monitoring().strategy() == Strategy.EVENT;
       if (eventDriven && settings.tmux().client().equals("process")) {
@@ -233,8 +244,18 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     }
     pendingStructural = false;
     Cycle full = startCycle(2); // discovery + the known agents' captures
-    List<AgentPane> known = panes.values().stream().filter(a -> !a.pane().dead()).toList();
-    Sweep.Led led = sweep.runLedBy(discovery.command(), known, capture -> deliverOnceReconciled(full, capture));
+    Instant sentBefore = clock.instant();
+    // Agents whose last screen is still current as far as the previous listing knows, and whose window has
+    // been quiet for a while, are left out of the batch; this cycle's listing decides, and captures them in a
+    // follow-up if their window moved.
+    List<AgentPane> known = panes.values().stream()
+        .filter(a -> !a.pane().dead() && (screens == null || screens.worthCapturing(a, sentBefore)))
+        .toList();
+    if (screens != null) {
+      full.capturing = known.stream().map(AgentPane::key).collect(Collectors.toSet());
+    }
+    Sweep.Led led = sweep.runLedBy(discovery.command(), known,
+        capture -> deliverOnceReconciled(full, sentBefore, capture));
     getContext().pipeToSelf(led.lead(), (reply, failure) -> new Listed(full, reply, failure));
     getContext().pipeToSelf(led.captures(), (count, failure) -> new SweepFinished(full, failure));
     return this;
@@ -249,18 +270,33 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   /**
    * Runs on the threads that receive replies: a capture reaches its agent only after the cycle's discovery
    * was reconciled, so that agents classify with fresh pane facts and panes that are gone are dropped.
+   * {@code sentBefore} is a time before the capture was written, for the screen cache.
    */
-  private void deliverOnceReconciled(Cycle of, Capture capture) {
+  private void deliverOnceReconciled(Cycle of, Instant sentBefore, Capture capture) {
     captures.incrementAndGet();
     if (capture instanceof Capture.Failed) {
       captureFailures.incrementAndGet();
     }
     of.targets.thenAccept(targets -> {
-      ActorRef<Agent.Command> agent = targets.get(capture.agent().key());
-      if (agent != null) {
-        agent.tell(new Agent.Observe(capture));
+      Target target = targets.get(capture.agent().key());
+      if (target == null) {
+        return;
       }
+      if (screens != null) {
+        if (capture instanceof Capture.Screen screen) {
+          screens.remember(target.listed(), screen.text(), sentBefore);
+        } else {
+          screens.forget(capture.agent().key());
+        }
+      }
+      target.agent().tell(new Agent.Observe(capture));
     });
+  }
+
+  private Map<String, Target> targets() {
+    Map<String, Target> targets = new HashMap<>(agents.size() * 2);
+    agents.forEach((key, agent) -> targets.put(key, new Target(agent, panes.get(key))));
+    return targets;
   }
 
   private Behavior<Command> onMeasureCycle(MeasureCycle measure) {
@@ -274,14 +310,16 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
 
   private Behavior<Command> onReport() {
     CycleReport report = CycleReport.of(clock.instant(), settings.monitoring().strategy().wireName(), agents.size(),
-        intervalCycles, intervalDiscoveries, intervalSweeps, captures.getAndSet(0), captureFailures.getAndSet(0));
+        intervalCycles, intervalDiscoveries, intervalSweeps, captures.getAndSet(0), captureFailures.getAndSet(0),
+        intervalReused);
+    intervalReused = 0;
     intervalCycles.clear();
     intervalDiscoveries.clear();
     intervalSweeps.clear();
     getContext().getLog().info("{} agents, {} cycles: p50 {} ms, p95 {} ms, max {} ms (discovery p50 {} ms, "
-            + "sweep p50 {} ms), {} captures, {} failed", report.agents(), report.cycles(), report.p50Ms(),
-        report.p95Ms(), report.maxMs(), report.discoveryP50Ms(), report.sweepP50Ms(), report.captures(),
-        report.captureFailures());
+            + "sweep p50 {} ms), {} captures, {} failed, {} screens reused", report.agents(), report.cycles(),
+        report.p50Ms(), report.p95Ms(), report.maxMs(), report.discoveryP50Ms(), report.sweepP50Ms(),
+        report.captures(), report.captureFailures(), report.reused());
     getContext().getSystem().eventStream().tell(new EventStream.Publish<>(report));
     return this;
   }
@@ -311,7 +349,17 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
       // The pool already says that tmux is unreachable and retries; agents learn it from their failed captures.
       getContext().getLog().debug("discovery failed: {}", Sweep.describe(failure));
       full.ok = false;
-      full.targets.complete(Map.copyOf(agents));
+      full.targets.complete(targets());
+      if (screens != null) {
+        // Nothing proves the screens left out of the batch current: capture them (they will fail too while
+        // tmux is down, which is how their agents learn it).
+        List<AgentPane> left = panes.values().stream()
+            .filter(a -> !a.pane().dead() && !full.capturing.contains(a.key())).toList();
+        if (!left.isEmpty()) {
+          full.outstanding++;
+          sweepAgents(full, left);
+        }
+      }
     } else {
       for (String line : result.rejected()) {
         if (rejectedLines.size() >= MAX_REMEMBERED_REJECTS) {
@@ -323,15 +371,43 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
       }
       removeOrphanedHiddenSessions(result.panes());
       List<AgentPane> added = reconcile(result.agents());
-      full.targets.complete(Map.copyOf(agents));
-      List<AgentPane> toCapture = added.stream().filter(a -> !a.pane().dead()).toList();
+      full.targets.complete(targets());
+      List<AgentPane> toCapture = new ArrayList<>(added.stream().filter(a -> !a.pane().dead()).toList());
+      if (screens != null) {
+        toCapture.addAll(reuseUnchangedScreens(full, result.agents(), added));
+      }
       if (!toCapture.isEmpty()) {
-        full.outstanding++; // agents new to this cycle were not in its batch: capture them now
+        full.outstanding++; // agents new to this cycle, or whose window moved, were not in its batch
         sweepAgents(full, toCapture);
       }
     }
     partDone(full);
     return this;
+  }
+
+  /**
+   * Hands the agents left out of the cycle's batch their last screen where this listing proves it unchanged;
+   * returns those it does not, to be captured.
+   */
+  private List<AgentPane> reuseUnchangedScreens(Cycle full, List<AgentPane> listed, List<AgentPane> added) {
+    screens.retain(agents.keySet());
+    Instant now = clock.instant();
+    Set<String> fresh = added.stream().map(AgentPane::key).collect(Collectors.toSet());
+    List<AgentPane> toCapture = new ArrayList<>();
+    for (AgentPane agent : listed) {
+      if (agent.pane().dead() || full.capturing.contains(agent.key()) || fresh.contains(agent.key())) {
+        continue;
+      }
+      Optional<String> screen = screens.unchanged(agent, now);
+      if (screen.isPresent()) {
+        agents.get(agent.key()).tell(new Agent.Observe(new Capture.Screen(agent, screen.get(), now)));
+        intervalReused++;
+        reused++;
+      } else {
+        toCapture.add(agent);
+      }
+    }
+    return toCapture;
   }
 
   private Behavior<Command> onPanesChanged(PanesChanged changed) {
@@ -359,12 +435,13 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
       return; // only panes that are not agents changed
     }
     Cycle partial = startCycle(1);
-    partial.targets.complete(Map.copyOf(agents));
+    partial.targets.complete(targets());
     sweepAgents(partial, changed.stream().filter(a -> !a.pane().dead()).toList());
   }
 
   private void sweepAgents(Cycle of, List<AgentPane> toCapture) {
-    CompletionStage<Integer> swept = sweep.run(toCapture, capture -> deliverOnceReconciled(of, capture));
+    Instant sentBefore = clock.instant();
+    CompletionStage<Integer> swept = sweep.run(toCapture, capture -> deliverOnceReconciled(of, sentBefore, capture));
     getContext().pipeToSelf(swept, (count, failure) -> new SweepFinished(of, failure));
   }
 
@@ -538,7 +615,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
 
   private Behavior<Command> onGetCycleStats(GetCycleStats get) {
     get.replyTo().tell(new CycleStats(cycles, skipped, failed, lastCycle, totalCycles, lastDiscovery, lastSweep,
-        agents.size()));
+        agents.size(), reused));
     return this;
   }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -45,10 +46,13 @@ public final class Sweep {
 
   /**
    * One batch; {@code delivered} marks each capture handed on, by the listener as its reply arrives or when the
-   * batch ends (or fails), so that each is delivered exactly once.
+   * batch ends (or fails), so that each is delivered exactly once. {@code done} completes as soon as every
+   * capture is delivered: the pool's own reply comes a few thread hops later, up to milliseconds on a busy
+   * machine, and the cycle need not wait for it.
    */
   private record Batch(TmuxCommand lead, CompletableFuture<Reply> leadReply, List<AgentPane> agents,
-      Consumer<Capture> deliver, AtomicIntegerArray delivered, CompletableFuture<Integer> done) { }
+      Consumer<Capture> deliver, AtomicIntegerArray delivered, AtomicInteger undelivered,
+      CompletableFuture<Integer> done) { }
 
   /** Batches waiting for a client, for all sweeps together; beyond this a sweep's batches fail at once. */
   static final int QUEUED_BATCHES = 4096;
@@ -103,7 +107,7 @@ public final class Sweep {
     for (int from = 0; from < agents.size() || (from == 0 && lead != null); from += batchSize) {
       List<AgentPane> slice = agents.subList(from, Math.min(agents.size(), from + batchSize));
       batches.add(new Batch(from == 0 ? lead : null, from == 0 ? leadReply : null, slice, deliver,
-          new AtomicIntegerArray(slice.size()), new CompletableFuture<>()));
+          new AtomicIntegerArray(slice.size()), new AtomicInteger(slice.size()), new CompletableFuture<>()));
     }
     return batches;
   }
@@ -137,6 +141,9 @@ public final class Sweep {
         batch.leadReply().complete(reply);
       } else if (delivered.compareAndSet(index - offset, 0, 1)) {
         batch.deliver().accept(capture(agents.get(index - offset), reply, clock.instant()));
+        if (batch.undelivered().decrementAndGet() == 0) {
+          batch.done().complete(agents.size());
+        }
       }
     };
     CompletionStage<List<Reply>> replies = AskPattern.askWithStatus(pool,

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -229,10 +230,62 @@ class SupervisorTest {
     measure(supervisor);
     assertEquals(3, classifications.get(), "every agent was classified before the cycle ended");
     long acquisitions = pool(supervisor).acquisitions();
-    // Later cycles: list-panes and the known agents' captures go in one batch, one round trip.
+    // Later cycles: list-panes and the known agents' captures go in one batch, one round trip. The screens
+    // did not change, so the agents do not classify them again.
     measure(supervisor);
-    assertEquals(6, classifications.get());
+    assertEquals(3, classifications.get(), "an unchanged screen keeps its verdict");
     assertEquals(acquisitions + 1, pool(supervisor).acquisitions(), "one batch for the whole cycle");
+    testKit.stop(supervisor);
+  }
+
+  @Test
+  void aQuietPaneKeepsItsScreenAndAPaneThatPrintedSinceIsCapturedAgain() throws Exception {
+    tmux.session("proj", "claude-1", "printf 'first\\n'; read line; printf 'second\\n'; exec sleep 100000");
+    String pane = tmux.paneId("proj:claude-1");
+    AtomicInteger sawSecond = new AtomicInteger();
+    ScreenClassifier classifier = (screen, facts, now) -> {
+      if (screen.contains("second")) {
+        sawSecond.incrementAndGet();
+      }
+      return Observation.of(AgentState.UNKNOWN);
+    };
+    Settings settings = TestSettings.settings(tmux.socket());
+    ActorRef<Supervisor.Command> supervisor = testKit.spawn(Supervisor.create(settings,
+        TmuxPool.factoryFor(settings.tmux()), classifier, settings.monitoring().rules(), Clock.systemUTC(), false));
+    // window_activity counts whole seconds: a capture proves the screen only once that second is over.
+    Thread.sleep(1100);
+    measure(supervisor);
+    // Quiet for a while: the next cycle leaves the pane out of its batch, and its listing proves it unchanged.
+    Thread.sleep(ScreenCache.RECENTLY_ACTIVE.toMillis() + 100);
+    long acquisitions = pool(supervisor).acquisitions();
+    measure(supervisor);
+    assertEquals(1, cycles(supervisor).reusedScreens(), "the quiet pane's last screen was handed over again");
+    assertEquals(acquisitions + 1, pool(supervisor).acquisitions(), "list-panes alone, no capture");
+    // The pane prints: its window's activity moves, and the next cycle captures it after its listing.
+    tmux.tmux("send-keys", "-t", pane, "go", "Enter");
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(PATIENCE, Duration.ofMillis(50), () -> {
+      assertTrue(tmux.capture(pane).contains("second"));
+      return null;
+    });
+    measure(supervisor);
+    assertEquals(1, cycles(supervisor).reusedScreens(), "not reused: the window had activity");
+    assertEquals(1, sawSecond.get(), "the new screen reached the agent within the cycle");
+    testKit.stop(supervisor);
+  }
+
+  @Test
+  void withScreenReuseOffEveryCycleCapturesEveryScreen() throws Exception {
+    tmux.session("proj", "claude-1", TmuxServerFixture.IDLE_COMMAND);
+    Settings settings = TestSettings.settings(tmux.socket(),
+        Map.of("tmux-orc.monitoring.screen-reuse.enabled", false));
+    ActorRef<Supervisor.Command> supervisor = testKit.spawn(Supervisor.create(settings,
+        TmuxPool.factoryFor(settings.tmux()), neutral(), settings.monitoring().rules(), Clock.systemUTC(), false));
+    Thread.sleep(1100);
+    measure(supervisor);
+    Thread.sleep(ScreenCache.RECENTLY_ACTIVE.toMillis() + 100);
+    measure(supervisor);
+    assertEquals(0, cycles(supervisor).reusedScreens());
     testKit.stop(supervisor);
   }
 
