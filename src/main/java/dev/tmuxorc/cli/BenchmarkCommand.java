@@ -72,6 +72,12 @@ final class BenchmarkCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
+  @Option(names = "--states", paramLabel = "STATE[,STATE...]", split = ",",
+      description = "The screens the simulated agents hold, one agent in each in turn (default: a fifth working, "
+          + "the rest idle, waiting, unsubmitted, rate_limited, error). --states working is the worst case for "
+          + "screen reuse: every spinner redraws every second.")
+  List<String> states = SimulatedFleet.BENCHMARK_STATES;
+
   /** p50/p95 of one strategy, in milliseconds. */
   record Percentiles(double p50Ms, double p95Ms, double minMs, double maxMs) {
     static Percentiles of(List<Duration> samples) {
@@ -88,6 +94,12 @@ final class BenchmarkCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--agents and --cycles must be at least 1, --warmup at least 0");
     }
+    for (String state : states) {
+      if (!SimulatedFleet.HOLDABLE_STATES.contains(state)) {
+        throw new ParameterException(spec.commandLine(), "--states: unknown state '" + state + "' (one of "
+            + String.join(", ", SimulatedFleet.HOLDABLE_STATES) + ")");
+      }
+    }
     Launcher.logLevel(main.global, true);
     PrintWriter err = spec.commandLine().getErr();
     Config base = Launcher.config(main.global, Map.of());
@@ -95,7 +107,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     try (SimulatedFleet fleet = SimulatedFleet.create(tmuxBinary, "tmux-orc-bench")) {
       err.printf("starting %d simulated agents on private tmux server '%s'...%n", agents, fleet.socket());
       err.flush();
-      fleet.start(SimulatedFleet.benchmarkMembers(agents), 10, 200, 50);
+      fleet.start(SimulatedFleet.benchmarkMembers(agents, states), 10, 200, 50);
       awaitFirstFrames(fleet, agents, Duration.ofSeconds(60 + agents / 10));
 
       Config pooledConfig = override(base, fleet.socket(), "control", "concurrent", false);
@@ -137,6 +149,7 @@ final class BenchmarkCommand implements Callable<Integer> {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("agents", agents);
       result.put("cycles", cycles);
+      result.put("states", states);
       result.put("baseline", baseline);
       result.put("pooled", pooled.cycle());
       result.put("speedup", speedup);
@@ -149,7 +162,9 @@ final class BenchmarkCommand implements Callable<Integer> {
       result.put("machine", machine());
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
     } else {
-      out.printf("%d agents, %d measured cycles each (discover + capture + classify + deliver)%n", agents, cycles);
+      out.printf("%d agents (holding %s), %d measured cycles each (discover + capture + classify + deliver)%n",
+          agents, states.equals(SimulatedFleet.BENCHMARK_STATES) ? "the default mix" : String.join(",", states),
+          cycles);
       out.printf("%-40s %10s %10s %10s%n", "strategy", "p50 ms", "p95 ms", "max ms");
       print(out, "pooled control mode, every screen", pooled);
       print(out, "pooled, screen reuse (the default)", reuse);

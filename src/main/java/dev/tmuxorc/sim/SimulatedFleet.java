@@ -120,13 +120,27 @@ public final class SimulatedFleet implements AutoCloseable {
     return members;
   }
 
+  /**
+   * The benchmark's default mix of held states, one agent in each in turn: a fifth working (their spinners
+   * redraw every second), the rest on screens that stay still until someone acts.
+   */
+  public static final List<String> BENCHMARK_STATES = List.of("working", "idle", "idle", "waiting", "unsubmitted",
+      "idle", "working", "rate_limited", "idle", "error");
+
+  /** The states an agent can hold in a benchmark fleet. */
+  public static final List<String> HOLDABLE_STATES = List.of("working", "idle", "waiting", "unsubmitted",
+      "rate_limited", "error", "starting");
+
   /** A benchmark fleet: agents holding steady screens of every kind, so that each cycle sees the same work. */
   public static List<Member> benchmarkMembers(int agents) {
-    String[] states = {"working", "idle", "idle", "waiting", "unsubmitted", "idle", "working", "rate_limited",
-        "idle", "error"};
+    return benchmarkMembers(agents, BENCHMARK_STATES);
+  }
+
+  /** A benchmark fleet holding {@code states}, one agent in each in turn. */
+  public static List<Member> benchmarkMembers(int agents, List<String> states) {
     List<Member> members = new ArrayList<>(agents);
     for (int i = 0; i < agents; i++) {
-      members.add(new Member("claude-" + i, List.of("--state", states[i % states.length])));
+      members.add(new Member("claude-" + i, List.of("--state", states.get(i % states.size()))));
     }
     return members;
   }
