@@ -3,9 +3,15 @@ package dev.tmuxorc.agent;
 import dev.tmuxorc.detect.Evidence;
 import dev.tmuxorc.discovery.Pane;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** The JSON shape of an agent for {@code scan --json} and the HTTP API: plain strings and numbers only. */
+/**
+ * The JSON shape of an agent for {@code scan --json} and the HTTP API: plain strings and numbers only.
+ * {@code timeInStateMs}: milliseconds spent in each state since the agent was first seen (empty from scan).
+ */
 public record AgentView(
     String paneId,
     String target,
@@ -24,7 +30,8 @@ public record AgentView(
     List<Evidence> evidence,
     String command,
     int pid,
-    boolean dead) {
+    boolean dead,
+    Map<String, Long> timeInStateMs) {
 
   public static AgentView of(AgentStatus status) {
     Pane pane = status.agent().pane();
@@ -32,7 +39,14 @@ public record AgentView(
         pane.paneIndex(), status.agent().role().wireName(), status.agent().kind().wireName(),
         status.state().wireName(), status.previousState().wireName(), status.health().wireName(),
         iso(status.since()), iso(status.lastChange()), status.resetAt().map(AgentView::iso).orElse(null),
-        status.evidence(), pane.currentCommand(), pane.pid(), pane.dead());
+        status.evidence(), pane.currentCommand(), pane.pid(), pane.dead(), millisByState(status));
+  }
+
+  // Time spent in each state since the agent was first seen, in the states' order; empty for a snapshot (scan).
+  private static Map<String, Long> millisByState(AgentStatus status) {
+    Map<String, Long> millis = new LinkedHashMap<>();
+    new TreeMap<>(status.timeInState()).forEach((state, time) -> millis.put(state.wireName(), time.toMillis()));
+    return millis;
   }
 
   private static String iso(Instant instant) {
