@@ -396,23 +396,7 @@ final class Tmux {
   }
 
   String tmux(List<String> args) throws IOException {
-    List<String> argv = new ArrayList<>(List.of("tmux", "-L", socket));
-    argv.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-    pb.environment().remove("TMUX");
-    pb.environment().put("LANG", "C.UTF-8");
-    Process p = pb.start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IOException("tmux " + String.join(" ", args) + " failed: " + out.trim());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    return out;
+    return dev.tmuxorc.sim.SimulatedFleet.runTmux("tmux", socket, args);
   }
 
   /** Starts the server with a base session that holds no agent (a plain `sleep`), so the monitor can attach. */

@@ -108,6 +108,7 @@ public final class EventLog extends AbstractBehavior<EventLog.Command> {
     json.put("sweepP50Ms", report.sweepP50Ms());
     json.put("captures", report.captures());
     json.put("captureFailures", report.captureFailures());
+    json.put("reused", report.reused());
     json.put("strategy", report.strategy());
     return json;
   }

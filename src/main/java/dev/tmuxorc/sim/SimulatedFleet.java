@@ -146,9 +146,20 @@ public final class SimulatedFleet implements AutoCloseable {
   }
 
   private String tmux(List<String> args) throws IOException {
-    List<String> argv = new ArrayList<>(List.of(tmux, "-L", socket));
+    return runTmux(tmux, socket, args);
+  }
+
+  /**
+   * Runs one {@code tmux -L socket ARGS} process (outside any tmux client's environment, in a UTF-8 locale) and
+   * returns its output; fails when it exits non-zero or takes over 30 s. Also used by loadtest/LoadTest.java.
+   */
+  public static String runTmux(String binary, String socket, List<String> args) throws IOException {
+    List<String> argv = new ArrayList<>(List.of(binary, "-L", socket));
     argv.addAll(args);
-    Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+    builder.environment().remove("TMUX");
+    builder.environment().put("LANG", "C.UTF-8");
+    Process process = builder.start();
     process.getOutputStream().close();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     try {
