@@ -51,12 +51,11 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
   private final Clock clock;
   private final AgentStateMachine machine;
   private AgentPane agent;
-  // The last screen classified, for which pane facts, and the verdict: most screens are seen again unchanged
-  // (full cycles hand an agent its last screen when its window was quiet), and the same screen with the same
-  // facts gets the same verdict. Keeping it also keeps a reset time parsed once, not re-read against a later
-  // "now" (a "resets 3pm" banner read again at 3:01 pm would otherwise mean tomorrow).
+  // The last screen classified, with which pane facts, and the verdict: most screens are seen again unchanged
+  // (full cycles hand an agent its last screen when its window was quiet), and the classifier reads nothing
+  // but the screen and the facts (the time only dates a reset, which the state machine keeps from the first).
   private String classifiedScreen;
-  private AgentPane classifiedFor;
+  private PaneFacts classifiedWith;
   private Observation classified;
 
   private Agent(ActorContext<Command> context, TimerScheduler<Command> timers, AgentPane agent,
@@ -91,10 +90,11 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
     }
     Capture capture = observe.capture();
     if (capture instanceof Capture.Screen screen) {
-      if (!(screen.text().equals(classifiedScreen) && agent.equals(classifiedFor))) {
-        classified = classifier.classify(screen.text(), PaneFacts.of(agent), ZonedDateTime.now(clock));
+      PaneFacts facts = PaneFacts.of(agent);
+      if (!(screen.text().equals(classifiedScreen) && facts.equals(classifiedWith))) {
+        classified = classifier.classify(screen.text(), facts, ZonedDateTime.now(clock));
         classifiedScreen = screen.text();
-        classifiedFor = agent;
+        classifiedWith = facts;
       }
       apply(machine.observe(screen.text(), classified, screen.at()));
     } else {

@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("%ntmux-orc demo: a PM and %d simulated agents on the private tmux server '%s'.%n", agents,
         fleet.socket());
     out.printf("  watch them:  tmux -L %s attach -t sim-1     (detach: Ctrl-b d)%n", fleet.socket());
-    out.printf("  scan them:   java -jar target/tmux-orc.jar scan -L %s%n", fleet.socket());
+    out.printf("  scan them:   %s scan -L %s%n", Launcher.selfCommand(), fleet.socket());
     out.printf("  stop:        Ctrl-C here (removes the private server)%n%n");
     out.flush();
     ActorSystem<Supervisor.Command> system = Launcher.start(config, settings, true);

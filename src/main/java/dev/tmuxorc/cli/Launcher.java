@@ -25,6 +25,30 @@ final class Launcher {
   private Launcher() {
   }
 
+  /** Set by bin/tmux-orc to the path it was run as. */
+  static final String LAUNCHER_PROPERTY = "tmuxorc.launcher";
+
+  /**
+   * How the user runs this tmux-orc, for commands printed as advice: the launcher's path when it started us,
+   * else {@code java -jar} with this jar.
+   */
+  static String selfCommand() {
+    String launcher = System.getProperty(LAUNCHER_PROPERTY);
+    if (launcher != null && !launcher.isBlank()) {
+      return launcher;
+    }
+    try {
+      Path jar = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (jar.toString().endsWith(".jar")) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return "java -jar " + (jar.startsWith(cwd) ? cwd.relativize(jar) : jar);
+      }
+    } catch (Exception e) {
+      // not from a jar (tests, an IDE): fall through
+    }
+    return "java -jar target/tmux-orc.jar";
+  }
+
   /** Loads the configuration with the command-line overrides on top. */
   static Config config(GlobalOptions global, Map<String, Object> overrides) {
     Map<String, Object> all = new HashMap<>(overrides);

@@ -13,14 +13,18 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The last screen captured of each agent's pane, and the proof that it is still the screen: tmux bumps a
  * window's {@code window_activity} whenever any of its panes receives output (input.c, before the output is
- * drawn), so a pane whose window shows the same activity as when it was captured has drawn nothing since.
+ * drawn), so a window whose latest activity came before the capture has drawn nothing since.
  *
- * <p>{@code window_activity} counts whole seconds, so output later in the same second as the last one leaves
- * it unchanged. A screen is therefore reused only when its capture was sent at or after the end of that
- * second ({@code sentBefore ≥ activity + 1 s}): all the output of that second was then drawn before tmux ran
- * the capture. The time is taken before the capture is written, and tmux runs it later, so the test errs
- * towards capturing. A screen older than {@code maxAge} is captured anyway: it bounds what a change tmux does
- * not count as activity (a resize re-wrapping a screen, a clock stepped backwards) can hide.
+ * <p>{@code window_activity} counts whole seconds. A screen is reused only when the capture was sent after the
+ * end of the second the current listing shows ({@code sentBefore ≥ activity + 1 s}): all the output up to
+ * then was drawn before tmux ran the capture, and output after it would show as a later second. The time is
+ * taken before the capture is written, from the wall clock tmux also stamps activity with, and tmux runs the
+ * capture later, so the test errs towards capturing. The activity must also not be older than the one the
+ * capture's listing showed (a clock stepped back, a pane moved to another window). A listing without an
+ * activity (an empty value, read as the epoch) proves nothing.
+ *
+ * <p>What tmux does not count as activity (a resize re-wrapping a screen, {@code send-keys -R}) can stay
+ * hidden for up to {@code maxAge}: an older screen is captured again anyway.
  *
  * <p>Written by the threads that deliver captures, read by the supervisor.
  */
@@ -50,7 +54,8 @@ final class ScreenCache {
 
   /**
    * Remembers a screen captured by a command written at {@code sentBefore}; {@code listed} is the pane as the
-   * listing run before that capture saw it (its activity is at most as new as the screen).
+   * latest listing before that capture saw it (its activity is at most as new as the screen; for a capture
+   * of a partial cycle, that listing may be several seconds older).
    */
   void remember(AgentPane listed, String text, Instant sentBefore) {
     // Each screen expires somewhere in the last quarter of maxAge, so that panes captured together (at
@@ -73,7 +78,7 @@ final class ScreenCache {
 
   /**
    * The remembered screen of {@code listed}, if its window has had no activity since it was captured, as the
-   * listing made {@code now} shows (and the screen is younger than {@code maxAge}, less up to a quarter).
+   * listing made by {@code now} shows (and the screen is younger than {@code maxAge}, less up to a quarter).
    */
   Optional<String> unchanged(AgentPane listed, Instant now) {
     Entry entry = entries.get(listed.key());
@@ -81,9 +86,8 @@ final class ScreenCache {
       return Optional.empty();
     }
     Instant activity = listed.pane().windowActivity();
-    // Output after the capture would show as an activity second no earlier than sentBefore's, failing the
-    // second test on its own; the first also refuses activity that went backwards (a clock stepped back).
-    boolean quietSince = activity.equals(entry.activity())
+    boolean quietSince = !activity.equals(Instant.EPOCH)
+        && !activity.isBefore(entry.activity())
         && !entry.sentBefore().isBefore(activity.plus(ACTIVITY_RESOLUTION));
     boolean fresh = now.isBefore(entry.expires());
     return quietSince && fresh ? Optional.of(entry.text()) : Optional.empty();

@@ -152,6 +152,9 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   private final Discovery discovery;
   private final Sweep sweep;
   private final ScreenCache screens; // null when screen reuse is off
+  // The screen cache compares our times with tmux's window_activity, which tmux takes from the wall clock:
+  // its times come from the wall clock too, whatever clock the rest of the supervisor is given.
+  private final Clock wallClock = Clock.systemUTC();
   private final Duration askTimeout;
   private final Map<String, ActorRef<Agent.Command>> agents = new HashMap<>();
   private final Map<String, AgentPane> panes = new HashMap<>();
@@ -175,6 +178,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   // Counted on stream threads as captures are delivered, read by the actor.
   private final AtomicLong captures = new AtomicLong();
   private final AtomicLong captureFailures = new AtomicLong();
+  private final AtomicLong capturesSinceStart = new AtomicLong();
   private long intervalReused;
   private long reused;
 
@@ -244,7 +248,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     }
     pendingStructural = false;
     Cycle full = startCycle(2); // discovery + the known agents' captures
-    Instant sentBefore = clock.instant();
+    Instant sentBefore = wallClock.instant();
     // Agents whose last screen is still current as far as the previous listing knows, and whose window has
     // been quiet for a while, are left out of the batch; this cycle's listing decides, and captures them in a
     // follow-up if their window moved.
@@ -274,6 +278,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
    */
   private void deliverOnceReconciled(Cycle of, Instant sentBefore, Capture capture) {
     captures.incrementAndGet();
+    capturesSinceStart.incrementAndGet();
     if (capture instanceof Capture.Failed) {
       captureFailures.incrementAndGet();
     }
@@ -391,7 +396,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
    */
   private List<AgentPane> reuseUnchangedScreens(Cycle full, List<AgentPane> listed, List<AgentPane> added) {
     screens.retain(agents.keySet());
-    Instant now = clock.instant();
+    Instant now = wallClock.instant();
     Set<String> fresh = added.stream().map(AgentPane::key).collect(Collectors.toSet());
     List<AgentPane> toCapture = new ArrayList<>();
     for (AgentPane agent : listed) {
@@ -440,7 +445,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   }
 
   private void sweepAgents(Cycle of, List<AgentPane> toCapture) {
-    Instant sentBefore = clock.instant();
+    Instant sentBefore = wallClock.instant();
     CompletionStage<Integer> swept = sweep.run(toCapture, capture -> deliverOnceReconciled(of, sentBefore, capture));
     getContext().pipeToSelf(swept, (count, failure) -> new SweepFinished(of, failure));
   }
@@ -615,7 +620,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
 
   private Behavior<Command> onGetCycleStats(GetCycleStats get) {
     get.replyTo().tell(new CycleStats(cycles, skipped, failed, lastCycle, totalCycles, lastDiscovery, lastSweep,
-        agents.size(), reused));
+        agents.size(), capturesSinceStart.get(), reused));
     return this;
   }
 

@@ -51,12 +51,37 @@ class ScreenCacheTest {
   }
 
   @Test
+  void aCaptureOfAPartialCycleIsProvedByTheNextListing() {
+    // Captured 3 s after output that the (older) listing of its cycle did not know about yet.
+    cache.remember(listed(ACTIVITY), "screen", ACTIVITY.plusSeconds(8));
+    assertEquals(Optional.of("screen"), cache.unchanged(listed(ACTIVITY.plusSeconds(5)), ACTIVITY.plusSeconds(9)));
+    // ...but not when that output came in the capture's own second
+    assertEquals(Optional.empty(), cache.unchanged(listed(ACTIVITY.plusSeconds(8)), ACTIVITY.plusSeconds(9)));
+  }
+
+  @Test
+  void activityOlderThanTheCapturesListingProvesNothing() {
+    // a clock stepped back, or a pane moved into a quieter window
+    cache.remember(listed(ACTIVITY), "screen", ACTIVITY.plusSeconds(2));
+    assertEquals(Optional.empty(), cache.unchanged(listed(ACTIVITY.minusSeconds(1)), ACTIVITY.plusSeconds(3)));
+  }
+
+  @Test
+  void aListingWithoutActivityProvesNothing() {
+    // PaneFormat reads an empty window_activity as the epoch
+    cache.remember(listed(Instant.EPOCH), "screen", ACTIVITY);
+    assertEquals(Optional.empty(), cache.unchanged(listed(Instant.EPOCH), ACTIVITY.plusSeconds(1)));
+    assertTrue(cache.worthCapturing(listed(Instant.EPOCH), ACTIVITY.plusSeconds(1)));
+  }
+
+  @Test
   void aScreenOlderThanMaxAgeIsCapturedAgainExpiringWithinItsLastQuarter() {
     Instant sent = ACTIVITY.plusSeconds(2);
     cache.remember(listed(ACTIVITY), "screen", sent);
     assertTrue(cache.unchanged(listed(ACTIVITY), sent.plus(MAX_AGE.multipliedBy(3).dividedBy(4)).minusMillis(1))
         .isPresent());
     assertFalse(cache.unchanged(listed(ACTIVITY), sent.plus(MAX_AGE)).isPresent());
+    assertTrue(cache.worthCapturing(listed(ACTIVITY), sent.plus(MAX_AGE)), "an expired screen is captured up front");
   }
 
   @Test

@@ -253,40 +253,57 @@ class SupervisorTest {
     ActorRef<Supervisor.Command> supervisor = testKit.spawn(Supervisor.create(settings,
         TmuxPool.factoryFor(settings.tmux()), classifier, settings.monitoring().rules(), Clock.systemUTC(), false));
     // window_activity counts whole seconds: a capture proves the screen only once that second is over.
-    Thread.sleep(1100);
+    awaitQuietSecond(pane, "first", Duration.ZERO);
     measure(supervisor);
+    assertEquals(1, cycles(supervisor).captures());
     // Quiet for a while: the next cycle leaves the pane out of its batch, and its listing proves it unchanged.
-    Thread.sleep(ScreenCache.RECENTLY_ACTIVE.toMillis() + 100);
+    awaitQuietSecond(pane, "first", ScreenCache.RECENTLY_ACTIVE);
     long acquisitions = pool(supervisor).acquisitions();
     measure(supervisor);
     assertEquals(1, cycles(supervisor).reusedScreens(), "the quiet pane's last screen was handed over again");
-    assertEquals(acquisitions + 1, pool(supervisor).acquisitions(), "list-panes alone, no capture");
+    assertEquals(1, cycles(supervisor).captures(), "no capture");
+    assertEquals(acquisitions + 1, pool(supervisor).acquisitions(), "list-panes alone, one batch");
     // The pane prints: its window's activity moves, and the next cycle captures it after its listing.
     tmux.tmux("send-keys", "-t", pane, "go", "Enter");
-    TestProbe<Object> probe = testKit.createTestProbe();
-    probe.awaitAssert(PATIENCE, Duration.ofMillis(50), () -> {
-      assertTrue(tmux.capture(pane).contains("second"));
-      return null;
-    });
+    awaitQuietSecond(pane, "second", Duration.ZERO);
+    acquisitions = pool(supervisor).acquisitions();
     measure(supervisor);
     assertEquals(1, cycles(supervisor).reusedScreens(), "not reused: the window had activity");
+    assertEquals(2, cycles(supervisor).captures());
+    assertEquals(acquisitions + 2, pool(supervisor).acquisitions(), "list-panes, then the follow-up capture");
     assertEquals(1, sawSecond.get(), "the new screen reached the agent within the cycle");
     testKit.stop(supervisor);
   }
 
   @Test
   void withScreenReuseOffEveryCycleCapturesEveryScreen() throws Exception {
-    tmux.session("proj", "claude-1", TmuxServerFixture.IDLE_COMMAND);
-    Settings settings = TestSettings.settings(tmux.socket(),
-        Map.of("tmux-orc.monitoring.screen-reuse.enabled", false));
+    tmux.session("proj", "claude-1", "printf 'first\\n'; exec sleep 100000");
+    String pane = tmux.paneId("proj:claude-1");
+    Settings settings = TestSettings.settings(tmux.socket(), Map.of("tmux-orc.monitoring.screen-reuse.enabled", false));
     ActorRef<Supervisor.Command> supervisor = testKit.spawn(Supervisor.create(settings,
         TmuxPool.factoryFor(settings.tmux()), neutral(), settings.monitoring().rules(), Clock.systemUTC(), false));
-    Thread.sleep(1100);
+    awaitQuietSecond(pane, "first", Duration.ZERO);
     measure(supervisor);
-    Thread.sleep(ScreenCache.RECENTLY_ACTIVE.toMillis() + 100);
+    awaitQuietSecond(pane, "first", ScreenCache.RECENTLY_ACTIVE);
     measure(supervisor);
     assertEquals(0, cycles(supervisor).reusedScreens());
+    assertEquals(2, cycles(supervisor).captures(), "both cycles captured the screen");
     testKit.stop(supervisor);
+  }
+
+  /**
+   * Waits until the pane shows {@code text} and the wall clock is past the end of its window's activity second
+   * plus {@code quietFor}: a capture sent then is proof of the screen (and the window counts as quiet).
+   */
+  private void awaitQuietSecond(String pane, String text, Duration quietFor) {
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(PATIENCE, Duration.ofMillis(50), () -> {
+      assertTrue(tmux.capture(pane).contains(text));
+      long activity = Long.parseLong(tmux.tmux("display-message", "-p", "-t", pane, "#{window_activity}").trim());
+      Instant quietFrom = Instant.ofEpochSecond(activity + 1).plus(quietFor);
+      assertTrue(!Instant.now().isBefore(quietFrom.plusMillis(20)), "not yet quiet long enough");
+      return null;
+    });
   }
 
   private void measure(ActorRef<Supervisor.Command> supervisor) throws Exception {
