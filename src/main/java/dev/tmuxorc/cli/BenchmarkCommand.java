@@ -189,11 +189,11 @@ final class BenchmarkCommand implements Callable<Integer> {
   }
 
   /** One pooled variant's cycles, and when within them discovery and the sweep ended. */
-  private final class Samples {
+  private static final class Samples {
     final List<Duration> cycle = new ArrayList<>();
     final List<Duration> discovery = new ArrayList<>();
     final List<Duration> sweep = new ArrayList<>();
-    long reusedBefore = -1;
+    long reusedBefore; // as the warm-up left it
     long reusedAfter;
 
     void add(boolean measured, Duration took, CycleStats stats) {
@@ -201,7 +201,6 @@ final class BenchmarkCommand implements Callable<Integer> {
         reusedBefore = stats.reusedScreens();
         return;
       }
-      reusedBefore = Math.max(reusedBefore, 0);
       cycle.add(took);
       discovery.add(stats.lastDiscovery());
       sweep.add(stats.lastSweep());
