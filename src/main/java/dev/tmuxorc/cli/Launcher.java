@@ -3,7 +3,7 @@ package dev.tmuxorc.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.typesafe.config.Config;
-import dev.tmuxorc.agent.EventLog;
+import dev.tmuxorc.journal.EventLog;
 import dev.tmuxorc.config.ConfigFiles;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.SettingsException;

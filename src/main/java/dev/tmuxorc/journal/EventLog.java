@@ -1,6 +1,7 @@
-package dev.tmuxorc.agent;
+package dev.tmuxorc.journal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.json.Json;
 import dev.tmuxorc.monitor.CycleReport;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -44,7 +44,6 @@ public final class EventLog extends AbstractBehavior<EventLog.Command> {
   }
 
   private final BufferedWriter writer;
-  private final ObjectMapper mapper = new ObjectMapper();
 
   private EventLog(ActorContext<Command> context, BufferedWriter writer) {
     super(context);
@@ -54,8 +53,8 @@ public final class EventLog extends AbstractBehavior<EventLog.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Event.class, e -> write(toJson(e.event())))
-        .onMessage(Report.class, r -> write(toJson(r.report())))
+        .onMessage(Event.class, e -> write(Json.event(e.event())))
+        .onMessage(Report.class, r -> write(Json.report(r.report())))
         .onSignal(PostStop.class, signal -> {
           writer.close();
           return this;
@@ -64,52 +63,9 @@ public final class EventLog extends AbstractBehavior<EventLog.Command> {
   }
 
   private Behavior<Command> write(Map<String, Object> json) throws IOException {
-    writer.write(mapper.writeValueAsString(json));
+    writer.write(Json.MAPPER.writeValueAsString(json));
     writer.newLine();
     writer.flush();
     return this;
-  }
-
-  /** The JSON shape of an event: type, times, the agent's identity, and the type's own fields. */
-  public static Map<String, Object> toJson(AgentEvent event) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("type", event.getClass().getSimpleName());
-    json.put("at", event.at().toString());
-    json.put("atMillis", event.at().toEpochMilli());
-    json.put("paneId", event.agent().paneId());
-    json.put("target", event.agent().pane().target());
-    json.put("windowName", event.agent().pane().windowName());
-    json.put("role", event.agent().role().wireName());
-    json.put("kind", event.agent().kind().wireName());
-    if (event instanceof AgentEvent.StateChanged changed) {
-      json.put("from", changed.from().wireName());
-      json.put("to", changed.to().wireName());
-      json.put("evidence", changed.evidence());
-      json.put("resetAt", changed.resetAt().map(Object::toString).orElse(null));
-    } else if (event instanceof AgentEvent.HealthChanged changed) {
-      json.put("from", changed.from().wireName());
-      json.put("to", changed.to().wireName());
-    }
-    return json;
-  }
-
-  static Map<String, Object> toJson(CycleReport report) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("type", "CycleReport");
-    json.put("at", report.at().toString());
-    json.put("atMillis", report.at().toEpochMilli());
-    json.put("agents", report.agents());
-    json.put("cycles", report.cycles());
-    json.put("p50Ms", report.p50Ms());
-    json.put("p95Ms", report.p95Ms());
-    json.put("p99Ms", report.p99Ms());
-    json.put("maxMs", report.maxMs());
-    json.put("discoveryP50Ms", report.discoveryP50Ms());
-    json.put("sweepP50Ms", report.sweepP50Ms());
-    json.put("captures", report.captures());
-    json.put("captureFailures", report.captureFailures());
-    json.put("reused", report.reused());
-    json.put("strategy", report.strategy());
-    return json;
   }
 }

@@ -1,0 +1,48 @@
+package dev.tmuxorc.http;
+
+import dev.tmuxorc.agent.AgentView;
+import dev.tmuxorc.discovery.PaneId;
+import dev.tmuxorc.journal.JournalEntry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the HTTP routes read and do, answered by the running supervisor (the FleetView, the journal, the
+ * metrics registry). Every query reads a read model: none fans out one ask per agent.
+ */
+public interface ApiBackend {
+
+  /** {@code GET /api/status}: version, uptime, strategy, paused, cycles, percentiles, pool, caches, journal. */
+  CompletionStage<Map<String, Object>> status();
+
+  /** Every agent, in target order (session, window, pane). */
+  CompletionStage<List<AgentView>> agents();
+
+  CompletionStage<Optional<AgentView>> agent(PaneId pane);
+
+  /** The last captured screen of the pane's agent, as text. */
+  CompletionStage<Optional<String>> screen(PaneId pane);
+
+  /** Sessions with their agents' counts by state: {@code name, agents, byState}. */
+  CompletionStage<List<Map<String, Object>>> sessions();
+
+  /** Journal entries with a sequence number above {@code seq}, oldest first, at most {@code limit}. */
+  CompletionStage<List<JournalEntry>> eventsAfter(long seq, int limit);
+
+  /** Ready: tmux reachable and the first discovery done. */
+  boolean ready();
+
+  /** Why not ready, for the health endpoint's body. */
+  String notReadyReason();
+
+  /** The Prometheus text exposition of every metric. */
+  String metrics();
+
+  /** Actions off for {@code duration} (observation goes on); returns when they resume. */
+  CompletionStage<java.time.Instant> pause(Duration duration);
+
+  CompletionStage<Void> resume();
+}
