@@ -12,6 +12,7 @@ import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Pane;
+import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public class EventBusLatency {
     int total = rate * seconds;
     int warmup = Math.min(2000, total / 5);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "event-bus-latency");
-    Pane pane = new Pane("%1", "$0", "s", 1, "claude-1", 0, 1, "claude", false, OptionalInt.empty(),
+    Pane pane = new Pane(new PaneId("%1"), "$0", "s", 1, "claude-1", 0, 1, "claude", false, OptionalInt.empty(),
         Instant.EPOCH, "");
     AgentPane agent = new AgentPane(pane, Role.AGENT, AgentKind.CLAUDE);
 

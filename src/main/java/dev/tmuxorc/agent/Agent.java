@@ -4,12 +4,9 @@ import dev.tmuxorc.detect.Observation;
 import dev.tmuxorc.detect.PaneFacts;
 import dev.tmuxorc.detect.ScreenClassifier;
 import dev.tmuxorc.discovery.AgentPane;
-import dev.tmuxorc.monitor.Capture;
-import dev.tmuxorc.monitor.Sweep;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZonedDateTime;
-import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -37,17 +34,20 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
 
   public record GetStatus(ActorRef<AgentStatus> replyTo) implements Command { }
 
+  /** The last screen this agent classified (empty before its first capture). */
+  public record GetScreen(ActorRef<Optional<String>> replyTo) implements Command { }
+
   private enum Confirm implements Command { INSTANCE }
 
   public static Behavior<Command> create(AgentPane agent, ScreenClassifier classifier,
-      AgentStateMachine.Rules rules, Sweep sweep, Clock clock) {
+      AgentStateMachine.Rules rules, ConfirmCapture confirm, Clock clock) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new Agent(context, timers, agent, classifier, rules, sweep, clock)));
+        new Agent(context, timers, agent, classifier, rules, confirm, clock)));
   }
 
   private final TimerScheduler<Command> timers;
   private final ScreenClassifier classifier;
-  private final Sweep sweep;
+  private final ConfirmCapture confirm;
   private final Clock clock;
   private final AgentStateMachine machine;
   private AgentPane agent;
@@ -59,14 +59,14 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
   private Observation classified;
 
   private Agent(ActorContext<Command> context, TimerScheduler<Command> timers, AgentPane agent,
-      ScreenClassifier classifier, AgentStateMachine.Rules rules, Sweep sweep, Clock clock) {
+      ScreenClassifier classifier, AgentStateMachine.Rules rules, ConfirmCapture confirm, Clock clock) {
     super(context);
     // Pekko cannot always infer the class of a behavior created in setup(); name the logger ourselves.
     context.setLoggerName(Agent.class);
     this.timers = timers;
     this.agent = agent;
     this.classifier = classifier;
-    this.sweep = sweep;
+    this.confirm = confirm;
     this.clock = clock;
     this.machine = new AgentStateMachine(rules, clock.instant());
     if (agent.pane().dead()) {
@@ -80,6 +80,10 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
         .onMessage(Observe.class, this::onObserve)
         .onMessage(PaneUpdated.class, this::onPaneUpdated)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(GetScreen.class, get -> {
+          get.replyTo().tell(Optional.ofNullable(classifiedScreen));
+          return this;
+        })
         .onMessageEquals(Confirm.INSTANCE, this::onConfirm)
         .build();
   }
@@ -119,7 +123,7 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
   }
 
   private Behavior<Command> onConfirm() {
-    sweep.collect(List.of(agent)).thenAccept(captures -> captures.forEach(
+    confirm.capture(agent).thenAccept(captures -> captures.forEach(
         capture -> getContext().getSelf().tell(new Observe(capture))));
     return this;
   }

@@ -1,5 +1,6 @@
 package dev.tmuxorc.agent;
 
+import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.detect.Evidence;
 import dev.tmuxorc.detect.Observation;
@@ -38,6 +39,10 @@ public final class AgentStateMachine {
    * capture (a second look at an unchanged screen is enough, so it can come well before the debounce).
    */
   public record Rules(Duration debounce, int maxFailures, Duration confirmDelay) {
+    public static Rules of(Settings.Monitoring monitoring) {
+      return new Rules(monitoring.idleDebounce(), monitoring.maxFailures(), monitoring.confirmDelay());
+    }
+
     public static Rules defaults() {
       return new Rules(Duration.ofMillis(1500), 3, Duration.ofMillis(500));
     }

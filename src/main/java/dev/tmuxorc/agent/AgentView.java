@@ -35,7 +35,7 @@ public record AgentView(
 
   public static AgentView of(AgentStatus status) {
     Pane pane = status.agent().pane();
-    return new AgentView(pane.paneId(), pane.target(), pane.sessionName(), pane.windowIndex(), pane.windowName(),
+    return new AgentView(pane.paneId().value(), pane.target(), pane.sessionName(), pane.windowIndex(), pane.windowName(),
         pane.paneIndex(), status.agent().role().wireName(), status.agent().kind().wireName(),
         status.state().wireName(), status.previousState().wireName(), status.health().wireName(),
         iso(status.since()), iso(status.lastChange()), status.resetAt().map(AgentView::iso).orElse(null),

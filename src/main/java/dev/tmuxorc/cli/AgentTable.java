@@ -30,7 +30,7 @@ final class AgentTable {
     rows.add(HEADER);
     for (AgentStatus s : agents) {
       var pane = s.agent().pane();
-      rows.add(new String[] {pane.target(), pane.paneId(), s.agent().role().wireName(), s.agent().kind().wireName(),
+      rows.add(new String[] {pane.target(), pane.paneId().value(), s.agent().role().wireName(), s.agent().kind().wireName(),
           s.state().wireName(), s.health().wireName(), age(s.since()), printable(pane.windowName(), 24),
           s.evidence().isEmpty() ? "" : printable(s.evidence().get(0).text(), 50)});
     }

@@ -1,20 +1,17 @@
 package dev.tmuxorc.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.tmuxorc.app.Guardian;
 import dev.tmuxorc.config.Settings;
-import dev.tmuxorc.detect.Classifier;
+import dev.tmuxorc.json.Json;
 import dev.tmuxorc.monitor.CycleReport;
 import dev.tmuxorc.monitor.CycleStats;
-import dev.tmuxorc.monitor.Supervisor;
+import dev.tmuxorc.monitor.Monitor;
 import dev.tmuxorc.sim.SimulatedFleet;
-import dev.tmuxorc.tmux.TmuxPool;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,9 +112,9 @@ final class BenchmarkCommand implements Callable<Integer> {
       Config baselineConfig = override(base, fleet.socket(), "process", "polling", false);
       ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "tmux-orc-benchmark", pooledConfig);
       try {
-        ActorRef<Supervisor.Command> pooled = supervisor(system, pooledConfig, "pooled");
-        ActorRef<Supervisor.Command> reuse = supervisor(system, reuseConfig, "pooled-screen-reuse");
-        ActorRef<Supervisor.Command> baseline = compare ? supervisor(system, baselineConfig, "baseline") : null;
+        ActorRef<Monitor.Command> pooled = monitor(system, pooledConfig, "pooled");
+        ActorRef<Monitor.Command> reuse = monitor(system, reuseConfig, "pooled-screen-reuse");
+        ActorRef<Monitor.Command> baseline = compare ? monitor(system, baselineConfig, "baseline") : null;
         Samples pooledSamples = new Samples();
         Samples reuseSamples = new Samples();
         List<Duration> baselineSamples = new ArrayList<>();
@@ -160,7 +157,7 @@ final class BenchmarkCommand implements Callable<Integer> {
       withReuse.put("reusedPerCycle", reuse.reusedPerCycle());
       result.put("pooledScreenReuse", withReuse);
       result.put("machine", machine());
-      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+      out.println(Json.PRETTY.writeValueAsString(result));
     } else {
       out.printf("%d agents (holding %s), %d measured cycles each (discover + capture + classify + deliver)%n",
           agents, states.equals(SimulatedFleet.BENCHMARK_STATES) ? "the default mix" : String.join(",", states),
@@ -254,23 +251,26 @@ final class BenchmarkCommand implements Callable<Integer> {
     return ConfigFactory.parseMap(overrides).withFallback(base);
   }
 
-  private static ActorRef<Supervisor.Command> supervisor(ActorSystem<Void> system, Config config, String name) {
+  // The whole tree, its cycles run only when measured.
+  private static ActorRef<Monitor.Command> monitor(ActorSystem<Void> system, Config config, String name)
+      throws Exception {
     Settings settings = Settings.from(config);
-    return system.systemActorOf(Supervisor.create(settings, TmuxPool.factoryFor(settings.tmux()),
-        Classifier.fromConfig(settings.detection()), settings.monitoring().rules(), Clock.systemUTC(), false),
-        name, Props.empty());
+    ActorRef<Guardian.Command> tree = system.systemActorOf(Guardian.create(settings,
+        Guardian.Wiring.of(settings).withPeriodic(false)), name, Props.empty());
+    return AskPattern.<Guardian.Command, Guardian.Parts>ask(tree, Guardian.GetParts::new, Duration.ofSeconds(5),
+        system.scheduler()).toCompletableFuture().get(5, TimeUnit.SECONDS).monitor();
   }
 
-  private static CycleStats stats(ActorSystem<Void> system, ActorRef<Supervisor.Command> supervisor)
+  private static CycleStats stats(ActorSystem<Void> system, ActorRef<Monitor.Command> monitor)
       throws Exception {
-    return AskPattern.<Supervisor.Command, CycleStats>ask(supervisor, Supervisor.GetCycleStats::new,
+    return AskPattern.<Monitor.Command, CycleStats>ask(monitor, Monitor.GetCycleStats::new,
         Duration.ofSeconds(5), system.scheduler()).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
-  private static Duration measure(ActorSystem<Void> system, ActorRef<Supervisor.Command> supervisor)
+  private static Duration measure(ActorSystem<Void> system, ActorRef<Monitor.Command> monitor)
       throws Exception {
     Duration timeout = Duration.ofMinutes(5);
-    return AskPattern.<Supervisor.Command, Duration>askWithStatus(supervisor, Supervisor.MeasureCycle::new,
+    return AskPattern.<Monitor.Command, Duration>askWithStatus(monitor, Monitor.MeasureCycle::new,
         timeout, system.scheduler()).toCompletableFuture().get(timeout.toSeconds(), TimeUnit.SECONDS);
   }
 

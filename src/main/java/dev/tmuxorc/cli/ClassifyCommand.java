@@ -1,7 +1,6 @@
 package dev.tmuxorc.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tmuxorc.json.Json;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.detect.Evidence;
@@ -77,7 +76,7 @@ final class ClassifyCommand implements Callable<Integer> {
       result.put("state", observation.state().wireName());
       result.put("evidence", observation.evidence());
       result.put("resetAt", observation.resetAt().map(Object::toString).orElse(null));
-      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+      out.println(Json.PRETTY.writeValueAsString(result));
     } else {
       out.println(observation.state().wireName());
       for (Evidence evidence : observation.evidence()) {

@@ -3,7 +3,7 @@ package dev.tmuxorc.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.tmuxorc.config.Settings;
-import dev.tmuxorc.monitor.Supervisor;
+import dev.tmuxorc.app.Guardian;
 import dev.tmuxorc.sim.SimulatedFleet;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("  scan them:   %s scan -L %s%n", Launcher.selfCommand(), fleet.socket());
     out.printf("  stop:        Ctrl-C here (removes the private server)%n%n");
     out.flush();
-    ActorSystem<Supervisor.Command> system = Launcher.start(config, settings, true);
+    ActorSystem<Guardian.Command> system = Launcher.start(config, settings);
     Launcher.logEvents(system, events.file);
     // Remove the fleet only once the actors have stopped, or they would see tmux die and start reconnecting.
     // Pekko's own hook runs the coordinated shutdown; the JVM waits for this hook too.

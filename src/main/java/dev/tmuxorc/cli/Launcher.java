@@ -7,11 +7,9 @@ import dev.tmuxorc.journal.EventLog;
 import dev.tmuxorc.config.ConfigFiles;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.SettingsException;
-import dev.tmuxorc.detect.Classifier;
-import dev.tmuxorc.monitor.Supervisor;
+import dev.tmuxorc.app.Guardian;
 import dev.tmuxorc.tmux.TmuxPool;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -89,14 +87,19 @@ final class Launcher {
     }
   }
 
-  /** Starts the supervisor as the guardian of a new actor system. */
-  static ActorSystem<Supervisor.Command> start(Config config, Settings settings, boolean periodic) {
-    var classifier = Classifier.fromConfig(settings.detection());
-    var clients = TmuxPool.factoryFor(settings.tmux());
-    ActorSystem<Supervisor.Command> system = ActorSystem.create(
-        Supervisor.create(settings, clients, classifier, settings.monitoring().rules(), Clock.systemUTC(),
-            periodic),
-        "tmux-orc", config);
+  /** Starts the whole supervisor, wired by its guardian, as a new actor system. */
+  static ActorSystem<Guardian.Command> start(Config config, Settings settings) {
+    return withShutdownHook(ActorSystem.create(Guardian.create(settings, Guardian.Wiring.of(settings)), "tmux-orc",
+        config));
+  }
+
+  /** An actor system whose guardian is a tmux pool and nothing else, for one-shot commands. */
+  static ActorSystem<TmuxPool.Command> startPool(Config config, Settings settings) {
+    return withShutdownHook(ActorSystem.create(TmuxPool.create(settings.tmux(), settings.monitoring().pool(), TmuxPool.factoryFor(settings.tmux())),
+        "tmux-orc", config));
+  }
+
+  private static <T> ActorSystem<T> withShutdownHook(ActorSystem<T> system) {
     // The extension installs the JVM shutdown hook that stops the actors on SIGINT/SIGTERM, but only once
     // something loads it: without this line Ctrl-C left every actor running until the JVM was killed.
     CoordinatedShutdown.get(system);

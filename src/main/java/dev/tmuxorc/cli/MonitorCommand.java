@@ -2,7 +2,7 @@ package dev.tmuxorc.cli;
 
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.Strategy;
-import dev.tmuxorc.monitor.Supervisor;
+import dev.tmuxorc.app.Guardian;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -77,7 +77,7 @@ final class MonitorCommand implements Callable<Integer> {
     Settings settings = Settings.from(config);
     log.info("tmux-orc monitoring tmux on {} (strategy {}); Ctrl-C to stop", settings.tmux().server().describe(),
         settings.monitoring().strategy().wireName());
-    ActorSystem<Supervisor.Command> system = Launcher.start(config, settings, true);
+    ActorSystem<Guardian.Command> system = Launcher.start(config, settings);
     Launcher.logEvents(system, events.file);
     // Pekko's CoordinatedShutdown runs on SIGINT/SIGTERM through its JVM shutdown hook and stops every
     // actor; the pool's PostStop closes the control clients, and tmux then removes the hidden session.

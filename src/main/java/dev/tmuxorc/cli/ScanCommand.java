@@ -1,11 +1,18 @@
 package dev.tmuxorc.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.typesafe.config.Config;
 import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.agent.AgentView;
 import dev.tmuxorc.config.Settings;
-import dev.tmuxorc.monitor.Supervisor;
+import dev.tmuxorc.detect.Classifier;
+import dev.tmuxorc.discovery.AgentMatcher;
+import dev.tmuxorc.discovery.Discovery;
+import dev.tmuxorc.json.Json;
+import dev.tmuxorc.monitor.Monitor;
+import dev.tmuxorc.monitor.Scan;
+import dev.tmuxorc.monitor.Sweep;
+import dev.tmuxorc.tmux.TmuxPool;
+import java.time.Clock;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -14,8 +21,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.stream.Materializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,31 +52,42 @@ final class ScanCommand implements Callable<Integer> {
     Launcher.logLevel(main.global, true);
     var config = Launcher.config(main.global, Map.of());
     Settings settings = Settings.from(config);
-    ActorSystem<Supervisor.Command> system = Launcher.start(config, settings, false);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      Duration timeout = settings.monitoring().pool().connectionTimeout()
-          .plus(settings.tmux().commandTimeout()).multipliedBy(2);
-      List<AgentStatus> agents = AskPattern.<Supervisor.Command, List<AgentStatus>>askWithStatus(system,
-              Supervisor.Scan::new, timeout, system.scheduler())
-          .toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      List<AgentStatus> agents = snapshot(config, settings);
       if (json) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        out.println(mapper.writeValueAsString(agents.stream().map(AgentView::of).toList()));
+        out.println(Json.PRETTY.writeValueAsString(agents.stream().map(AgentView::of).toList()));
       } else {
         new AgentTable(agents).print(out);
       }
       out.flush();
       return 0;
-    } catch (ExecutionException | CompletionException e) {
+    } catch (ExecutionException | CompletionException | TimeoutException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      err.println("tmux-orc: cannot scan: " + cause.getMessage());
+      err.println("tmux-orc: cannot scan: " + (cause instanceof TimeoutException ? "tmux did not answer in time"
+          : cause.getMessage()));
       err.flush();
       return 1;
+    }
+  }
+
+  /** One discovery, one capture of each agent, each screen classified on its own; the tmux clients closed. */
+  static List<AgentStatus> snapshot(Config config, Settings settings) throws Exception {
+    ActorSystem<TmuxPool.Command> system = Launcher.startPool(config, settings);
+    try {
+      Duration timeout = Monitor.captureTimeout(settings).multipliedBy(2);
+      Sweep sweep = new Sweep(system, system, Materializer.matFromSystem(system),
+          settings.monitoring().captureBatchSize(), settings.monitoring().pool().maxSize(),
+          Monitor.captureTimeout(settings), Clock.systemUTC());
+      Discovery discovery = new Discovery(new AgentMatcher(settings.discovery(),
+          settings.tmux().hiddenSessionPrefix()), settings.discovery().roleOption());
+      return Scan.run(sweep, discovery, Classifier.fromConfig(settings.detection()), Clock.systemUTC())
+          .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      settings.tmux().removeHiddenSession();
     }
   }
 }

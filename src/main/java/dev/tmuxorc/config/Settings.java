@@ -2,9 +2,11 @@ package dev.tmuxorc.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import dev.tmuxorc.agent.AgentStateMachine;
 import dev.tmuxorc.discovery.AgentKind;
-import dev.tmuxorc.tmux.HiddenSession;
+import dev.tmuxorc.discovery.DiscoverySettings;
+import dev.tmuxorc.tmux.ClientKind;
+import dev.tmuxorc.tmux.PoolSettings;
+import dev.tmuxorc.tmux.TmuxSettings;
 import dev.tmuxorc.tmux.TmuxServer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -13,38 +15,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /** All of tmux-orc's settings, read once from the {@code tmux-orc} config tree and validated. */
-public record Settings(Tmux tmux, Monitoring monitoring, Discovery discovery, Config detection) {
-
-  /** How to reach tmux. */
-  public record Tmux(TmuxServer server, String client, String hiddenSessionPrefix, Duration commandTimeout,
-      Duration backoffMin, Duration backoffMax) {
-
-    /** This process's hidden session: the prefix plus the process id, so that two tmux-orc never share one. */
-    public HiddenSession hiddenSession() {
-      return HiddenSession.ofThisProcess(hiddenSessionPrefix);
-    }
-  }
+public record Settings(TmuxSettings tmux, Monitoring monitoring, DiscoverySettings discovery, Caches caches, Duration askTimeout,
+    Config detection) {
 
   /** The monitoring cycle. */
   public record Monitoring(Strategy strategy, Duration pollInterval, Duration checkInterval, int captureBatchSize,
-      Duration idleDebounce, Duration confirmDelay, int maxFailures, Duration reportInterval, Pool pool,
-      ScreenReuse screenReuse) {
-
-    public AgentStateMachine.Rules rules() {
-      return new AgentStateMachine.Rules(idleDebounce, maxFailures, confirmDelay);
-    }
-  }
+      Duration idleDebounce, Duration confirmDelay, int maxFailures, Duration reportInterval, PoolSettings pool,
+      ScreenReuse screenReuse) { }
 
   /** Whether full cycles reuse the screens of panes that tmux shows had no activity since their capture. */
   public record ScreenReuse(boolean enabled, Duration maxAge) { }
 
-  /** The control-client pool. */
-  public record Pool(int minSize, int maxSize, Duration connectionTimeout, Duration maxAge,
-      Duration healthCheckInterval) { }
-
-  /** Which panes are agents. */
-  public record Discovery(String roleOption, Map<String, AgentKind> agentCommands, List<String> pmWords,
-      List<String> agentWords) { }
+  /** Bounds of the cache layers. */
+  public record Caches(long paneContentMaxSize, long agentStatusMaxSize, long sessionInfoMaxSize,
+      Duration sessionInfoTtl) { }
 
   /**
    * Reads and validates the {@code tmux-orc} tree of a resolved config. Every value is read by its full path,
@@ -54,16 +38,19 @@ public record Settings(Tmux tmux, Monitoring monitoring, Discovery discovery, Co
    */
   public static Settings from(Config root) {
     try {
-      return new Settings(tmux(root), monitoring(root), discovery(root), root.getConfig("tmux-orc.detection"));
+      return new Settings(tmux(root), monitoring(root), discovery(root), caches(root),
+          positive(root, "tmux-orc.ask-timeout"), root.getConfig("tmux-orc.detection"));
     } catch (ConfigException e) {
       throw new SettingsException("invalid configuration: " + e.getMessage(), e);
     }
   }
 
-  private static Tmux tmux(Config c) {
-    String client = c.getString("tmux-orc.tmux.client");
-    if (!client.equals("control") && !client.equals("process")) {
-      throw invalid("tmux-orc.tmux.client", "'" + client + "' is not one of: control, process");
+  private static TmuxSettings tmux(Config c) {
+    ClientKind client;
+    try {
+      client = ClientKind.parse(c.getString("tmux-orc.tmux.client"));
+    } catch (IllegalArgumentException e) {
+      throw invalid("tmux-orc.tmux.client", e.getMessage());
     }
     String socketName = c.getString("tmux-orc.tmux.socket-name");
     String socketPath = c.getString("tmux-orc.tmux.socket-path");
@@ -74,7 +61,7 @@ public record Settings(Tmux tmux, Monitoring monitoring, Discovery discovery, Co
     if (prefix.isBlank() || !prefix.matches("[A-Za-z0-9_-]+")) {
       throw invalid("tmux-orc.tmux.hidden-session-prefix", "use letters, digits, '-' and '_' only");
     }
-    return new Tmux(
+    return new TmuxSettings(
         new TmuxServer(c.getString("tmux-orc.tmux.binary"), Optional.of(socketName), Optional.of(socketPath)),
         client, prefix,
         positive(c, "tmux-orc.tmux.command-timeout"),
@@ -96,7 +83,7 @@ public record Settings(Tmux tmux, Monitoring monitoring, Discovery discovery, Co
     if (max < min) {
       throw invalid("tmux-orc.monitoring.pool.max-size", "must be at least min-size (" + min + "), got " + max);
     }
-    Pool pool = new Pool(min, max,
+    PoolSettings pool = new PoolSettings(min, max,
         positive(c, "tmux-orc.monitoring.pool.connection-timeout"),
         positive(c, "tmux-orc.monitoring.pool.max-age"),
         positive(c, "tmux-orc.monitoring.pool.health-check-interval"));
@@ -111,7 +98,7 @@ public record Settings(Tmux tmux, Monitoring monitoring, Discovery discovery, Co
             positive(c, "tmux-orc.monitoring.screen-reuse.max-age")));
   }
 
-  private static Discovery discovery(Config c) {
+  private static DiscoverySettings discovery(Config c) {
     Map<String, AgentKind> commands = new LinkedHashMap<>();
     Config agentCommands = c.getConfig("tmux-orc.discovery.agent-commands");
     for (String command : agentCommands.root().keySet()) {
@@ -120,9 +107,16 @@ public record Settings(Tmux tmux, Monitoring monitoring, Discovery discovery, Co
           "tmux-orc.discovery.agent-commands." + command, "unknown agent kind '" + kind
               + "' (expected claude, codex, aider, gemini or unknown)")));
     }
-    return new Discovery(c.getString("tmux-orc.discovery.role-option"), Map.copyOf(commands),
+    return new DiscoverySettings(c.getString("tmux-orc.discovery.role-option"), Map.copyOf(commands),
         List.copyOf(c.getStringList("tmux-orc.discovery.pm-words")),
         List.copyOf(c.getStringList("tmux-orc.discovery.agent-words")));
+  }
+
+  private static Caches caches(Config c) {
+    return new Caches(atLeast(c, "tmux-orc.cache.pane-content.max-size", 1),
+        atLeast(c, "tmux-orc.cache.agent-status.max-size", 1),
+        atLeast(c, "tmux-orc.cache.session-info.max-size", 1),
+        positive(c, "tmux-orc.cache.session-info.ttl"));
   }
 
   private static String quoteKey(String key) {

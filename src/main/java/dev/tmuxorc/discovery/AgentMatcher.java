@@ -1,6 +1,5 @@
 package dev.tmuxorc.discovery;
 
-import dev.tmuxorc.config.Settings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -25,7 +24,7 @@ public final class AgentMatcher {
   private final String ignoredSessionPrefix;
   private final Map<AgentKind, Pattern> kindNames = new EnumMap<>(AgentKind.class);
 
-  public AgentMatcher(Settings.Discovery settings, String ignoredSessionPrefix) {
+  public AgentMatcher(DiscoverySettings settings, String ignoredSessionPrefix) {
     this.agentCommands = settings.agentCommands();
     this.pmWords = settings.pmWords().stream().map(AgentMatcher::wholeWord).toList();
     this.agentWords = settings.agentWords().stream().map(AgentMatcher::wholeWord).toList();
@@ -111,7 +110,7 @@ public final class AgentMatcher {
         .comparing((AgentPane a) -> !a.pane().roleOption().trim().equalsIgnoreCase("pm"))
         .thenComparingInt(a -> a.pane().windowIndex())
         .thenComparingInt(a -> a.pane().paneIndex());
-    Set<String> chosen = new HashSet<>();
+    Set<PaneId> chosen = new HashSet<>();
     Set<String> sessionsWithPm = new HashSet<>();
     candidates.stream().filter(a -> a.role() == Role.PM).sorted(preference).forEach(a -> {
       if (sessionsWithPm.add(a.pane().sessionId())) {

@@ -5,7 +5,7 @@ import java.util.OptionalInt;
 
 /** One tmux pane as {@code list-panes} describes it. Names are pane-controlled text, ids are tmux's. */
 public record Pane(
-    String paneId,
+    PaneId paneId,
     String sessionId,
     String sessionName,
     int windowIndex,

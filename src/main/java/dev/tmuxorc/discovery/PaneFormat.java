@@ -55,7 +55,7 @@ public final class PaneFormat {
       throw new IllegalArgumentException("expected " + (FIELDS.length + 1) + " fields, got " + f.length);
     }
     return new Pane(
-        f[0], f[1], f[8],
+        new PaneId(f[0]), f[1], f[8],
         Integer.parseInt(f[2]),
         f[9],
         Integer.parseInt(f[3]),

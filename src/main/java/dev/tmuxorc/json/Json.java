@@ -34,7 +34,7 @@ public final class Json {
     json.put("type", type(event));
     json.put("at", event.at().toString());
     json.put("atMillis", event.at().toEpochMilli());
-    json.put("paneId", event.agent().paneId());
+    json.put("paneId", event.agent().paneId().value());
     json.put("target", event.agent().pane().target());
     json.put("session", event.agent().pane().sessionName());
     json.put("windowName", event.agent().pane().windowName());

@@ -24,8 +24,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 /**
  * Learns which panes changed without capturing them: its own control client holds a {@code refresh-client -B}
  * subscription over every pane's activity, history size, cursor and dead flag, which tmux evaluates once a
- * second and reports only when the value changed. Changed panes go to the supervisor as
- * {@link Supervisor.PanesChanged}; panes appearing, vanishing or dying, and session/window notifications, are
+ * second and reports only when the value changed. Changed panes go to the monitor as
+ * {@link Monitor.PanesChanged}; panes appearing, vanishing or dying, and session/window notifications, are
  * reported as structural so that discovery runs.
  *
  * <p>{@code window_activity} has a granularity of one second, so two screen changes within the same second
@@ -63,22 +63,22 @@ public final class ChangeWatcher extends AbstractBehavior<ChangeWatcher.Command>
   }
 
   public static Behavior<Command> create(Settings settings, ClientFactory clients,
-      ActorRef<Supervisor.Command> supervisor) {
+      ActorRef<Monitor.Command> monitor) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new ChangeWatcher(context, timers, clients, supervisor, settings.tmux().commandTimeout())));
+        new ChangeWatcher(context, timers, clients, monitor, settings.tmux().commandTimeout())));
   }
 
   private final TimerScheduler<Command> timers;
-  private final ActorRef<Supervisor.Command> supervisor;
+  private final ActorRef<Monitor.Command> monitor;
   private TmuxClient client;
   private PaneDigests last = PaneDigests.EMPTY;
 
   private ChangeWatcher(ActorContext<Command> context, TimerScheduler<Command> timers, ClientFactory clients,
-      ActorRef<Supervisor.Command> supervisor, Duration timeout) {
+      ActorRef<Monitor.Command> monitor, Duration timeout) {
     super(context);
     context.setLoggerName(ChangeWatcher.class);
     this.timers = timers;
-    this.supervisor = supervisor;
+    this.monitor = monitor;
     Executor blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     ActorRef<Command> self = context.getSelf();
     CompletableFuture<TmuxClient> opened = CompletableFuture.supplyAsync(
@@ -125,7 +125,7 @@ public final class ChangeWatcher extends AbstractBehavior<ChangeWatcher.Command>
     }
     getContext().getLog().info("watching every pane for changes (format subscription, evaluated once a second)");
     // Whatever happened while we were not watching is unknown: have everything looked at.
-    supervisor.tell(new Supervisor.PanesChanged(Set.of(), true));
+    monitor.tell(new Monitor.PanesChanged(Set.of(), true));
     return this;
   }
 
@@ -136,21 +136,21 @@ public final class ChangeWatcher extends AbstractBehavior<ChangeWatcher.Command>
       PaneDigests.Diff diff = now.since(last);
       last = now;
       if (!diff.changed().isEmpty() || diff.structural()) {
-        supervisor.tell(new Supervisor.PanesChanged(diff.changed(), diff.structural()));
+        monitor.tell(new Monitor.PanesChanged(diff.changed(), diff.structural()));
         for (String pane : diff.changed()) {
           timers.startSingleTimer("settled " + pane, new Settled(pane), TRAILING_DELAY);
         }
       }
     } else if (n instanceof Notification.SessionsChanged || n instanceof Notification.WindowAdd
         || n instanceof Notification.WindowClose || n instanceof Notification.LayoutChange) {
-      supervisor.tell(new Supervisor.PanesChanged(Set.of(), true));
+      monitor.tell(new Monitor.PanesChanged(Set.of(), true));
     }
     return this;
   }
 
   private Behavior<Command> onSettled(Settled settled) {
     if (last.digests().containsKey(settled.paneId())) {
-      supervisor.tell(new Supervisor.PanesChanged(Set.of(settled.paneId()), false));
+      monitor.tell(new Monitor.PanesChanged(Set.of(settled.paneId()), false));
     }
     return this;
   }

@@ -1,13 +1,13 @@
 package dev.tmuxorc.monitor;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.tmuxorc.discovery.AgentId;
 import dev.tmuxorc.discovery.AgentPane;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -26,7 +26,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>What tmux does not count as activity (a resize re-wrapping a screen, {@code send-keys -R}) can stay
  * hidden for up to {@code maxAge}: an older screen is captured again anyway.
  *
- * <p>Written by the threads that deliver captures, read by the supervisor.
+ * <p>Written by the threads that deliver captures, read by the monitor: the entries live in the
+ * {@code pane_content} cache layer (Caffeine, thread-safe, bounded), whose hits and misses count the lookups of
+ * the proof (a hit: a screen was remembered; whether it was still current is the proof's business).
  */
 final class ScreenCache {
 
@@ -46,10 +48,11 @@ final class ScreenCache {
   static final Duration RECENTLY_ACTIVE = Duration.ofSeconds(2);
 
   private final Duration maxAge;
-  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final Cache<AgentId, Entry> entries;
 
-  ScreenCache(Duration maxAge) {
+  ScreenCache(Duration maxAge, Cache<AgentId, Entry> entries) {
     this.maxAge = maxAge;
+    this.entries = entries;
   }
 
   /**
@@ -66,14 +69,14 @@ final class ScreenCache {
   }
 
   /** The capture of this pane failed: whatever was remembered must not stand in for it. */
-  void forget(String key) {
-    entries.remove(key);
+  void forget(AgentId key) {
+    entries.invalidate(key);
   }
 
   /** Keeps only the entries of these agents (the others' panes are gone). */
-  void retain(Collection<String> keys) {
-    Set<String> keep = Set.copyOf(keys);
-    entries.keySet().removeIf(key -> !keep.contains(key));
+  void retain(Collection<AgentId> keys) {
+    Set<AgentId> keep = Set.copyOf(keys);
+    entries.asMap().keySet().removeIf(key -> !keep.contains(key));
   }
 
   /**
@@ -81,7 +84,15 @@ final class ScreenCache {
    * listing made by {@code now} shows (and the screen is younger than {@code maxAge}, less up to a quarter).
    */
   Optional<String> unchanged(AgentPane listed, Instant now) {
-    Entry entry = entries.get(listed.key());
+    return proven(entries.getIfPresent(listed.key()), listed, now);
+  }
+
+  /** The last screen of this agent, current or not (for the API), without counting a lookup. */
+  Optional<String> last(AgentId agent) {
+    return Optional.ofNullable(entries.asMap().get(agent)).map(Entry::text);
+  }
+
+  private Optional<String> proven(Entry entry, AgentPane listed, Instant now) {
     if (entry == null || listed.pane().dead()) {
       return Optional.empty();
     }
@@ -98,11 +109,12 @@ final class ScreenCache {
    * when the last listing ({@code lastListed}) already proves nothing, or its window was recently active.
    */
   boolean worthCapturing(AgentPane lastListed, Instant now) {
-    return unchanged(lastListed, now).isEmpty()
+    // Not a lookup of the cache's statistics: the cycle's own planning, not a screen served.
+    return proven(entries.asMap().get(lastListed.key()), lastListed, now).isEmpty()
         || lastListed.pane().windowActivity().plus(RECENTLY_ACTIVE).isAfter(now);
   }
 
-  int size() {
-    return entries.size();
+  long size() {
+    return entries.estimatedSize();
   }
 }

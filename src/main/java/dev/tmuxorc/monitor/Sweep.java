@@ -1,5 +1,6 @@
 package dev.tmuxorc.monitor;
 
+import dev.tmuxorc.agent.Capture;
 import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.tmux.Reply;
 import dev.tmuxorc.tmux.TmuxClient;
@@ -134,7 +135,7 @@ public final class Sweep {
     if (batch.lead() != null) {
       commands.add(batch.lead());
     }
-    agents.forEach(agent -> commands.add(TmuxCommand.capturePane(agent.paneId())));
+    agents.forEach(agent -> commands.add(TmuxCommand.capturePane(agent.paneId().value())));
     AtomicIntegerArray delivered = batch.delivered();
     TmuxClient.ReplyListener listener = (index, reply) -> {
       if (index < offset) {

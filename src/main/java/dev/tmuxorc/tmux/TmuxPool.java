@@ -1,6 +1,5 @@
 package dev.tmuxorc.tmux;
 
-import dev.tmuxorc.config.Settings;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -81,14 +80,14 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
 
   private record Waiter(long id, Run run) { }
 
-  public static Behavior<Command> create(Settings settings, ClientFactory factory) {
+  public static Behavior<Command> create(TmuxSettings tmux, PoolSettings settings, ClientFactory factory) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new TmuxPool(context, timers, settings, factory)));
+        new TmuxPool(context, timers, tmux, settings, factory)));
   }
 
   /** The factory for the configured client type ({@code control} or {@code process}). */
-  public static ClientFactory factoryFor(Settings.Tmux tmux) {
-    if (tmux.client().equals("process")) {
+  public static ClientFactory factoryFor(TmuxSettings tmux) {
+    if (tmux.client() == ClientKind.PROCESS) {
       return (notifications, blocking) -> new ProcessClient(tmux.server(), blocking);
     }
     return (notifications, blocking) -> ControlClient.start(tmux.server(), tmux.hiddenSession().name(), notifications,
@@ -96,7 +95,7 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
   }
 
   private final TimerScheduler<Command> timers;
-  private final Settings.Pool settings;
+  private final PoolSettings settings;
   private final Duration commandTimeout;
   private final Duration backoffMin;
   private final Duration backoffMax;
@@ -121,18 +120,18 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
   private long failedBatches;
   private int inFlight;
 
-  private TmuxPool(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings,
-      ClientFactory factory) {
+  private TmuxPool(ActorContext<Command> context, TimerScheduler<Command> timers, TmuxSettings tmux,
+      PoolSettings settings, ClientFactory factory) {
     super(context);
     // Pekko cannot always infer the class of a behavior created in setup(); name the logger ourselves.
     context.setLoggerName(TmuxPool.class);
     this.timers = timers;
-    this.settings = settings.monitoring().pool();
-    this.commandTimeout = settings.tmux().commandTimeout();
-    this.backoffMin = settings.tmux().backoffMin();
-    this.backoffMax = settings.tmux().backoffMax();
+    this.settings = settings;
+    this.commandTimeout = tmux.commandTimeout();
+    this.backoffMin = tmux.backoffMin();
+    this.backoffMax = tmux.backoffMax();
     this.backoff = backoffMin;
-    this.serverName = settings.tmux().server().describe();
+    this.serverName = tmux.server().describe();
     this.factory = factory;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     timers.startTimerWithFixedDelay(HealthCheck.INSTANCE, this.settings.healthCheckInterval());

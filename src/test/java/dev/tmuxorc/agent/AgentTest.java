@@ -9,7 +9,7 @@ import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Pane;
 import dev.tmuxorc.discovery.Role;
-import dev.tmuxorc.monitor.Capture;
+import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.monitor.Sweep;
 import dev.tmuxorc.testing.TestSettings;
 import dev.tmuxorc.testing.TmuxServerFixture;
@@ -54,7 +54,7 @@ class AgentTest {
   void start() {
     tmux.session("s", "main", TmuxServerFixture.IDLE_COMMAND);
     settings = TestSettings.settings(tmux.socket());
-    ActorRef<TmuxPool.Command> pool = testKit.spawn(TmuxPool.create(settings, TmuxPool.factoryFor(settings.tmux())));
+    ActorRef<TmuxPool.Command> pool = testKit.spawn(TmuxPool.create(settings.tmux(), settings.monitoring().pool(), TmuxPool.factoryFor(settings.tmux())));
     sweep = new Sweep(pool, testKit.system(), Materializer.matFromSystem(testKit.system()), 16, 1, Duration.ofSeconds(10), Clock.systemUTC());
     events = testKit.createTestProbe();
     testKit.system().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.StateChanged.class, events.getRef()));
@@ -73,13 +73,13 @@ class AgentTest {
   /** A pane showing the fixture screen, and an Agent watching it. */
   private ActorRef<Agent.Command> agentOn(String fixture, AgentPane[] out) {
     String paneId = tmux.window("s", "claude-1", TmuxServerFixture.showFile(SCREENS.resolve(fixture)));
-    AgentPane agent = new AgentPane(pane(paneId, false), Role.AGENT, AgentKind.CLAUDE);
+    AgentPane agent = new AgentPane(pane(new PaneId(paneId), false), Role.AGENT, AgentKind.CLAUDE);
     out[0] = agent;
     return testKit.spawn(Agent.create(agent, Classifier.fromConfig(settings.detection()),
-        settings.monitoring().rules(), sweep, Clock.systemUTC()));
+        AgentStateMachine.Rules.of(settings.monitoring()), a -> sweep.collect(List.of(a)), Clock.systemUTC()));
   }
 
-  private static Pane pane(String paneId, boolean dead) {
+  private static Pane pane(PaneId paneId, boolean dead) {
     return new Pane(paneId, "$0", "s", 1, "claude-1", 0, 1, "claude", dead,
         dead ? OptionalInt.of(1) : OptionalInt.empty(), Instant.EPOCH, "");
   }

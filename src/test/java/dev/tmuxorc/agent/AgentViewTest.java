@@ -6,6 +6,7 @@ import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Pane;
+import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +20,7 @@ class AgentViewTest {
 
   @Test
   void timeInStateIsMillisecondsByStateName() {
-    AgentPane agent = new AgentPane(new Pane("%3", "$0", "proj", 1, "claude-1", 0, 42, "claude", false,
+    AgentPane agent = new AgentPane(new Pane(new PaneId("%3"), "$0", "proj", 1, "claude-1", 0, 42, "claude", false,
         OptionalInt.empty(), Instant.EPOCH, ""), Role.AGENT, AgentKind.CLAUDE);
     AgentStatus status = new AgentStatus(agent, AgentState.IDLE, AgentState.WORKING, Health.HEALTHY,
         Instant.EPOCH, Instant.EPOCH, List.of(), Optional.empty(),

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tmuxorc.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ class BenchmarkCommandTest {
     ScanCommandTest.Run run = ScanCommandTest.cli("benchmark", "--agents", "3", "--compare", "--cycles", "2",
         "--warmup", "1", "--states", "working,idle", "--json", "-c", config.toString());
     assertEquals(0, run.status(), run.err());
-    JsonNode json = new ObjectMapper().readTree(run.out());
+    JsonNode json = Json.MAPPER.readTree(run.out());
     assertEquals(3, json.get("agents").asInt());
     assertEquals("working", json.get("states").get(0).asText());
     for (String field : new String[] {"p50Ms", "p95Ms"}) {
@@ -31,7 +31,10 @@ class BenchmarkCommandTest {
       assertTrue(json.get("pooledScreenReuse").get("cycle").get(field).asDouble() > 0, field);
     }
     assertTrue(json.get("speedup").asDouble() > 0);
-    assertTrue(json.get("pooledScreenReuse").get("reusedPerCycle").asDouble() >= 0);
+    // Agents 1 and 3 hold a working screen, whose spinner redraws every second: only agent 2 (idle) may have its
+    // screen reused, and only once its window has been quiet long enough, which the run may or may not reach.
+    double reused = json.get("pooledScreenReuse").get("reusedPerCycle").asDouble();
+    assertTrue(reused >= 0 && reused <= 1, "reused per cycle: " + reused);
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tmuxorc.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -33,7 +33,7 @@ class ClassifyCommandTest {
     String label = fixture.getFileName().toString().split("--")[0];
     ScanCommandTest.Run run = ScanCommandTest.cli("classify", fixture.toString(), "--json");
     assertEquals(0, run.status(), run.err());
-    JsonNode json = new ObjectMapper().readTree(run.out());
+    JsonNode json = Json.MAPPER.readTree(run.out());
     assertEquals(label, json.get("state").asText(), fixture + "\n" + run.out());
     assertTrue(json.has("evidence"));
     assertTrue(json.has("resetAt"));

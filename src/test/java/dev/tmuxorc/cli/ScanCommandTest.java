@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tmuxorc.json.Json;
 import dev.tmuxorc.testing.TmuxServerFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -106,7 +106,7 @@ class ScanCommandTest {
 
     Run run = cli("--config", emptyConfig.toString(), "scan", "--json", "--socket", tmux.socket());
     assertEquals(0, run.status(), run.err());
-    JsonNode agents = new ObjectMapper().readTree(run.out());
+    JsonNode agents = Json.MAPPER.readTree(run.out());
     Map<String, String> actual = new TreeMap<>();
     for (JsonNode agent : agents) {
       actual.put(agent.get("session").asText() + "/" + agent.get("windowName").asText(),
@@ -150,7 +150,7 @@ class ScanCommandTest {
     Run run = cli("--config", emptyConfig.toString(), "scan", "--json", "-L", tmux.socket());
     assertEquals(0, run.status(), run.err());
     Map<String, String> actual = new TreeMap<>();
-    for (JsonNode agent : new ObjectMapper().readTree(run.out())) {
+    for (JsonNode agent : Json.MAPPER.readTree(run.out())) {
       actual.put(agent.get("windowName").asText(), agent.get("state").asText());
       assertTrue(agent.get("evidence").isArray());
     }
@@ -165,7 +165,7 @@ class ScanCommandTest {
     Thread.sleep(300);
     Run run = cli("--config", emptyConfig.toString(), "-L", tmux.socket(), "scan", "--json");
     assertEquals(0, run.status(), run.err());
-    JsonNode agent = new ObjectMapper().readTree(run.out()).get(0);
+    JsonNode agent = Json.MAPPER.readTree(run.out()).get(0);
     assertEquals("crashed", agent.get("state").asText());
     assertTrue(agent.get("dead").asBoolean());
   }
@@ -187,7 +187,7 @@ class ScanCommandTest {
     String path = tmux.server().socketFile().orElseThrow().toString();
     Run run = cli("scan", "--json", "-S", path, "--config", emptyConfig.toString());
     assertEquals(0, run.status(), run.err());
-    assertEquals("claude-1", new ObjectMapper().readTree(run.out()).get(0).get("windowName").asText());
+    assertEquals("claude-1", Json.MAPPER.readTree(run.out()).get(0).get("windowName").asText());
     Run both = cli("scan", "-S", path, "-L", tmux.socket(), "--config", emptyConfig.toString());
     assertEquals(2, both.status());
     assertTrue(both.err().contains("not both"), both.err());

@@ -16,7 +16,7 @@ class AgentMatcherTest {
       new AgentMatcher(TestSettings.settings("unused").discovery(), "_tmux-orc");
 
   private static Pane pane(String session, int window, String name, String command, String option) {
-    return new Pane("%" + window, "$" + session.hashCode(), session, window, name, 0, 100 + window,
+    return new Pane(new PaneId("%" + window), "$" + session.hashCode(), session, window, name, 0, 100 + window,
         command, false, OptionalInt.empty(), Instant.EPOCH, option);
   }
 

@@ -20,7 +20,7 @@ class PaneFormatTest {
   void aLineBecomesAPane() {
     Pane pane = PaneFormat.parseLine(line("%3", "$1", "2", "0", "4242", "1", "137", "1700000000",
         "my session", "claude: fix #12; $(x)", "claude", "agent"));
-    assertEquals("%3", pane.paneId());
+    assertEquals(new PaneId("%3"), pane.paneId());
     assertEquals("my session:2.0", pane.target());
     assertEquals("claude: fix #12; $(x)", pane.windowName());
     assertTrue(pane.dead());

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.app.Guardian;
 import dev.tmuxorc.config.Settings;
+import dev.tmuxorc.testing.RunningTree;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.testing.TestSettings;
@@ -44,12 +46,11 @@ class EventStrategyTest {
     testKit.shutdownTestKit();
   }
 
-  private ActorRef<Supervisor.Command> supervisor() {
+  private RunningTree supervisor() {
     Settings settings = TestSettings.settings(tmux.socket(), Map.of(
         "tmux-orc.monitoring.strategy", "event",
         "tmux-orc.monitoring.check-interval", "60s"));
-    return testKit.spawn(Supervisor.create(settings, TmuxPool.factoryFor(settings.tmux()),
-        Classifier.fromConfig(settings.detection()), settings.monitoring().rules(), Clock.systemUTC(), true));
+    return RunningTree.spawn(testKit, settings, Guardian.Wiring.of(settings));
   }
 
   private static String fakeAgent(String schedule) {
@@ -82,14 +83,14 @@ class EventStrategyTest {
     tmux.window("proj", "claude-2", fakeAgent("idle:4,waiting:300"));
     TestProbe<AgentEvent> events = testKit.createTestProbe();
     testKit.system().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class, events.getRef()));
-    ActorRef<Supervisor.Command> supervisor = supervisor();
+    RunningTree supervisor = supervisor();
 
     awaitState(events, "claude-1", AgentState.WORKING);
     AgentEvent.StateChanged idle = awaitState(events, "claude-1", AgentState.IDLE);
     assertEquals(AgentState.WORKING, idle.from());
     AgentEvent.StateChanged waiting = awaitState(events, "claude-2", AgentState.WAITING);
     assertTrue(waiting.evidence().stream().anyMatch(e -> e.rule().equals("waiting")), waiting.toString());
-    testKit.stop(supervisor);
+    supervisor.stop();
   }
 
   @Test
@@ -97,11 +98,11 @@ class EventStrategyTest {
     tmux.session("proj", "claude-1", fakeAgent("idle:300"));
     TestProbe<AgentEvent> events = testKit.createTestProbe();
     testKit.system().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class, events.getRef()));
-    ActorRef<Supervisor.Command> supervisor = supervisor();
+    RunningTree supervisor = supervisor();
     awaitState(events, "claude-1", AgentState.IDLE);
     tmux.window("proj", "claude-late", fakeAgent("working:300"));
     awaitState(events, "claude-late", AgentState.WORKING);
-    testKit.stop(supervisor);
+    supervisor.stop();
   }
 
   @Test
@@ -109,13 +110,13 @@ class EventStrategyTest {
     tmux.session("proj", "claude-1", fakeAgent("idle:5,working:300"));
     TestProbe<AgentEvent> events = testKit.createTestProbe();
     testKit.system().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class, events.getRef()));
-    ActorRef<Supervisor.Command> supervisor = supervisor();
+    RunningTree supervisor = supervisor();
     awaitState(events, "claude-1", AgentState.IDLE);
     // every tmux -C client of this test's server: the pool's and the watcher's
     ProcessHandle.current().children()
         .filter(p -> p.info().arguments().map(a -> List.of(a).contains(tmux.socket())).orElse(false))
         .forEach(ProcessHandle::destroyForcibly);
     awaitState(events, "claude-1", AgentState.WORKING);
-    testKit.stop(supervisor);
+    supervisor.stop();
   }
 }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.AgentPane;
+import dev.tmuxorc.discovery.AgentId;
 import dev.tmuxorc.discovery.Pane;
+import dev.tmuxorc.discovery.PaneId;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tmuxorc.discovery.Role;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +24,7 @@ class ScreenCacheTest {
   private static final Duration MAX_AGE = Duration.ofSeconds(10);
 
   private static AgentPane listed(Instant activity, boolean dead) {
-    return new AgentPane(new Pane("%1", "$0", "s", 1, "claude-1", 0, 4242, "claude", dead, OptionalInt.empty(),
+    return new AgentPane(new Pane(new PaneId("%1"), "$0", "s", 1, "claude-1", 0, 4242, "claude", dead, OptionalInt.empty(),
         activity, ""), Role.AGENT, AgentKind.CLAUDE);
   }
 
@@ -29,7 +32,11 @@ class ScreenCacheTest {
     return listed(activity, false);
   }
 
-  private final ScreenCache cache = new ScreenCache(MAX_AGE);
+  private final ScreenCache cache = newCache();
+
+  private static ScreenCache newCache() {
+    return new ScreenCache(MAX_AGE, Caffeine.newBuilder().recordStats().build());
+  }
 
   @Test
   void aScreenCapturedAfterTheActivitySecondIsReusedWhileTheWindowStaysQuiet() {
@@ -95,7 +102,7 @@ class ScreenCacheTest {
   @Test
   void retainDropsAgentsThatAreGone() {
     cache.remember(listed(ACTIVITY), "screen", ACTIVITY.plusSeconds(2));
-    cache.retain(List.of("%9@1"));
+    cache.retain(List.of(new AgentId(new PaneId("%9"), 1)));
     assertEquals(0, cache.size());
   }
 
@@ -106,6 +113,6 @@ class ScreenCacheTest {
     assertTrue(cache.worthCapturing(listed(ACTIVITY), ACTIVITY.plusMillis(1500)));
     assertFalse(cache.worthCapturing(listed(ACTIVITY), ACTIVITY.plus(ScreenCache.RECENTLY_ACTIVE)));
     // nothing remembered: always
-    assertTrue(new ScreenCache(MAX_AGE).worthCapturing(listed(ACTIVITY), ACTIVITY.plusSeconds(30)));
+    assertTrue(newCache().worthCapturing(listed(ACTIVITY), ACTIVITY.plusSeconds(30)));
   }
 }

@@ -43,7 +43,7 @@ class TmuxPoolTest {
   }
 
   private ActorRef<TmuxPool.Command> pool(Settings settings) {
-    return testKit.spawn(TmuxPool.create(settings, TmuxPool.factoryFor(settings.tmux())));
+    return testKit.spawn(TmuxPool.create(settings.tmux(), settings.monitoring().pool(), TmuxPool.factoryFor(settings.tmux())));
   }
 
   private StatusReply<List<Reply>> run(ActorRef<TmuxPool.Command> pool, TmuxCommand... commands) {
@@ -141,7 +141,7 @@ class TmuxPoolTest {
         "tmux-orc.monitoring.pool.max-size", 1,
         "tmux-orc.monitoring.pool.connection-timeout", "200ms"));
     // Pool logic only: a client that never answers holds the single slot.
-    ActorRef<TmuxPool.Command> pool = testKit.spawn(TmuxPool.create(settings, (n, blocking) -> new SilentClient()));
+    ActorRef<TmuxPool.Command> pool = testKit.spawn(TmuxPool.create(settings.tmux(), settings.monitoring().pool(), (n, blocking) -> new SilentClient()));
     TestProbe<StatusReply<List<Reply>>> first = testKit.createTestProbe();
     pool.tell(new TmuxPool.Run(List.of(echo("never")), first.getRef()));
     StatusReply<List<Reply>> second = run(pool, echo("waits"));

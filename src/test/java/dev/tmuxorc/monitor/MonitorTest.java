@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tmuxorc.agent.AgentEvent;
 import dev.tmuxorc.agent.AgentStatus;
+import dev.tmuxorc.app.Guardian;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.detect.Observation;
 import dev.tmuxorc.detect.ScreenClassifier;
+import dev.tmuxorc.testing.RunningTree;
 import dev.tmuxorc.testing.TestSettings;
 import dev.tmuxorc.testing.TmuxServerFixture;
 import dev.tmuxorc.tmux.PoolStats;
@@ -38,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(LogCapturingExtension.class)
-class SupervisorTest {
+class MonitorTest {
 
   private static final ActorTestKit testKit = ActorTestKit.create();
   private static final Duration PATIENCE = Duration.ofSeconds(15);
@@ -54,35 +56,32 @@ class SupervisorTest {
     testKit.shutdownTestKit();
   }
 
-  private ActorRef<Supervisor.Command> supervisor(ScreenClassifier classifier) {
-    Settings settings = TestSettings.settings(tmux.socket());
-    return testKit.spawn(Supervisor.create(settings, TmuxPool.factoryFor(settings.tmux()), classifier,
-        settings.monitoring().rules(), Clock.systemUTC(), true));
+  private RunningTree supervisor(ScreenClassifier classifier) {
+    return tree(TestSettings.settings(tmux.socket()), classifier, true);
   }
 
-  private List<AgentStatus> agents(ActorRef<Supervisor.Command> supervisor) {
-    TestProbe<List<AgentStatus>> probe = testKit.createTestProbe();
-    supervisor.tell(new Supervisor.GetAgents(probe.getRef()));
-    return probe.receiveMessage(PATIENCE);
+  private RunningTree tree(Settings settings, ScreenClassifier classifier, boolean periodic) {
+    return RunningTree.spawn(testKit, settings,
+        Guardian.Wiring.of(settings).withClassifier(classifier).withPeriodic(periodic));
   }
 
-  private Set<String> windowNames(ActorRef<Supervisor.Command> supervisor) {
+  private static List<AgentStatus> agents(RunningTree supervisor) {
+    return supervisor.agents();
+  }
+
+  private static Set<String> windowNames(RunningTree supervisor) {
     return agents(supervisor).stream().map(s -> s.agent().pane().windowName()).collect(Collectors.toSet());
   }
 
-  private CycleStats cycles(ActorRef<Supervisor.Command> supervisor) {
-    TestProbe<CycleStats> probe = testKit.createTestProbe();
-    supervisor.tell(new Supervisor.GetCycleStats(probe.getRef()));
-    return probe.receiveMessage();
+  private static CycleStats cycles(RunningTree supervisor) {
+    return supervisor.cycles();
   }
 
-  private PoolStats pool(ActorRef<Supervisor.Command> supervisor) {
-    TestProbe<PoolStats> probe = testKit.createTestProbe();
-    supervisor.tell(new Supervisor.GetPoolStats(probe.getRef()));
-    return probe.receiveMessage();
+  private static PoolStats pool(RunningTree supervisor) {
+    return supervisor.pool();
   }
 
-  private void awaitWindows(ActorRef<Supervisor.Command> supervisor, Set<String> expected) {
+  private void awaitWindows(RunningTree supervisor, Set<String> expected) {
     TestProbe<Object> probe = testKit.createTestProbe();
     probe.awaitAssert(PATIENCE, Duration.ofMillis(100), () -> {
       assertEquals(expected, windowNames(supervisor));
@@ -90,7 +89,7 @@ class SupervisorTest {
     });
   }
 
-  private void awaitCycles(ActorRef<Supervisor.Command> supervisor, long atLeast) {
+  private void awaitCycles(RunningTree supervisor, long atLeast) {
     TestProbe<Object> probe = testKit.createTestProbe();
     probe.awaitAssert(PATIENCE, Duration.ofMillis(100), () -> {
       assertTrue(cycles(supervisor).cycles() >= atLeast);
@@ -105,16 +104,16 @@ class SupervisorTest {
     String doomed = tmux.window("proj", "claude-2", TmuxServerFixture.IDLE_COMMAND);
     TestProbe<AgentEvent> events = testKit.createTestProbe();
     testKit.system().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class, events.getRef()));
-    ActorRef<Supervisor.Command> supervisor = supervisor(Classifier.fromConfig(
+    RunningTree supervisor = supervisor(Classifier.fromConfig(
         TestSettings.settings(tmux.socket()).detection()));
     awaitWindows(supervisor, Set.of("pm", "claude-1", "claude-2"));
     tmux.tmux("kill-pane", "-t", doomed);
     awaitWindows(supervisor, Set.of("pm", "claude-1"));
     events.fishForMessage(PATIENCE, e -> e instanceof AgentEvent.AgentGone gone
-        && gone.agent().paneId().equals(doomed)
+        && gone.agent().paneId().value().equals(doomed)
         ? FishingOutcomes.complete()
         : FishingOutcomes.continueAndIgnore());
-    testKit.stop(supervisor);
+    supervisor.stop();
   }
 
   @Test
@@ -122,7 +121,7 @@ class SupervisorTest {
     tmux.session("proj", "claude-1", TmuxServerFixture.IDLE_COMMAND);
     String orphan = "_tmux-orc-" + Integer.MAX_VALUE; // no such pid
     tmux.tmux("new-session", "-d", "-s", orphan, TmuxServerFixture.IDLE_COMMAND);
-    ActorRef<Supervisor.Command> supervisor = supervisor(neutral());
+    RunningTree supervisor = supervisor(neutral());
     TestProbe<Object> probe = testKit.createTestProbe();
     probe.awaitAssert(PATIENCE, Duration.ofMillis(100), () -> {
       assertTrue(!tmux.sessions().contains(orphan), tmux.sessions().toString());
@@ -130,7 +129,7 @@ class SupervisorTest {
     });
     assertTrue(tmux.sessions().contains("proj"));
     assertTrue(tmux.sessions().contains("_tmux-orc-" + ProcessHandle.current().pid()), "ours stays while we run");
-    testKit.stop(supervisor);
+    supervisor.stop();
     probe.awaitAssert(PATIENCE, Duration.ofMillis(100), () -> {
       assertEquals(List.of("proj"), tmux.sessions(), "ours is removed when the supervisor stops");
       return null;
@@ -141,7 +140,7 @@ class SupervisorTest {
   void aKilledControlClientIsReplacedAndTheNextCyclesSucceed() {
     tmux.session("proj", "claude-1", TmuxServerFixture.IDLE_COMMAND);
     tmux.window("proj", "claude-2", TmuxServerFixture.IDLE_COMMAND);
-    ActorRef<Supervisor.Command> supervisor = supervisor(neutral());
+    RunningTree supervisor = supervisor(neutral());
     awaitWindows(supervisor, Set.of("claude-1", "claude-2"));
     long before = cycles(supervisor).cycles();
     List<ProcessHandle> clients = ProcessHandle.current().children()
@@ -151,13 +150,13 @@ class SupervisorTest {
     awaitCycles(supervisor, before + 5);
     assertTrue(pool(supervisor).replaced() >= 1);
     assertEquals(Set.of("claude-1", "claude-2"), windowNames(supervisor));
-    testKit.stop(supervisor);
+    supervisor.stop();
   }
 
   @Test
   void survivesTheServerDyingAndFindsTheNewPanesWhenItReturns() {
     tmux.session("old", "claude-old", TmuxServerFixture.IDLE_COMMAND);
-    ActorRef<Supervisor.Command> supervisor = supervisor(neutral());
+    RunningTree supervisor = supervisor(neutral());
     awaitWindows(supervisor, Set.of("claude-old"));
     tmux.killServer();
     TestProbe<Object> probe = testKit.createTestProbe();
@@ -168,7 +167,7 @@ class SupervisorTest {
     tmux.session("new", "claude-new", TmuxServerFixture.IDLE_COMMAND);
     tmux.window("new", "developer", TmuxServerFixture.IDLE_COMMAND);
     awaitWindows(supervisor, Set.of("claude-new", "developer"));
-    testKit.stop(supervisor);
+    supervisor.stop();
   }
 
   @Test
@@ -184,7 +183,7 @@ class SupervisorTest {
       return Observation.of(screen.contains("all done") ? AgentState.IDLE : AgentState.UNKNOWN);
     };
     // Supervision logs each failure; back-off restarts come after 0.2 s, 0.4 s, 0.8 s (+20% jitter).
-    ActorRef<Supervisor.Command> supervisor = LoggingTestKit.error(IllegalStateException.class)
+    RunningTree supervisor = LoggingTestKit.error(IllegalStateException.class)
         .withMessageContains("exploded on purpose")
         .withOccurrences(3)
         .expect(testKit.system(), () -> supervisor(classifier));
@@ -200,16 +199,15 @@ class SupervisorTest {
     assertEquals(idleSince, status(supervisor, "claude-ok").since(), "the healthy agent kept its state");
     AgentStatus bad = status(supervisor, "claude-bad");
     assertEquals(AgentState.UNKNOWN, bad.state(), "a restarting agent is still listed");
-    assertEquals("supervision", bad.evidence().get(0).rule());
-    testKit.stop(supervisor);
+    supervisor.stop();
   }
 
-  private AgentStatus status(ActorRef<Supervisor.Command> supervisor, String window) {
+  private AgentStatus status(RunningTree supervisor, String window) {
     return agents(supervisor).stream().filter(s -> s.agent().pane().windowName().equals(window)).findFirst()
         .orElseThrow();
   }
 
-  private AgentState state(ActorRef<Supervisor.Command> supervisor, String window) {
+  private AgentState state(RunningTree supervisor, String window) {
     return status(supervisor, window).state();
   }
 
@@ -224,8 +222,7 @@ class SupervisorTest {
       return Observation.of(AgentState.UNKNOWN);
     };
     Settings settings = TestSettings.settings(tmux.socket());
-    ActorRef<Supervisor.Command> supervisor = testKit.spawn(Supervisor.create(settings,
-        TmuxPool.factoryFor(settings.tmux()), classifier, settings.monitoring().rules(), Clock.systemUTC(), false));
+    RunningTree supervisor = tree(settings, classifier, false);
     // First cycle: list-panes finds three new agents, which are captured in a follow-up batch of the same cycle.
     measure(supervisor);
     assertEquals(3, classifications.get(), "every agent was classified before the cycle ended");
@@ -235,7 +232,7 @@ class SupervisorTest {
     measure(supervisor);
     assertEquals(3, classifications.get(), "an unchanged screen keeps its verdict");
     assertEquals(acquisitions + 1, pool(supervisor).acquisitions(), "one batch for the whole cycle");
-    testKit.stop(supervisor);
+    supervisor.stop();
   }
 
   @Test
@@ -250,8 +247,7 @@ class SupervisorTest {
       return Observation.of(AgentState.UNKNOWN);
     };
     Settings settings = TestSettings.settings(tmux.socket());
-    ActorRef<Supervisor.Command> supervisor = testKit.spawn(Supervisor.create(settings,
-        TmuxPool.factoryFor(settings.tmux()), classifier, settings.monitoring().rules(), Clock.systemUTC(), false));
+    RunningTree supervisor = tree(settings, classifier, false);
     // window_activity counts whole seconds: a capture proves the screen only once that second is over.
     awaitQuietSecond(pane, "first", Duration.ZERO);
     measure(supervisor);
@@ -272,7 +268,7 @@ class SupervisorTest {
     assertEquals(2, cycles(supervisor).captures());
     assertEquals(acquisitions + 2, pool(supervisor).acquisitions(), "list-panes, then the follow-up capture");
     assertEquals(1, sawSecond.get(), "the new screen reached the agent within the cycle");
-    testKit.stop(supervisor);
+    supervisor.stop();
   }
 
   @Test
@@ -280,15 +276,14 @@ class SupervisorTest {
     tmux.session("proj", "claude-1", "printf 'first\\n'; exec sleep 100000");
     String pane = tmux.paneId("proj:claude-1");
     Settings settings = TestSettings.settings(tmux.socket(), Map.of("tmux-orc.monitoring.screen-reuse.enabled", false));
-    ActorRef<Supervisor.Command> supervisor = testKit.spawn(Supervisor.create(settings,
-        TmuxPool.factoryFor(settings.tmux()), neutral(), settings.monitoring().rules(), Clock.systemUTC(), false));
+    RunningTree supervisor = tree(settings, neutral(), false);
     awaitQuietSecond(pane, "first", Duration.ZERO);
     measure(supervisor);
     awaitQuietSecond(pane, "first", ScreenCache.RECENTLY_ACTIVE);
     measure(supervisor);
     assertEquals(0, cycles(supervisor).reusedScreens());
     assertEquals(2, cycles(supervisor).captures(), "both cycles captured the screen");
-    testKit.stop(supervisor);
+    supervisor.stop();
   }
 
   /**
@@ -306,10 +301,8 @@ class SupervisorTest {
     });
   }
 
-  private void measure(ActorRef<Supervisor.Command> supervisor) throws Exception {
-    TestProbe<StatusReply<Duration>> probe = testKit.createTestProbe();
-    supervisor.tell(new Supervisor.MeasureCycle(probe.getRef()));
-    assertTrue(probe.receiveMessage(PATIENCE).isSuccess());
+  private void measure(RunningTree supervisor) {
+    supervisor.measure();
   }
 
   private static ScreenClassifier neutral() {

@@ -1,34 +1,31 @@
 package dev.tmuxorc.monitor;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import dev.tmuxorc.agent.Agent;
 import dev.tmuxorc.agent.AgentEvent;
 import dev.tmuxorc.agent.AgentStateMachine;
 import dev.tmuxorc.agent.AgentStatus;
-import dev.tmuxorc.agent.Health;
+import dev.tmuxorc.agent.Capture;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.Strategy;
-import dev.tmuxorc.detect.AgentState;
-import dev.tmuxorc.detect.Evidence;
-import dev.tmuxorc.detect.Observation;
-import dev.tmuxorc.detect.PaneFacts;
 import dev.tmuxorc.detect.ScreenClassifier;
+import dev.tmuxorc.discovery.AgentId;
 import dev.tmuxorc.discovery.AgentMatcher;
 import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Discovery;
 import dev.tmuxorc.discovery.Pane;
+import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.tmux.ClientFactory;
+import dev.tmuxorc.tmux.ClientKind;
 import dev.tmuxorc.tmux.HiddenSession;
-import dev.tmuxorc.tmux.PoolStats;
+import dev.tmuxorc.tmux.PoolSettings;
 import dev.tmuxorc.tmux.Reply;
-import dev.tmuxorc.tmux.ProcessClient;
 import dev.tmuxorc.tmux.TmuxCommand;
 import dev.tmuxorc.tmux.TmuxPool;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,11 +34,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -55,11 +51,12 @@ import org.apache.pekko.stream.Materializer;
 import org.slf4j.event.Level;
 
 /**
- * The guardian: owns the tmux pool, discovery and one {@link Agent} child per discovered agent. Each cycle
- * discovers, spawns children for new agents and stops those whose pane is gone, then sweeps the captures
- * to the children. A failing child is restarted with back-off and never affects its siblings.
+ * The cycle: discovery, the agent registry (one {@link Agent} child per discovered agent) and screen reuse.
+ * Each cycle discovers, spawns children for new agents and stops those whose pane is gone, then sweeps the
+ * captures to the children. A failing child is restarted with back-off and never affects its siblings. Every
+ * listing goes to {@code listings} (the FleetView) so that queries never ask the agents.
  */
-public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
+public final class Monitor extends AbstractBehavior<Monitor.Command> {
 
   public sealed interface Command { }
 
@@ -80,14 +77,13 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
    */
   public record MeasureCycle(ActorRef<StatusReply<Duration>> replyTo) implements Command { }
 
-  /** One-shot snapshot for {@code scan}: discover, capture, classify each screen on its own. */
-  public record Scan(ActorRef<StatusReply<List<AgentStatus>>> replyTo) implements Command { }
-
-  public record GetAgents(ActorRef<List<AgentStatus>> replyTo) implements Command { }
-
   public record GetCycleStats(ActorRef<CycleStats> replyTo) implements Command { }
 
-  public record GetPoolStats(ActorRef<PoolStats> replyTo) implements Command { }
+  /** The last screen the pane's agent classified; empty when no agent watches that pane. */
+  public record GetScreen(PaneId pane, ActorRef<Optional<String>> replyTo) implements Command { }
+
+  /** What a full cycle's discovery found: every agent, and every pane (for sessions and windows). */
+  public record Listing(List<AgentPane> agents, List<Pane> panes, Instant at) { }
 
   /** The reply to a full cycle's list-panes (or its failure). */
   private record Listed(Cycle cycle, Reply reply, Throwable failure) implements Command { }
@@ -97,8 +93,8 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   private record Measured(Duration took, Throwable failure, ActorRef<StatusReply<Duration>> replyTo)
       implements Command { }
 
-  private record Scanned(List<AgentStatus> statuses, Throwable failure,
-      ActorRef<StatusReply<List<AgentStatus>>> replyTo) implements Command { }
+  /** An agent's actor stopped: by the monitor (its pane is gone), or for good after failures. */
+  private record AgentStopped(AgentId agent) implements Command { }
 
   /**
    * The cycle in flight: a full one (list-panes and the known agents' captures in one batch, then captures of
@@ -108,9 +104,9 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
    */
   private static final class Cycle {
     final long startNanos = System.nanoTime();
-    final CompletableFuture<Map<String, Target>> targets = new CompletableFuture<>();
+    final CompletableFuture<Map<AgentId, Target>> targets = new CompletableFuture<>();
     // The agents whose capture leads this cycle's batch; the others may reuse their last screen.
-    Set<String> capturing = Set.of();
+    Set<AgentId> capturing = Set.of();
     int outstanding;
     boolean ok = true;
     long discoveryNanos;
@@ -120,11 +116,11 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   /** Where a capture goes: the agent's actor, and its pane as the listing before the capture saw it. */
   private record Target(ActorRef<Agent.Command> agent, AgentPane listed) { }
 
+  /** The cycle-report lines, routed to performance.log when running as a daemon. */
+  private static final org.slf4j.Logger PERFORMANCE = org.slf4j.LoggerFactory.getLogger("tmux-orc.performance");
+
   /** Unparseable list-panes lines are warned about once each; at most this many are remembered. */
   static final int MAX_REMEMBERED_REJECTS = 1000;
-
-  /** How long a status listing waits for one agent. */
-  static final Duration STATUS_TIMEOUT = Duration.ofSeconds(1);
 
   /** Restart a lost change watcher after 1 s, doubling up to 30 s (tmux may be down for a while). */
   static final SupervisorStrategy WATCHER_RESTART =
@@ -135,13 +131,16 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   static final SupervisorStrategy AGENT_RESTART =
       SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2);
 
+  /** What the monitor works with besides its settings; {@code screens} is the pane_content layer. */
+  public record Parts(ActorRef<TmuxPool.Command> pool, ClientFactory clients, ScreenClassifier classifier,
+      Cache<AgentId, ScreenCache.Entry> screens, Consumer<Listing> listings, Readiness readiness, Clock clock) { }
+
   /**
-   * @param periodic run cycles on a timer ({@code monitor}); false for one-shot use ({@code scan})
+   * @param periodic run cycles on a timer ({@code monitor}); false when driven by messages alone (benchmark)
    */
-  public static Behavior<Command> create(Settings settings, ClientFactory clients, ScreenClassifier classifier,
-      AgentStateMachine.Rules rules, Clock clock, boolean periodic) {
+  public static Behavior<Command> create(Settings settings, Parts parts, boolean periodic) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new Supervisor(context, timers, settings, clients, classifier, rules, clock, periodic)));
+        new Monitor(context, timers, settings, parts, periodic)));
   }
 
   private final Settings settings;
@@ -149,6 +148,8 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   private final AgentStateMachine.Rules rules;
   private final Clock clock;
   private final ActorRef<TmuxPool.Command> pool;
+  private final Consumer<Listing> listings;
+  private final Readiness readiness;
   private final Discovery discovery;
   private final Sweep sweep;
   private final ScreenCache screens; // null when screen reuse is off
@@ -156,46 +157,33 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   // its times come from the wall clock too, whatever clock the rest of the supervisor is given.
   private final Clock wallClock = Clock.systemUTC();
   private final Duration askTimeout;
-  private final Map<String, ActorRef<Agent.Command>> agents = new HashMap<>();
-  private final Map<String, AgentPane> panes = new HashMap<>();
+  private final Map<AgentId, ActorRef<Agent.Command>> agents = new HashMap<>();
+  private final Map<AgentId, AgentPane> panes = new HashMap<>();
   private long spawned;
   private Cycle cycle;
   private ActorRef<StatusReply<Duration>> measuring;
   private final Set<String> pendingPanes = new HashSet<>();
   private boolean pendingStructural;
   private final Set<String> orphansRemoved = new HashSet<>();
-  private long cycles;
-  private long skipped;
-  private long failed;
-  private Duration lastCycle = Duration.ZERO;
-  private Duration totalCycles = Duration.ZERO;
-  private Duration lastDiscovery = Duration.ZERO;
-  private Duration lastSweep = Duration.ZERO;
   private final Set<String> rejectedLines = new HashSet<>();
-  private final List<Long> intervalCycles = new ArrayList<>();
-  private final List<Long> intervalDiscoveries = new ArrayList<>();
-  private final List<Long> intervalSweeps = new ArrayList<>();
-  // Counted on stream threads as captures are delivered, read by the actor.
-  private final AtomicLong captures = new AtomicLong();
-  private final AtomicLong captureFailures = new AtomicLong();
-  private final AtomicLong capturesSinceStart = new AtomicLong();
-  private long intervalReused;
-  private long reused;
+  private final CycleCounters counters = new CycleCounters();
+  // The only state the delivering threads touch besides the (thread-safe) screen cache and the agents' refs.
+  private final CaptureCounts captures = counters.captures();
 
-  private Supervisor(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings,
-      ClientFactory clients, ScreenClassifier classifier, AgentStateMachine.Rules rules, Clock clock,
+  private Monitor(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings, Parts parts,
       boolean periodic) {
     super(context);
     // Pekko cannot always infer the class of a behavior created in setup(); name the logger ourselves.
-    context.setLoggerName(Supervisor.class);
+    context.setLoggerName(Monitor.class);
     this.settings = settings;
-    this.classifier = classifier;
-    this.rules = rules;
-    this.clock = clock;
-    Settings.Pool poolSettings = settings.monitoring().pool();
-    this.askTimeout = poolSettings.connectionTimeout().plus(settings.tmux().commandTimeout()).plusSeconds(1);
-    this.pool = context.spawn(Behaviors.supervise(TmuxPool.create(settings, clients))
-        .onFailure(SupervisorStrategy.restart()), "tmux-pool");
+    this.classifier = parts.classifier();
+    this.rules = AgentStateMachine.Rules.of(settings.monitoring());
+    this.clock = parts.clock();
+    this.pool = parts.pool();
+    this.listings = parts.listings();
+    this.readiness = parts.readiness();
+    PoolSettings poolSettings = settings.monitoring().pool();
+    this.askTimeout = captureTimeout(settings);
     this.discovery = new Discovery(new AgentMatcher(settings.discovery(), settings.tmux().hiddenSessionPrefix()),
         settings.discovery().roleOption());
     boolean sequential = settings.monitoring().strategy() == Strategy.POLLING;
@@ -204,22 +192,27 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
         sequential ? 1 : settings.monitoring().captureBatchSize(),
         sequential ? 1 : poolSettings.maxSize(), askTimeout, clock);
     Settings.ScreenReuse reuse = settings.monitoring().screenReuse();
-    this.screens = reuse.enabled() ? new ScreenCache(reuse.maxAge()) : null;
+    this.screens = reuse.enabled() ? new ScreenCache(reuse.maxAge(), parts.screens()) : null;
     if (periodic) {
       boolean eventDriven = settings.monitoring().strategy() == Strategy.EVENT;
-      if (eventDriven && settings.tmux().client().equals("process")) {
+      if (eventDriven && settings.tmux().client() == ClientKind.PROCESS) {
         context.getLog().warn("the event strategy needs tmux control mode (tmux-orc.tmux.client = control); "
             + "sweeping every {} instead", settings.monitoring().pollInterval());
         eventDriven = false;
       }
       if (eventDriven) {
-        context.spawn(Behaviors.supervise(ChangeWatcher.create(settings, clients, context.getSelf()))
+        context.spawn(Behaviors.supervise(ChangeWatcher.create(settings, parts.clients(), context.getSelf()))
             .onFailure(WATCHER_RESTART), "change-watcher");
       }
       Duration sweepEvery = eventDriven ? settings.monitoring().checkInterval() : settings.monitoring().pollInterval();
       timers.startTimerWithFixedDelay(RunCycle.INSTANCE, Duration.ZERO, sweepEvery);
       timers.startTimerWithFixedDelay(Report.INSTANCE, settings.monitoring().reportInterval());
     }
+  }
+
+  /** How long a batch of captures may take: waiting for a client, then the batch itself. */
+  public static Duration captureTimeout(Settings settings) {
+    return settings.monitoring().pool().connectionTimeout().plus(settings.tmux().commandTimeout()).plusSeconds(1);
   }
 
   @Override
@@ -232,18 +225,15 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
         .onMessage(Measured.class, this::onMeasured)
         .onMessage(Listed.class, this::onListed)
         .onMessage(SweepFinished.class, this::onSweepFinished)
-        .onMessage(Scan.class, this::onScan)
-        .onMessage(Scanned.class, this::onScanned)
-        .onMessage(GetAgents.class, this::onGetAgents)
         .onMessage(GetCycleStats.class, this::onGetCycleStats)
-        .onMessage(GetPoolStats.class, this::onGetPoolStats)
-        .onSignal(PostStop.class, signal -> onPostStop())
+        .onMessage(GetScreen.class, this::onGetScreen)
+        .onMessage(AgentStopped.class, this::onAgentStopped)
         .build();
   }
 
   private Behavior<Command> onRunCycle() {
     if (cycle != null) {
-      skipped++;
+      counters.skipped();
       return this;
     }
     pendingStructural = false;
@@ -277,11 +267,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
    * {@code sentBefore} is a time before the capture was written, for the screen cache.
    */
   private void deliverOnceReconciled(Cycle of, Instant sentBefore, Capture capture) {
-    captures.incrementAndGet();
-    capturesSinceStart.incrementAndGet();
-    if (capture instanceof Capture.Failed) {
-      captureFailures.incrementAndGet();
-    }
+    captures.delivered(capture instanceof Capture.Failed);
     of.targets.thenAccept(targets -> {
       Target target = targets.get(capture.agent().key());
       if (target == null) {
@@ -298,8 +284,8 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     });
   }
 
-  private Map<String, Target> targets() {
-    Map<String, Target> targets = new HashMap<>(agents.size() * 2);
+  private Map<AgentId, Target> targets() {
+    Map<AgentId, Target> targets = new HashMap<>(agents.size() * 2);
     agents.forEach((key, agent) -> targets.put(key, new Target(agent, panes.get(key))));
     return targets;
   }
@@ -314,14 +300,9 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   }
 
   private Behavior<Command> onReport() {
-    CycleReport report = CycleReport.of(clock.instant(), settings.monitoring().strategy().wireName(), agents.size(),
-        intervalCycles, intervalDiscoveries, intervalSweeps, captures.getAndSet(0), captureFailures.getAndSet(0),
-        intervalReused);
-    intervalReused = 0;
-    intervalCycles.clear();
-    intervalDiscoveries.clear();
-    intervalSweeps.clear();
-    getContext().getLog().info("{} agents, {} cycles: p50 {} ms, p95 {} ms, max {} ms (discovery p50 {} ms, "
+    CycleReport report = counters.report(clock.instant(), settings.monitoring().strategy().wireName(),
+        agents.size());
+    PERFORMANCE.info("{} agents, {} cycles: p50 {} ms, p95 {} ms, max {} ms (discovery p50 {} ms, "
             + "sweep p50 {} ms), {} captures, {} failed, {} screens reused", report.agents(), report.cycles(),
         report.p50Ms(), report.p95Ms(), report.maxMs(), report.discoveryP50Ms(), report.sweepP50Ms(),
         report.captures(), report.captureFailures(), report.reused());
@@ -353,6 +334,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     if (failure != null) {
       // The pool already says that tmux is unreachable and retries; agents learn it from their failed captures.
       getContext().getLog().debug("discovery failed: {}", Sweep.describe(failure));
+      readiness.failed(Sweep.describe(failure));
       full.ok = false;
       full.targets.complete(targets());
       if (screens != null) {
@@ -377,6 +359,8 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
       removeOrphanedHiddenSessions(result.panes());
       List<AgentPane> added = reconcile(result.agents());
       full.targets.complete(targets());
+      listings.accept(new Listing(result.agents(), result.panes(), clock.instant()));
+      readiness.discovered();
       List<AgentPane> toCapture = new ArrayList<>(added.stream().filter(a -> !a.pane().dead()).toList());
       if (screens != null) {
         toCapture.addAll(reuseUnchangedScreens(full, result.agents(), added));
@@ -397,7 +381,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
   private List<AgentPane> reuseUnchangedScreens(Cycle full, List<AgentPane> listed, List<AgentPane> added) {
     screens.retain(agents.keySet());
     Instant now = wallClock.instant();
-    Set<String> fresh = added.stream().map(AgentPane::key).collect(Collectors.toSet());
+    Set<AgentId> fresh = added.stream().map(AgentPane::key).collect(Collectors.toSet());
     List<AgentPane> toCapture = new ArrayList<>();
     for (AgentPane agent : listed) {
       if (agent.pane().dead() || full.capturing.contains(agent.key()) || fresh.contains(agent.key())) {
@@ -406,8 +390,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
       Optional<String> screen = screens.unchanged(agent, now);
       if (screen.isPresent()) {
         agents.get(agent.key()).tell(new Agent.Observe(new Capture.Screen(agent, screen.get(), now)));
-        intervalReused++;
-        reused++;
+        counters.reused();
       } else {
         toCapture.add(agent);
       }
@@ -434,7 +417,8 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     if (pendingPanes.isEmpty()) {
       return;
     }
-    List<AgentPane> changed = panes.values().stream().filter(a -> pendingPanes.contains(a.paneId())).toList();
+    List<AgentPane> changed = panes.values().stream()
+        .filter(a -> pendingPanes.contains(a.paneId().value())).toList();
     pendingPanes.clear();
     if (changed.isEmpty()) {
       return; // only panes that are not agents changed
@@ -483,18 +467,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
           Duration.ofNanos(System.nanoTime() - done.startNanos), ok ? failure : new IllegalStateException(
               "the cycle failed (is tmux reachable?)"), replyTo));
     }
-    lastDiscovery = Duration.ofNanos(done.discoveryNanos);
-    lastSweep = Duration.ofNanos(done.sweepNanos);
-    if (done.ok) {
-      cycles++;
-      lastCycle = took;
-      totalCycles = totalCycles.plus(took);
-      intervalCycles.add(took.toNanos());
-      intervalDiscoveries.add(done.discoveryNanos);
-      intervalSweeps.add(done.sweepNanos);
-    } else {
-      failed++;
-    }
+    counters.finished(done.ok, took, done.discoveryNanos, done.sweepNanos);
     runPending();
   }
 
@@ -513,29 +486,18 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     }
   }
 
-  // Children have stopped (the pool closed its clients); remove our hidden session with one tmux process.
-  private Behavior<Command> onPostStop() {
-    if (settings.tmux().client().equals("control")) {
-      try {
-        new ProcessClient(settings.tmux().server(), Runnable::run).runOne(settings.tmux().hiddenSession().kill());
-      } catch (RuntimeException e) {
-        getContext().getLog().debug("could not remove the hidden session: {}", e.getMessage());
-      }
-    }
-    return this;
-  }
-
   /** Spawns children for new agents, updates known ones, stops those whose pane is gone; returns the new ones. */
   private List<AgentPane> reconcile(List<AgentPane> discovered) {
-    Set<String> seen = new HashSet<>();
+    Set<AgentId> seen = new HashSet<>();
     List<AgentPane> added = new ArrayList<>();
     for (AgentPane agent : discovered) {
       seen.add(agent.key());
       ActorRef<Agent.Command> child = agents.get(agent.key());
       if (child == null) {
-        String name = "agent-" + agent.paneId().substring(1) + "-" + (++spawned);
-        child = getContext().spawn(Behaviors.supervise(Agent.create(agent, classifier, rules, sweep, clock))
-            .onFailure(AGENT_RESTART), name);
+        String name = "agent-" + agent.paneId().value().substring(1) + "-" + (++spawned);
+        child = getContext().spawn(Behaviors.supervise(Agent.create(agent, classifier, rules,
+            a -> sweep.collect(List.of(a)), clock)).onFailure(AGENT_RESTART), name);
+        getContext().watchWith(child, new AgentStopped(agent.key()));
         agents.put(agent.key(), child);
         added.add(agent);
         getContext().getLog().info("discovered {} {} ({}) kind={} window '{}'", agent.role(), agent.pane().target(),
@@ -546,7 +508,7 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
       }
       panes.put(agent.key(), agent);
     }
-    for (String key : List.copyOf(agents.keySet())) {
+    for (AgentId key : List.copyOf(agents.keySet())) {
       if (!seen.contains(key)) {
         AgentPane gone = panes.remove(key);
         getContext().stop(agents.remove(key));
@@ -557,84 +519,32 @@ public final class Supervisor extends AbstractBehavior<Supervisor.Command> {
     return added;
   }
 
-  private Behavior<Command> onScan(Scan scan) {
-    CompletionStage<List<AgentStatus>> statuses = sweep.runLedBy(discovery.command(), List.of(), capture -> { })
-        .lead().thenCompose(reply -> sweep.collect(discovery.interpret(reply).agents()).thenApply(this::classifyOnce));
-    getContext().pipeToSelf(statuses, (ok, failure) -> new Scanned(ok, failure, scan.replyTo()));
-    return this;
-  }
-
-  private Behavior<Command> onScanned(Scanned scanned) {
-    if (scanned.failure() != null) {
-      scanned.replyTo().tell(StatusReply.error(scanned.failure()));
-    } else {
-      scanned.replyTo().tell(StatusReply.success(scanned.statuses()));
-    }
-    return this;
-  }
-
-  // Runs off the actor thread: uses only immutable fields.
-  private List<AgentStatus> classifyOnce(List<Capture> captures) {
-    List<AgentStatus> statuses = new ArrayList<>(captures.size());
-    ZonedDateTime now = ZonedDateTime.now(clock);
-    for (Capture capture : captures) {
-      AgentPane agent = capture.agent();
-      Observation observation;
-      Health health = Health.HEALTHY;
-      if (capture instanceof Capture.Screen || agent.pane().dead()) {
-        // The classifier reports a dead pane as crashed without reading the screen.
-        String text = capture instanceof Capture.Screen screen ? screen.text() : "";
-        observation = classifier.classify(text, PaneFacts.of(agent), now);
-      } else {
-        observation = Observation.of(AgentState.UNKNOWN);
-        health = Health.UNRESPONSIVE;
-      }
-      statuses.add(new AgentStatus(agent, observation.state(), AgentState.UNKNOWN, health, capture.at(),
-          agent.pane().windowActivity(), observation.evidence(), observation.resetAt(), Map.of()));
-    }
-    statuses.sort(BY_TARGET);
-    return statuses;
-  }
-
-  private Behavior<Command> onGetAgents(GetAgents get) {
-    List<CompletableFuture<AgentStatus>> asks = new ArrayList<>();
-    Instant now = clock.instant();
-    for (Map.Entry<String, ActorRef<Agent.Command>> entry : agents.entrySet()) {
-      AgentPane pane = panes.get(entry.getKey());
-      asks.add(AskPattern.<Agent.Command, AgentStatus>ask(entry.getValue(), Agent.GetStatus::new, STATUS_TIMEOUT,
-              getContext().getSystem().scheduler())
-          .toCompletableFuture()
-          .exceptionally(e -> restarting(pane, now)));
-    }
-    CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
-        .thenRun(() -> get.replyTo().tell(asks.stream().map(CompletableFuture::join).sorted(BY_TARGET).toList()));
-    return this;
-  }
-
-  // A child in restart back-off answers nothing; one failing agent must not stall or empty the listing.
-  private static AgentStatus restarting(AgentPane pane, Instant now) {
-    return new AgentStatus(pane, AgentState.UNKNOWN, AgentState.UNKNOWN, Health.UNRESPONSIVE, now, now,
-        List.of(new Evidence("supervision", "", 0, "the agent's actor is restarting after a failure")),
-        Optional.empty(), Map.of());
-  }
-
   private Behavior<Command> onGetCycleStats(GetCycleStats get) {
-    get.replyTo().tell(new CycleStats(cycles, skipped, failed, lastCycle, totalCycles, lastDiscovery, lastSweep,
-        agents.size(), capturesSinceStart.get(), reused));
+    get.replyTo().tell(counters.stats(agents.size()));
     return this;
   }
 
-  private Behavior<Command> onGetPoolStats(GetPoolStats get) {
-    pool.tell(new TmuxPool.GetStats(get.replyTo()));
+  private Behavior<Command> onGetScreen(GetScreen get) {
+    Optional<AgentId> agent = panes.keySet().stream().filter(id -> id.pane().equals(get.pane())).findFirst();
+    if (agent.isEmpty()) {
+      get.replyTo().tell(Optional.empty());
+    } else {
+      agents.get(agent.get()).tell(new Agent.GetScreen(get.replyTo()));
+    }
+    return this;
+  }
+
+  // A child the monitor did not stop (it gave up after failures) is forgotten; the next discovery respawns it.
+  private Behavior<Command> onAgentStopped(AgentStopped stopped) {
+    if (agents.remove(stopped.agent()) != null) {
+      AgentPane pane = panes.remove(stopped.agent());
+      getContext().getLog().warn("the actor of {} {} ({}) stopped; it is respawned at the next discovery",
+          pane.role(), pane.pane().target(), pane.paneId());
+    }
     return this;
   }
 
   private void publish(AgentEvent event) {
     getContext().getSystem().eventStream().tell(new EventStream.Publish<>(event));
   }
-
-  static final Comparator<AgentStatus> BY_TARGET = Comparator
-      .comparing((AgentStatus s) -> s.agent().pane().sessionName())
-      .thenComparingInt(s -> s.agent().pane().windowIndex())
-      .thenComparingInt(s -> s.agent().pane().paneIndex());
 }

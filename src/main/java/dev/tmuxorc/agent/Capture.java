@@ -1,4 +1,4 @@
-package dev.tmuxorc.monitor;
+package dev.tmuxorc.agent;
 
 import dev.tmuxorc.discovery.AgentPane;
 import java.time.Instant;

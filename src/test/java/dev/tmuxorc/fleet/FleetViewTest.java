@@ -1,0 +1,141 @@
+package dev.tmuxorc.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.agent.AgentStatus;
+import dev.tmuxorc.agent.Health;
+import dev.tmuxorc.cache.CacheLayer;
+import dev.tmuxorc.cache.CacheStats;
+import dev.tmuxorc.cache.Caches;
+import dev.tmuxorc.config.Settings;
+import dev.tmuxorc.detect.AgentState;
+import dev.tmuxorc.detect.Evidence;
+import dev.tmuxorc.discovery.AgentKind;
+import dev.tmuxorc.discovery.AgentPane;
+import dev.tmuxorc.discovery.Pane;
+import dev.tmuxorc.discovery.PaneId;
+import dev.tmuxorc.discovery.Role;
+import dev.tmuxorc.monitor.Monitor;
+import dev.tmuxorc.testing.TestSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The read model answers from events and listings alone: no agent actor is asked. */
+class FleetViewTest {
+
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final Instant T0 = Instant.parse("2026-11-30T08:00:00Z");
+  private static final Duration PATIENCE = Duration.ofSeconds(5);
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private final Settings settings = TestSettings.settings("unused");
+  private final Caches caches = new Caches(settings);
+  private final ActorRef<FleetView.Command> fleet =
+      testKit.spawn(FleetView.create(caches, Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC)));
+
+  private static AgentPane agent(String pane, String session, int window, String name, Role role) {
+    return new AgentPane(new Pane(new PaneId(pane), "$" + session.length(), session, window, name, 0,
+        1000 + window, "claude", false, OptionalInt.empty(), T0, ""), role, AgentKind.CLAUDE);
+  }
+
+  private void publish(AgentEvent event) {
+    testKit.system().eventStream().tell(new EventStream.Publish<>(event));
+  }
+
+  private List<AgentStatus> agents(AgentFilter filter) {
+    TestProbe<List<AgentStatus>> probe = testKit.createTestProbe();
+    fleet.tell(new FleetView.GetAgents(filter, probe.getRef()));
+    return probe.receiveMessage(PATIENCE);
+  }
+
+  private Optional<AgentStatus> agent(String pane) {
+    TestProbe<Optional<AgentStatus>> probe = testKit.createTestProbe();
+    fleet.tell(new FleetView.GetAgent(new PaneId(pane), probe.getRef()));
+    return probe.receiveMessage(PATIENCE);
+  }
+
+  @Test
+  void statesHealthAndTimeInStateComeFromTheEvents() {
+    AgentPane pm = agent("%1", "proj", 0, "pm", Role.PM);
+    AgentPane dev = agent("%2", "proj", 1, "claude-1", Role.AGENT);
+    fleet.tell(new FleetView.Listed(new Monitor.Listing(List.of(pm, dev), List.of(pm.pane(), dev.pane()), T0)));
+    List<Evidence> evidence = List.of(new Evidence("working", "esc to interrupt", 3, "spinner"));
+    publish(new AgentEvent.StateChanged(dev, AgentState.UNKNOWN, AgentState.WORKING, evidence, Optional.empty(),
+        T0.plusSeconds(10)));
+    publish(new AgentEvent.StateChanged(dev, AgentState.WORKING, AgentState.IDLE, List.of(), Optional.empty(),
+        T0.plusSeconds(40)));
+    publish(new AgentEvent.HealthChanged(pm, Health.HEALTHY, Health.WARNING, T0.plusSeconds(41)));
+
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(PATIENCE, () -> {
+      AgentStatus status = agent("%2").orElseThrow();
+      assertEquals(AgentState.IDLE, status.state());
+      assertEquals(AgentState.WORKING, status.previousState());
+      assertEquals(Duration.ofSeconds(30), status.timeInState().get(AgentState.WORKING));
+      assertEquals(Duration.ofSeconds(20), status.timeInState().get(AgentState.IDLE), "since then, until now");
+      assertEquals(Health.WARNING, agent("%1").orElseThrow().health());
+      return null;
+    });
+    assertEquals(List.of("pm", "claude-1"), agents(AgentFilter.ALL).stream()
+        .map(s -> s.agent().pane().windowName()).toList(), "in target order");
+    assertEquals(List.of("claude-1"), agents(new AgentFilter(Optional.of(AgentState.IDLE), Optional.empty(),
+        Optional.empty())).stream().map(s -> s.agent().pane().windowName()).toList());
+    assertEquals(1, agents(new AgentFilter(Optional.empty(), Optional.of("proj"), Optional.of(Role.PM))).size());
+    assertEquals(Optional.empty(), agent("%9"));
+
+    TestProbe<FleetSummary> summary = testKit.createTestProbe();
+    fleet.tell(new FleetView.GetSummary(summary.getRef()));
+    FleetSummary s = summary.receiveMessage(PATIENCE);
+    assertEquals(2, s.agents());
+    assertEquals(1, s.byState().get("idle"));
+    assertEquals(1, s.byState().get("unknown"));
+    assertEquals(0, s.byState().get("crashed"), "every state is present");
+    assertEquals(1, s.byHealth().get("warning"));
+
+    TestProbe<List<SessionSummary>> sessions = testKit.createTestProbe();
+    fleet.tell(new FleetView.GetSessions(sessions.getRef()));
+    SessionSummary proj = sessions.receiveMessage(PATIENCE).get(0);
+    assertEquals("proj", proj.name());
+    assertEquals(2, proj.windows());
+    assertEquals(2, proj.agents());
+
+    CacheStats statuses = caches.stats().stream().filter(c -> c.layer().equals(CacheLayer.AGENT_STATUS.wireName()))
+        .findFirst().orElseThrow();
+    assertEquals(2, statuses.size());
+    assertTrue(statuses.hits() >= 3 && statuses.misses() >= 1, statuses.toString());
+  }
+
+  @Test
+  void anAgentThatLeftIsNotBroughtBackByALateEvent() {
+    AgentPane dev = agent("%5", "other", 1, "claude-5", Role.AGENT);
+    fleet.tell(new FleetView.Listed(new Monitor.Listing(List.of(dev), List.of(dev.pane()), T0)));
+    publish(new AgentEvent.AgentGone(dev, T0.plusSeconds(1)));
+    publish(new AgentEvent.StateChanged(dev, AgentState.UNKNOWN, AgentState.WORKING, List.of(), Optional.empty(),
+        T0.plusSeconds(2)));
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(PATIENCE, () -> {
+      assertEquals(Optional.empty(), agent("%5"));
+      return null;
+    });
+    // A listing that shows it again is the truth (the same pane and process).
+    fleet.tell(new FleetView.Listed(new Monitor.Listing(List.of(dev), List.of(dev.pane()), T0.plusSeconds(3))));
+    assertTrue(agent("%5").isPresent());
+  }
+}
