@@ -1,9 +1,11 @@
 package dev.tmuxorc.metrics;
 
+import dev.tmuxorc.agent.AgentEvent;
 import dev.tmuxorc.agent.Health;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.Role;
+import dev.tmuxorc.monitor.CycleReport;
 import dev.tmuxorc.tmux.PoolStats;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -173,6 +175,10 @@ public final class Metrics {
         .help("Time agents spent in a state, observed when they leave it").labelNames("state")
         .classicOnly().classicUpperBounds(STATE_BUCKETS).register(registry);
     events = counter("tmux_orc_events_total", "Events published on the event stream, by type", "type");
+    for (Class<?> type : AgentEvent.class.getPermittedSubclasses()) {
+      events.labelValues(type.getSimpleName());
+    }
+    events.labelValues(CycleReport.class.getSimpleName());
 
     journalWrites = new Total(counter("tmux_orc_journal_writes_total", "Entries written to the journal"));
     journalFailures = new Total(counter("tmux_orc_journal_write_failures_total", "Failed journal writes"));
