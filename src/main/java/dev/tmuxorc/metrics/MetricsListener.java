@@ -52,13 +52,17 @@ public final class MetricsListener extends AbstractBehavior<MetricsListener.Comm
     });
   }
 
-  /** What the gauges count an agent as, and since when it is in its state. */
+  /**
+   * What the gauges count an agent as, and since when it is in its state: null when that is not known (its
+   * first event was a health change, or its discovery has not arrived), so no time in state is made up.
+   */
   private record Tracked(AgentState state, Health health, AgentKind kind, Role role, Instant since) {
 
-    static Tracked first(AgentPane agent, Instant at) {
-      return new Tracked(AgentState.UNKNOWN, Health.HEALTHY, agent.kind(), agent.role(), at);
+    static Tracked first(AgentPane agent) {
+      return new Tracked(AgentState.UNKNOWN, Health.HEALTHY, agent.kind(), agent.role(), null);
     }
 
+    /** The same, with the kind and role of the agent's latest event (its kind may be learned later). */
     Tracked seenAs(AgentPane agent) {
       return new Tracked(state, health, agent.kind(), agent.role(), since);
     }
@@ -103,10 +107,11 @@ public final class MetricsListener extends AbstractBehavior<MetricsListener.Comm
       gone.remove(key); // the same pane and process listed again
     }
     Tracked before = agents.get(key);
-    Tracked known = before != null ? before.seenAs(event.agent()) : Tracked.first(event.agent(), event.at());
+    Tracked known = before != null ? before.seenAs(event.agent()) : Tracked.first(event.agent());
     Tracked after;
     if (event instanceof AgentEvent.StateChanged changed) {
-      if (before != null && before.state() == changed.from() && !changed.at().isBefore(before.since())) {
+      if (before != null && before.since() != null && before.state() == changed.from()
+          && !changed.at().isBefore(before.since())) {
         metrics.stateLeft(changed.from(), Duration.between(before.since(), changed.at()));
       }
       after = new Tracked(changed.to(), known.health(), known.kind(), known.role(), changed.at());
@@ -115,8 +120,11 @@ public final class MetricsListener extends AbstractBehavior<MetricsListener.Comm
     } else if (event instanceof AgentEvent.AgentGone) {
       gone.put(key, event.at());
       after = null;
+    } else if (known.state() == AgentState.UNKNOWN && known.since() == null) {
+      // AgentDiscovered: an agent is unknown from its discovery until its first state change.
+      after = new Tracked(known.state(), known.health(), known.kind(), known.role(), event.at());
     } else {
-      after = known; // AgentDiscovered: counted as it is known, unknown and healthy when first seen
+      after = known; // AgentDiscovered after the agent's first state change: that state stands
     }
     move(key, before, after);
     return this;

@@ -132,8 +132,26 @@ class MetricsListenerTest {
     assertConsistent(2);
 
     publish(changed(claude, AgentState.WORKING, AgentState.IDLE, T0.plusSeconds(31)));
+    // codex was unknown from its discovery on, whatever arrived first.
+    publish(changed(codex, AgentState.UNKNOWN, AgentState.WORKING, T0.plusSeconds(5)));
     awaitPublished();
     assertEquals(30, sum(metrics, "tmux_orc_agent_state_duration_seconds", "state", "working"), 1e-9);
+    assertEquals(1, count(metrics, "tmux_orc_agent_state_duration_seconds", "state", "unknown"));
+    assertEquals(5, sum(metrics, "tmux_orc_agent_state_duration_seconds", "state", "unknown"), 1e-9);
+  }
+
+  @Test
+  void noTimeInStateIsObservedWithoutKnowingWhenTheStateBegan() {
+    publish(new AgentEvent.HealthChanged(claude, Health.HEALTHY, Health.WARNING, T0.plusSeconds(1)));
+    publish(changed(claude, AgentState.UNKNOWN, AgentState.WORKING, T0.plusSeconds(5)));
+    publish(changed(codex, AgentState.IDLE, AgentState.WORKING, T0.plusSeconds(5)));
+    publish(changed(codex, AgentState.IDLE, AgentState.WAITING, T0.plusSeconds(6))); // missed one in between
+    awaitPublished();
+
+    assertEquals(0, Samples.series(metrics, "tmux_orc_agent_state_duration_seconds").size());
+    assertEquals(1, agents("working", "agent"));
+    assertEquals(1, agents("waiting", "agent"));
+    assertConsistent(2);
   }
 
   @Test
