@@ -15,11 +15,11 @@ import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Pane;
 import dev.tmuxorc.discovery.Role;
 import dev.tmuxorc.monitor.CycleReport;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -245,7 +245,7 @@ class MetricsListenerTest {
     for (String gauge : List.of("tmux_orc_agents_by_state", "tmux_orc_agents_by_health", "tmux_orc_agents_by_kind")) {
       assertEquals(agents, total(metrics, gauge), gauge);
       Samples.series(metrics, gauge).forEach(labels ->
-          assertTrue(value(metrics, gauge, labels.stream().flatMap(l -> java.util.stream.Stream.of(l.getName(),
+          assertTrue(value(metrics, gauge, labels.stream().flatMap(l -> Stream.of(l.getName(),
               l.getValue())).toArray(String[]::new)) >= 0, gauge + labels));
     }
   }

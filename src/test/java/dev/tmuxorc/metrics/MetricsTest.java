@@ -14,11 +14,17 @@ import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -233,6 +239,23 @@ class MetricsTest {
     List<String> names = text.lines().filter(line -> line.startsWith("# TYPE ")).map(line -> line.split(" ")[2])
         .toList();
     assertTrue(names.stream().allMatch(name -> name.startsWith("tmux_orc_")), names.toString());
+  }
+
+  @Test
+  void everyMetricIsDocumentedAndEveryDocumentedOneExists() throws Exception {
+    metrics.cycleSucceeded(Metrics.CycleKind.FULL, Duration.ofMillis(1)); // histograms appear on first use
+    metrics.httpRequest("/metrics", 200, Duration.ofMillis(1));
+    metrics.actorRestarted("agent");
+    Set<String> exported = new TreeSet<>(metrics.scrape().lines()
+        .filter(line -> line.startsWith("# TYPE ")).map(line -> line.split(" ")[2]).toList());
+    exported.add("tmux_orc_agent_state_duration_seconds"); // observed by the listener only
+    String docs = Files.readString(Path.of("docs", "operations.md"));
+    Set<String> documented = new TreeSet<>();
+    Matcher row = Pattern.compile("(?m)^\\| `(tmux_orc_[a-z_]+)` \\|").matcher(docs);
+    while (row.find()) {
+      documented.add(row.group(1));
+    }
+    assertEquals(exported, documented);
   }
 
   /** A pool snapshot whose counters are derived from {@code created} and {@code acquisitions}. */
