@@ -27,7 +27,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *
  * <p>Events about one agent come from two publishers (the supervisor announces agents and their end, the
  * agent's own actor its state and health), so they may arrive in any order: an agent is counted from the
- * first event about it, and an event older than the agent's {@code AgentGone} is ignored.
+ * first event about it, and after its {@code AgentGone} only a later {@code AgentDiscovered} counts it again.
  */
 public final class MetricsListener extends AbstractBehavior<MetricsListener.Command> {
 
@@ -101,10 +101,12 @@ public final class MetricsListener extends AbstractBehavior<MetricsListener.Comm
     String key = event.agent().key();
     Instant goneAt = gone.get(key);
     if (goneAt != null) {
-      if (!event.at().isAfter(goneAt)) {
-        return this; // a late event of an agent that has ended
+      // An agent's actor may still publish while it stops, even after its AgentGone: only a later discovery
+      // (the same pane and process listed again) brings it back.
+      if (!(event instanceof AgentEvent.AgentDiscovered) || !event.at().isAfter(goneAt)) {
+        return this;
       }
-      gone.remove(key); // the same pane and process listed again
+      gone.remove(key);
     }
     Tracked before = agents.get(key);
     Tracked known = before != null ? before.seenAs(event.agent()) : Tracked.first(event.agent());

@@ -160,6 +160,9 @@ class MetricsListenerTest {
     publish(new AgentEvent.AgentGone(claude, T0.plusSeconds(10)));
     publish(changed(claude, AgentState.UNKNOWN, AgentState.WORKING, T0.plusSeconds(9)));
     publish(new AgentEvent.HealthChanged(claude, Health.HEALTHY, Health.WARNING, T0.plusSeconds(10)));
+    // Its actor, still stopping, may even publish after the AgentGone.
+    publish(changed(claude, AgentState.UNKNOWN, AgentState.IDLE, T0.plusSeconds(11)));
+    publish(new AgentEvent.AgentDiscovered(claude, T0.plusSeconds(10)));
     awaitPublished();
 
     assertConsistent(0);
