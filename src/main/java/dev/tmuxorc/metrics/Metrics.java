@@ -1,5 +1,6 @@
 package dev.tmuxorc.metrics;
 
+import dev.tmuxorc.cache.CacheStats;
 import dev.tmuxorc.agent.AgentEvent;
 import dev.tmuxorc.agent.Health;
 import dev.tmuxorc.detect.AgentState;
@@ -39,7 +40,7 @@ public final class Metrics {
   /** The content type of {@link #scrape()}: the Prometheus text format 0.0.4. */
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
-  /** The cache layers {@link #cache(CacheLayerStats)} accepts; a fixed set keeps the {@code layer} label bounded. */
+  /** The cache layers {@link #cache(CacheStats)} accepts; a fixed set keeps the {@code layer} label bounded. */
   public static final Set<String> CACHE_LAYERS = Set.of("pane_content", "agent_status", "session_info");
 
   /** At most this many distinct HTTP routes and actor names are labelled; later ones count as {@code other}. */
@@ -271,7 +272,7 @@ public final class Metrics {
    *
    * @throws IllegalArgumentException if the layer is not one of {@link #CACHE_LAYERS}
    */
-  public void cache(CacheLayerStats stats) {
+  public void cache(CacheStats stats) {
     CacheTotals totals = cacheTotals.get(stats.layer());
     if (totals == null) {
       throw new IllegalArgumentException("unknown cache layer '" + stats.layer() + "', not one of " + CACHE_LAYERS);
@@ -406,7 +407,7 @@ public final class Metrics {
       cacheSize.labelValues(layer).set(0);
     }
 
-    void advanceTo(CacheLayerStats stats) {
+    void advanceTo(CacheStats stats) {
       hits.advanceTo(stats.hits());
       misses.advanceTo(stats.misses());
       evictions.advanceTo(stats.evictions());

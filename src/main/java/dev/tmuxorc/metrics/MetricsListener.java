@@ -1,5 +1,6 @@
 package dev.tmuxorc.metrics;
 
+import dev.tmuxorc.discovery.AgentId;
 import dev.tmuxorc.agent.AgentEvent;
 import dev.tmuxorc.agent.Health;
 import dev.tmuxorc.detect.AgentState;
@@ -69,10 +70,10 @@ public final class MetricsListener extends AbstractBehavior<MetricsListener.Comm
   }
 
   private final Metrics metrics;
-  private final Map<String, Tracked> agents = new HashMap<>();
-  private final Map<String, Instant> gone = new LinkedHashMap<>(16, 0.75f, false) {
+  private final Map<AgentId, Tracked> agents = new HashMap<>();
+  private final Map<AgentId, Instant> gone = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<AgentId, Instant> eldest) {
       return size() > MAX_REMEMBERED_GONE;
     }
   };
@@ -98,7 +99,7 @@ public final class MetricsListener extends AbstractBehavior<MetricsListener.Comm
 
   private Behavior<Command> onEvent(AgentEvent event) {
     metrics.eventSeen(event.getClass().getSimpleName());
-    String key = event.agent().key();
+    AgentId key = event.agent().key();
     Instant goneAt = gone.get(key);
     if (goneAt != null) {
       // An agent's actor may still publish while it stops, even after its AgentGone: only a later discovery
@@ -133,7 +134,7 @@ public final class MetricsListener extends AbstractBehavior<MetricsListener.Comm
   }
 
   /** Replaces what the gauges count for {@code key}; null for none. */
-  private void move(String key, Tracked before, Tracked after) {
+  private void move(AgentId key, Tracked before, Tracked after) {
     if (before != null) {
       metrics.agentsCounted(before.state(), before.role(), before.health(), before.kind(), -1);
     }

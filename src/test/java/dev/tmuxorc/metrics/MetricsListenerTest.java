@@ -13,6 +13,7 @@ import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Pane;
+import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
 import dev.tmuxorc.monitor.CycleReport;
 import java.time.Instant;
@@ -280,7 +281,7 @@ class MetricsListenerTest {
   }
 
   private static AgentPane agent(String paneId, int pid, Role role, AgentKind kind) {
-    Pane pane = new Pane(paneId, "$0", "fleet", Integer.parseInt(paneId.substring(1)), "w" + paneId.substring(1), 0,
+    Pane pane = new Pane(new PaneId(paneId), "$0", "fleet", Integer.parseInt(paneId.substring(1)), "w" + paneId.substring(1), 0,
         pid, kind.wireName(), false, OptionalInt.empty(), T0, role == Role.PM ? "pm" : "");
     return new AgentPane(pane, role, kind);
   }

@@ -1,5 +1,6 @@
 package dev.tmuxorc.metrics;
 
+import dev.tmuxorc.cache.CacheStats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -10,6 +11,7 @@ import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Pane;
+import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
 import dev.tmuxorc.json.Json;
 import dev.tmuxorc.tmux.PoolStats;
@@ -82,7 +84,7 @@ class MetricsScrapeTest {
     metrics.captureFailed();
     metrics.screenReused();
     metrics.pool(new PoolStats(4, 3, 0, 1, 6, 90, 1, 1, 100, 2, 3, true, null));
-    metrics.cache(new CacheLayerStats("pane_content", 12, 1000, 30, 10, 4));
+    metrics.cache(new CacheStats("pane_content", 12, 1000, 30, 10, 4, 0));
     metrics.journal(50, 1, 2, 65536);
     metrics.actorRestarted("tmux-pool");
     metrics.httpRequest("/api/agents/{paneId}", 404, Duration.ofMillis(5));
@@ -147,7 +149,7 @@ class MetricsScrapeTest {
     testKit.spawn(MetricsListener.create(metrics));
     TestProbe<Void> waiter = testKit.createTestProbe();
     Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-    AgentPane pm = new AgentPane(new Pane("%0", "$0", "fleet", 0, "pm", 0, 100, "claude", false,
+    AgentPane pm = new AgentPane(new Pane(new PaneId("%0"), "$0", "fleet", 0, "pm", 0, 100, "claude", false,
         OptionalInt.empty(), t0, "pm"), Role.PM, AgentKind.CLAUDE);
     // Until the listener has subscribed, the discovery may be missed: repeat it (the same agent counts once).
     waiter.awaitAssert(() -> {

@@ -1,5 +1,6 @@
 package dev.tmuxorc.metrics;
 
+import dev.tmuxorc.cache.CacheStats;
 import static dev.tmuxorc.metrics.Samples.count;
 import static dev.tmuxorc.metrics.Samples.series;
 import static dev.tmuxorc.metrics.Samples.sum;
@@ -107,8 +108,8 @@ class MetricsTest {
       long base = random.nextInt(1000);
       metrics.pool(pool(random.nextInt(8), random.nextInt(8), random.nextInt(8), random.nextInt(8), base / 10,
           base, random.nextBoolean()));
-      metrics.cache(new CacheLayerStats("pane_content", random.nextInt(100), 100, random.nextInt(1000),
-          random.nextInt(1000), random.nextInt(1000)));
+      metrics.cache(new CacheStats("pane_content", random.nextInt(100), 100, random.nextInt(1000),
+          random.nextInt(1000), random.nextInt(1000), 0));
       metrics.journal(random.nextInt(1000), random.nextInt(10), random.nextInt(10), random.nextInt(1 << 20));
       for (MetricSnapshot snapshot : metrics.snapshot()) {
         if (snapshot instanceof CounterSnapshot counters) {
@@ -125,9 +126,9 @@ class MetricsTest {
 
   @Test
   void cacheLayersAdvanceSeparately() {
-    metrics.cache(new CacheLayerStats("pane_content", 40, 1000, 10, 5, 0));
-    metrics.cache(new CacheLayerStats("agent_status", 7, 100, 3, 1, 2));
-    metrics.cache(new CacheLayerStats("pane_content", 42, 1000, 25, 6, 1));
+    metrics.cache(new CacheStats("pane_content", 40, 1000, 10, 5, 0, 0));
+    metrics.cache(new CacheStats("agent_status", 7, 100, 3, 1, 2, 0));
+    metrics.cache(new CacheStats("pane_content", 42, 1000, 25, 6, 1, 0));
 
     assertEquals(25, value(metrics, "tmux_orc_cache_hits_total", "layer", "pane_content"));
     assertEquals(6, value(metrics, "tmux_orc_cache_misses_total", "layer", "pane_content"));
@@ -142,7 +143,7 @@ class MetricsTest {
   @Test
   void anUnknownCacheLayerIsRefused() {
     assertThrows(IllegalArgumentException.class,
-        () -> metrics.cache(new CacheLayerStats("pane_contents", 1, 1, 1, 1, 1)));
+        () -> metrics.cache(new CacheStats("pane_contents", 1, 1, 1, 1, 1, 0)));
     assertEquals(3, series(metrics, "tmux_orc_cache_hits_total").size());
   }
 
