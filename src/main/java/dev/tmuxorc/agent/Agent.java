@@ -10,6 +10,7 @@ import java.time.ZonedDateTime;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -85,6 +86,10 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
           return this;
         })
         .onMessageEquals(Confirm.INSTANCE, this::onConfirm)
+        .onSignal(PreRestart.class, signal -> {
+          publish(new AgentEvent.AgentRestarted(agent, clock.instant()));
+          return this;
+        })
         .build();
   }
 

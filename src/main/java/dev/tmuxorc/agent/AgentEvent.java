@@ -27,4 +27,7 @@ public sealed interface AgentEvent {
   record HealthChanged(AgentPane agent, Health from, Health to, Instant at) implements AgentEvent { }
 
   record AgentGone(AgentPane agent, Instant at) implements AgentEvent { }
+
+  /** The agent's actor failed and is being restarted (its supervisor logs why); its state starts afresh. */
+  record AgentRestarted(AgentPane agent, Instant at) implements AgentEvent { }
 }

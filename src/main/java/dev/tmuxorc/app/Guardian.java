@@ -7,6 +7,9 @@ import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.detect.ScreenClassifier;
 import dev.tmuxorc.fleet.FleetView;
+import dev.tmuxorc.metrics.Metrics;
+import dev.tmuxorc.metrics.MetricsListener;
+import dev.tmuxorc.metrics.MetricsSampler;
 import dev.tmuxorc.monitor.Monitor;
 import dev.tmuxorc.monitor.Readiness;
 import dev.tmuxorc.tmux.ClientFactory;
@@ -30,7 +33,13 @@ public final class Guardian {
   public record GetParts(ActorRef<Parts> replyTo) implements Command { }
 
   public record Parts(ActorRef<TmuxPool.Command> pool, ActorRef<Monitor.Command> monitor,
-      ActorRef<FleetView.Command> fleet, ActorRef<PaneCache.Command> cache, Readiness readiness) { }
+      ActorRef<FleetView.Command> fleet, ActorRef<PaneCache.Command> cache, Readiness readiness, Metrics metrics) { }
+
+  /** The version in the jar's manifest, or "(development build)" outside a jar. */
+  public static String version() {
+    String version = Guardian.class.getPackage().getImplementationVersion();
+    return version != null ? version : "(development build)";
+  }
 
   private Guardian() {
   }
@@ -61,15 +70,20 @@ public final class Guardian {
       Clock clock = wiring.clock();
       Caches caches = new Caches(settings);
       Readiness readiness = new Readiness();
-      ActorRef<TmuxPool.Command> pool = context.spawn(Behaviors.supervise(TmuxPool.create(settings.tmux(), settings.monitoring().pool(), clients))
-          .onFailure(SupervisorStrategy.restart()), "tmux-pool");
+      Metrics metrics = new Metrics(version(), settings.monitoring().strategy().wireName());
+      // Before anything publishes: the listener must see every agent's discovery.
+      context.spawn(MetricsListener.create(metrics), "metrics-listener");
+      ActorRef<TmuxPool.Command> pool = context.spawn(Behaviors.supervise(TmuxPool.create(settings.tmux(),
+          settings.monitoring().pool(), clients)).onFailure(SupervisorStrategy.restart()), "tmux-pool");
+      context.spawn(MetricsSampler.create(metrics, pool, caches, () -> null), "metrics-sampler");
       ActorRef<PaneCache.Command> cache = context.spawn(PaneCache.create(caches), "cache");
       ActorRef<FleetView.Command> fleet = context.spawn(Behaviors.supervise(FleetView.create(caches, clock))
           .onFailure(SupervisorStrategy.restart()), "fleet-view");
       ActorRef<Monitor.Command> monitor = context.spawn(Monitor.create(settings, new Monitor.Parts(pool, clients,
           wiring.classifier(), caches.layer(CacheLayer.PANE_CONTENT),
-          listing -> fleet.tell(new FleetView.Listed(listing)), readiness, clock), wiring.periodic()), "monitor");
-      Parts parts = new Parts(pool, monitor, fleet, cache, readiness);
+          listing -> fleet.tell(new FleetView.Listed(listing)), readiness, metrics, clock), wiring.periodic()),
+          "monitor");
+      Parts parts = new Parts(pool, monitor, fleet, cache, readiness, metrics);
       return Behaviors.receive(Command.class)
           .onMessage(GetParts.class, get -> {
             get.replyTo().tell(parts);

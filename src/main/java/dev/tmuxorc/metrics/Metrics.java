@@ -6,6 +6,7 @@ import dev.tmuxorc.agent.Health;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.Role;
+import dev.tmuxorc.monitor.CycleObserver;
 import dev.tmuxorc.monitor.CycleReport;
 import dev.tmuxorc.tmux.PoolStats;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -25,7 +26,6 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * that tests and several actor systems in one JVM do not share series). Thread-safe: call it from actors,
  * stream threads and routes alike. Callers use the named methods and never see a label string.
  */
-public final class Metrics {
+public final class Metrics implements CycleObserver {
 
   /** The content type of {@link #scrape()}: the Prometheus text format 0.0.4. */
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
@@ -45,16 +45,6 @@ public final class Metrics {
 
   /** At most this many distinct HTTP routes and actor names are labelled; later ones count as {@code other}. */
   static final int MAX_LABEL_VALUES = 64;
-
-  /** Whether a cycle ran discovery and every agent's capture, or captured only the panes that changed. */
-  public enum CycleKind {
-    FULL,
-    PARTIAL;
-
-    String label() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-  }
 
   private static final double[] CYCLE_BUCKETS =
       {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
@@ -218,33 +208,39 @@ public final class Metrics {
   // --- monitoring cycles and captures (the Supervisor) ---
 
   /** A cycle finished successfully after {@code took}. */
+  @Override
   public void cycleSucceeded(CycleKind kind, Duration took) {
     cycles.labelValues("ok").inc();
     cycleDuration.labelValues(kind.label()).observe(seconds(took));
   }
 
   /** A cycle finished, but its listing or sweep failed (its duration is not observed: it is a timeout's). */
+  @Override
   public void cycleFailed() {
     cycles.labelValues("failed").inc();
   }
 
   /** A cycle was due but not started, because the previous one was still running. */
+  @Override
   public void cycleSkipped() {
     cycles.labelValues("skipped").inc();
   }
 
   /** A pane was captured. */
+  @Override
   public void captureSucceeded() {
     captures.inc();
   }
 
   /** A capture failed; it counts as a capture too. */
+  @Override
   public void captureFailed() {
     captures.inc();
     captureFailures.inc();
   }
 
   /** A full cycle reused a screen instead of capturing it. */
+  @Override
   public void screenReused() {
     screensReused.inc();
   }

@@ -123,6 +123,9 @@ public final class MetricsListener extends AbstractBehavior<MetricsListener.Comm
     } else if (event instanceof AgentEvent.AgentGone) {
       gone.put(key, event.at());
       after = null;
+    } else if (event instanceof AgentEvent.AgentRestarted) {
+      metrics.actorRestarted("agent");
+      after = known;
     } else if (known.state() == AgentState.UNKNOWN && known.since() == null) {
       // AgentDiscovered: an agent is unknown from its discovery until its first state change.
       after = new Tracked(known.state(), known.health(), known.kind(), known.role(), event.at());

@@ -104,6 +104,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
    */
   private static final class Cycle {
     final long startNanos = System.nanoTime();
+    final CycleObserver.CycleKind kind;
     final CompletableFuture<Map<AgentId, Target>> targets = new CompletableFuture<>();
     // The agents whose capture leads this cycle's batch; the others may reuse their last screen.
     Set<AgentId> capturing = Set.of();
@@ -111,6 +112,10 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
     boolean ok = true;
     long discoveryNanos;
     long sweepNanos;
+
+    Cycle(CycleObserver.CycleKind kind) {
+      this.kind = kind;
+    }
   }
 
   /** Where a capture goes: the agent's actor, and its pane as the listing before the capture saw it. */
@@ -133,7 +138,8 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
 
   /** What the monitor works with besides its settings; {@code screens} is the pane_content layer. */
   public record Parts(ActorRef<TmuxPool.Command> pool, ClientFactory clients, ScreenClassifier classifier,
-      Cache<AgentId, ScreenCache.Entry> screens, Consumer<Listing> listings, Readiness readiness, Clock clock) { }
+      Cache<AgentId, ScreenCache.Entry> screens, Consumer<Listing> listings, Readiness readiness, CycleObserver metrics,
+      Clock clock) { }
 
   /**
    * @param periodic run cycles on a timer ({@code monitor}); false when driven by messages alone (benchmark)
@@ -150,6 +156,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
   private final ActorRef<TmuxPool.Command> pool;
   private final Consumer<Listing> listings;
   private final Readiness readiness;
+  private final CycleObserver metrics;
   private final Discovery discovery;
   private final Sweep sweep;
   private final ScreenCache screens; // null when screen reuse is off
@@ -182,6 +189,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
     this.pool = parts.pool();
     this.listings = parts.listings();
     this.readiness = parts.readiness();
+    this.metrics = parts.metrics();
     PoolSettings poolSettings = settings.monitoring().pool();
     this.askTimeout = captureTimeout(settings);
     this.discovery = new Discovery(new AgentMatcher(settings.discovery(), settings.tmux().hiddenSessionPrefix()),
@@ -234,10 +242,11 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
   private Behavior<Command> onRunCycle() {
     if (cycle != null) {
       counters.skipped();
+      metrics.cycleSkipped();
       return this;
     }
     pendingStructural = false;
-    Cycle full = startCycle(2); // discovery + the known agents' captures
+    Cycle full = startCycle(CycleObserver.CycleKind.FULL, 2); // discovery + the known agents' captures
     Instant sentBefore = wallClock.instant();
     // Agents whose last screen is still current as far as the previous listing knows, and whose window has
     // been quiet for a while, are left out of the batch; this cycle's listing decides, and captures them in a
@@ -255,8 +264,8 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
     return this;
   }
 
-  private Cycle startCycle(int parts) {
-    cycle = new Cycle();
+  private Cycle startCycle(CycleObserver.CycleKind kind, int parts) {
+    cycle = new Cycle(kind);
     cycle.outstanding = parts;
     return cycle;
   }
@@ -267,7 +276,13 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
    * {@code sentBefore} is a time before the capture was written, for the screen cache.
    */
   private void deliverOnceReconciled(Cycle of, Instant sentBefore, Capture capture) {
-    captures.delivered(capture instanceof Capture.Failed);
+    boolean failed = capture instanceof Capture.Failed;
+    captures.delivered(failed);
+    if (failed) {
+      metrics.captureFailed();
+    } else {
+      metrics.captureSucceeded();
+    }
     of.targets.thenAccept(targets -> {
       Target target = targets.get(capture.agent().key());
       if (target == null) {
@@ -391,6 +406,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
       if (screen.isPresent()) {
         agents.get(agent.key()).tell(new Agent.Observe(new Capture.Screen(agent, screen.get(), now)));
         counters.reused();
+        metrics.screenReused();
       } else {
         toCapture.add(agent);
       }
@@ -423,7 +439,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
     if (changed.isEmpty()) {
       return; // only panes that are not agents changed
     }
-    Cycle partial = startCycle(1);
+    Cycle partial = startCycle(CycleObserver.CycleKind.PARTIAL, 1);
     partial.targets.complete(targets());
     sweepAgents(partial, changed.stream().filter(a -> !a.pane().dead()).toList());
   }
@@ -468,6 +484,11 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
               "the cycle failed (is tmux reachable?)"), replyTo));
     }
     counters.finished(done.ok, took, done.discoveryNanos, done.sweepNanos);
+    if (done.ok) {
+      metrics.cycleSucceeded(done.kind, took);
+    } else {
+      metrics.cycleFailed();
+    }
     runPending();
   }
 

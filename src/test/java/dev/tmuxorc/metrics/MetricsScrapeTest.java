@@ -1,5 +1,6 @@
 package dev.tmuxorc.metrics;
 
+import dev.tmuxorc.monitor.CycleObserver;
 import dev.tmuxorc.cache.CacheStats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,8 +78,8 @@ class MetricsScrapeTest {
   @Test
   void aRealParserReadsEveryFamilyAndItsValues() throws Exception {
     Metrics metrics = new Metrics("0.9.0-test", "concurrent");
-    metrics.cycleSucceeded(Metrics.CycleKind.FULL, Duration.ofMillis(3));
-    metrics.cycleSucceeded(Metrics.CycleKind.PARTIAL, Duration.ofMillis(700));
+    metrics.cycleSucceeded(CycleObserver.CycleKind.FULL, Duration.ofMillis(3));
+    metrics.cycleSucceeded(CycleObserver.CycleKind.PARTIAL, Duration.ofMillis(700));
     metrics.cycleSkipped();
     metrics.captureSucceeded();
     metrics.captureFailed();

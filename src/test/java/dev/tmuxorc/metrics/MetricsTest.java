@@ -1,5 +1,6 @@
 package dev.tmuxorc.metrics;
 
+import dev.tmuxorc.monitor.CycleObserver;
 import dev.tmuxorc.cache.CacheStats;
 import static dev.tmuxorc.metrics.Samples.count;
 import static dev.tmuxorc.metrics.Samples.series;
@@ -36,9 +37,9 @@ class MetricsTest {
 
   @Test
   void cyclesAreCountedByOutcomeAndTimedByKind() {
-    metrics.cycleSucceeded(Metrics.CycleKind.FULL, Duration.ofMillis(3));
-    metrics.cycleSucceeded(Metrics.CycleKind.FULL, Duration.ofMillis(40));
-    metrics.cycleSucceeded(Metrics.CycleKind.PARTIAL, Duration.ofMillis(1));
+    metrics.cycleSucceeded(CycleObserver.CycleKind.FULL, Duration.ofMillis(3));
+    metrics.cycleSucceeded(CycleObserver.CycleKind.FULL, Duration.ofMillis(40));
+    metrics.cycleSucceeded(CycleObserver.CycleKind.PARTIAL, Duration.ofMillis(1));
     metrics.cycleFailed();
     metrics.cycleSkipped();
     metrics.cycleSkipped();
@@ -244,7 +245,7 @@ class MetricsTest {
 
   @Test
   void everyMetricIsDocumentedAndEveryDocumentedOneExists() throws Exception {
-    metrics.cycleSucceeded(Metrics.CycleKind.FULL, Duration.ofMillis(1)); // histograms appear on first use
+    metrics.cycleSucceeded(CycleObserver.CycleKind.FULL, Duration.ofMillis(1)); // histograms appear on first use
     metrics.httpRequest("/metrics", 200, Duration.ofMillis(1));
     metrics.actorRestarted("agent");
     Set<String> exported = new TreeSet<>(metrics.scrape().lines()
