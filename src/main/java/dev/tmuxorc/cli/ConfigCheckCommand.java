@@ -3,6 +3,7 @@ package dev.tmuxorc.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import dev.tmuxorc.config.ConfigFiles;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.SettingsException;
@@ -93,8 +94,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
         hidden++;
         continue;
       }
-      out.println(e.getKey() + " = " + e.getValue().render(ConfigRenderOptions.concise()) + "   # "
-          + origin(e.getValue()));
+      out.println(e.getKey() + " = " + render(e.getValue()) + "   # " + origin(e.getValue()));
     }
     if (hidden > 0) {
       out.println("(" + hidden + " screen-marker keys under " + DETECTION + "* not shown: --all shows them)");
@@ -107,6 +107,14 @@ final class ConfigCheckCommand implements Callable<Integer> {
     Map<String, ConfigValue> leaves = new TreeMap<>();
     config.withOnlyPath("tmux-orc").entrySet().forEach(e -> leaves.put(e.getKey(), e.getValue()));
     return leaves;
+  }
+
+  /** HOCON, with the quotes left off the plain words and durations that need none (as a user writes them). */
+  static String render(ConfigValue value) {
+    if (value.valueType() == ConfigValueType.STRING && ((String) value.unwrapped()).matches("[A-Za-z0-9._@/*-]+")) {
+      return (String) value.unwrapped();
+    }
+    return value.render(ConfigRenderOptions.concise());
   }
 
   /** "default" for the built-in files, else Typesafe's own description (file: line, env variables, ...). */

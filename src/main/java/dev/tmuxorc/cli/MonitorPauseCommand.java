@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -32,7 +33,11 @@ final class MonitorPauseCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Launcher.logLevel(monitor.main.global, true);
-    new DurationConverter().convert(duration); // a typo is refused here, not by the daemon
+    try {
+      new DurationConverter().convert(duration); // a typo is refused here, not by the daemon
+    } catch (CommandLine.TypeConversionException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "DURATION " + e.getMessage());
+    }
     DaemonClient client = MonitorCommand.client(monitor.main.global);
     DaemonClient.Response response = client.post("/api/monitor/pause?duration="
         + URLEncoder.encode(duration.trim(), StandardCharsets.UTF_8));
