@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.daemon.DaemonRecord;
 import dev.tmuxorc.testing.FakeProcess;
+import dev.tmuxorc.testing.TestSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -16,14 +17,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The monitor's daemon subcommands, in-process, against a temporary base directory ({@code -Dtmuxorc.baseDir})
@@ -225,6 +231,26 @@ class MonitorDaemonCommandTest {
     ScanCommandTest.Run none = cli("monitor", "logs");
     assertEquals(1, none.status());
     assertTrue(none.err().startsWith("tmux-orc: no log at " + base.monitorLog()), none.err());
+  }
+
+  /** What the foreground monitor does once its HTTP API is bound, and undoes at shutdown. */
+  @Test
+  void theMonitorRecordsItselfAndRemovesTheRecordAtShutdown() throws Exception {
+    CommandLine commandLine = Main.commandLine();
+    commandLine.parseArgs("monitor", "-L", "work", "--pool-size", "2");
+    MonitorCommand monitor = commandLine.getSubcommands().get("monitor").getCommand();
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "record-test");
+    try {
+      DaemonRecord record = monitor.recordDaemon(system, "http://127.0.0.1:8585",
+          TestSettings.settings("work"));
+      assertEquals(ProcessHandle.current().pid(), record.pid());
+      assertEquals(List.of("monitor", "-L", "work", "--pool-size", "2"), record.args());
+      assertEquals(Optional.of(record), DaemonRecord.read(base));
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    assertFalse(Files.exists(base.pidFile()) || Files.exists(base.daemonFile()), "removed by CoordinatedShutdown");
   }
 
   @Test
