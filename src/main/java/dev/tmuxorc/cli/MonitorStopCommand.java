@@ -42,6 +42,10 @@ final class MonitorStopCommand implements Callable<Integer> {
       out.println("tmux-orc monitor is not running");
     } else if (outcome instanceof DaemonStopper.StaleRemoved stale) {
       out.println("tmux-orc monitor is not running; removed a stale PID file (" + stale.stale().reason() + ")");
+    } else if (outcome instanceof DaemonStopper.NotPermitted denied) {
+      err.println("tmux-orc: not permitted to signal the monitor (pid " + denied.pid() + "): another user's process?");
+      err.flush();
+      return 1;
     } else if (outcome instanceof DaemonStopper.StillRunning running) {
       err.printf("tmux-orc: the monitor (pid %d) is still running %d s after SIGTERM; its log: %s%n"
           + "  to end it at once: kill -9 %d%n", running.pid(), running.waited().toSeconds(), base.monitorLog(),

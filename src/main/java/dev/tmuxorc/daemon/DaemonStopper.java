@@ -20,6 +20,9 @@ public final class DaemonStopper {
   /** It ran and still runs after the timeout (SIGTERM was sent). */
   public record StillRunning(long pid, Duration waited) implements Outcome { }
 
+  /** It runs but could not be signalled (another user's process). */
+  public record NotPermitted(long pid) implements Outcome { }
+
   /** Nothing was recorded. */
   public record NotRunning() implements Outcome { }
 
@@ -38,7 +41,10 @@ public final class DaemonStopper {
     DaemonRecord record = ((DaemonState.Running) state).record();
     long started = System.nanoTime();
     Optional<ProcessHandle> process = ProcessHandle.of(record.pid());
-    process.ifPresent(ProcessHandle::destroy); // SIGTERM
+    boolean signalled = process.map(ProcessHandle::destroy).orElse(true); // SIGTERM
+    if (!signalled && process.get().isAlive()) {
+      return new NotPermitted(record.pid());
+    }
     long deadline = started + timeout.toNanos();
     // onExit() of a process that is not our child polls with growing sleeps (~2 s late): poll faster
     while (process.map(ProcessHandle::isAlive).orElse(false) && ProcessCheck.isTmuxOrc(record.pid())) {

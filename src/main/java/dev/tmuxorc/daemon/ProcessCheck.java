@@ -35,8 +35,24 @@ public final class ProcessCheck {
       // a zombie has an empty /proc/PID/cmdline: it is no longer running anything
       return Verdict.GONE;
     }
-    String line = commandLine.get();
-    return line.contains("dev.tmuxorc") || line.contains("tmux-orc") ? Verdict.TMUX_ORC : Verdict.OTHER;
+    return looksLikeTmuxOrc(commandLine.get()) ? Verdict.TMUX_ORC : Verdict.OTHER;
+  }
+
+  /**
+   * Whether a command line runs tmux-orc: it names the main class ({@code dev.tmuxorc...}) or has a word
+   * {@code tmux-orc}, {@code tmux-orc.jar} or {@code tmux-orc-...} (the launcher, the jar). Words, not
+   * substrings: {@code less ~/.tmux-orchestrator/logs/monitor.log} is not tmux-orc.
+   */
+  static boolean looksLikeTmuxOrc(String commandLine) {
+    if (commandLine.contains("dev.tmuxorc")) {
+      return true;
+    }
+    for (String word : commandLine.split("[\\s=/:]+")) {
+      if (word.equals("tmux-orc") || word.startsWith("tmux-orc.") || word.startsWith("tmux-orc-")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static boolean isTmuxOrc(long pid) {

@@ -87,6 +87,16 @@ class DaemonRecordTest {
   }
 
   @Test
+  void aTmuxOrcCommandLineIsRecognisedByItsWordsNotBySubstrings() {
+    assertTrue(ProcessCheck.looksLikeTmuxOrc("/usr/bin/java -Xmx128m -cp /x/y.jar dev.tmuxorc.cli.Main monitor"));
+    assertTrue(ProcessCheck.looksLikeTmuxOrc("java -Dtmuxorc.launcher=bin/tmux-orc -jar /opt/tmux-orc/lib/tmux-orc.jar"
+        + " monitor"));
+    assertTrue(ProcessCheck.looksLikeTmuxOrc("/tmp/junit1/tmux-orc-fake 100000"));
+    assertFalse(ProcessCheck.looksLikeTmuxOrc("less /home/u/.tmux-orchestrator/logs/monitor.log"));
+    assertFalse(ProcessCheck.looksLikeTmuxOrc("sleep 100000"));
+  }
+
+  @Test
   void theDaemonCommandLineRunsThisJvmInItsOwnSessionWithFileLogging() {
     DaemonCommandLine line = new DaemonCommandLine("/jdk/bin/java",
         List.of("-Xmx128m", "-Dtmuxorc.launcher=/opt/tmux-orc/bin/tmux-orc", "-Dlogback.configurationFile=x.xml",
