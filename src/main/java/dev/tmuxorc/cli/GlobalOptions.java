@@ -1,6 +1,8 @@
 package dev.tmuxorc.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -26,5 +28,23 @@ public final class GlobalOptions {
 
   public Optional<Path> configFile() {
     return Optional.ofNullable(config);
+  }
+
+  /** These options as arguments again, for a process started with the same ones (paths made absolute). */
+  List<String> args() {
+    List<String> args = new ArrayList<>();
+    if (socketName != null) {
+      args.addAll(List.of("-L", socketName));
+    }
+    if (socketPath != null) {
+      args.addAll(List.of("-S", Path.of(socketPath).toAbsolutePath().toString()));
+    }
+    if (config != null) {
+      args.addAll(List.of("-c", config.toAbsolutePath().toString()));
+    }
+    for (int i = 0; i < verbose.length; i++) {
+      args.add("-v");
+    }
+    return args;
   }
 }

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import com.typesafe.config.Config;
 import dev.tmuxorc.journal.EventLog;
 import dev.tmuxorc.config.ConfigFiles;
+import dev.tmuxorc.config.EnvOverrides;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.SettingsException;
 import dev.tmuxorc.app.Guardian;
@@ -49,6 +50,12 @@ final class Launcher {
 
   /** Loads the configuration with the command-line overrides on top. */
   static Config config(GlobalOptions global, Map<String, Object> overrides) {
+    var file = ConfigFiles.locate(global.configFile(), System.getenv(), Path.of(System.getProperty("user.home")));
+    return ConfigFiles.load(file, flags(global, overrides));
+  }
+
+  /** The configuration the command line sets: {@code overrides} and the global -L/-S options. */
+  static Map<String, Object> flags(GlobalOptions global, Map<String, Object> overrides) {
     Map<String, Object> all = new HashMap<>(overrides);
     if (global.socketName != null && global.socketPath != null) {
       throw new SettingsException("give either --socket (-L) or --socket-path (-S), not both");
@@ -61,8 +68,7 @@ final class Launcher {
       all.put("tmux-orc.tmux.socket-path", global.socketPath);
       all.put("tmux-orc.tmux.socket-name", "");
     }
-    var file = ConfigFiles.locate(global.configFile(), System.getenv(), Path.of(System.getProperty("user.home")));
-    return ConfigFiles.load(file, all);
+    return all;
   }
 
   /** Sets the log level: {@code quiet} commands log warnings only unless -v is given. */
@@ -78,6 +84,8 @@ final class Launcher {
       // A one-shot command reports an unreachable server itself; the pool's retry warnings are noise there.
       ((Logger) LoggerFactory.getLogger("dev.tmuxorc.tmux.TmuxPool")).setLevel(Level.ERROR);
     }
+    EnvOverrides.loggerLevels(System.getenv()).forEach((name, level) ->
+        ((Logger) LoggerFactory.getLogger(name)).setLevel(Level.toLevel(level)));
   }
 
   /** When {@code file} is given, every agent event is appended to it as a JSON line. */

@@ -2,6 +2,7 @@ package dev.tmuxorc.cli;
 
 import com.typesafe.config.ConfigException;
 import dev.tmuxorc.config.SettingsException;
+import dev.tmuxorc.daemon.DaemonUnavailableException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.stream.Collectors;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Mixin;
         "Configuration: --config FILE, else $TMUX_ORC_CONFIG, else ~/.tmux-orchestrator/application.conf, "
             + "else built-in defaults (see conf/application.conf)."},
     subcommands = {ScanCommand.class, MonitorCommand.class, ClassifyCommand.class, DemoCommand.class,
-        BenchmarkCommand.class,
+        BenchmarkCommand.class, ConfigCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -41,7 +42,10 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns the exit status (0 ok, 1 tmux unreachable, 2 usage or configuration). */
+  /**
+   * Runs the command line and returns the exit status (0 ok, 1 tmux or the monitor unreachable or a failed
+   * start/stop, 2 usage or configuration, 3 {@code monitor status}: not running).
+   */
   public static int run(String... args) {
     CommandLine commandLine = commandLine();
     return commandLine.execute(args);
@@ -53,6 +57,10 @@ public final class Main implements Runnable {
       if (e instanceof SettingsException) {
         cmd.getErr().println("tmux-orc: " + e.getMessage());
         return 2;
+      }
+      if (e instanceof DaemonUnavailableException) {
+        cmd.getErr().println("tmux-orc: " + e.getMessage());
+        return 1;
       }
       if (e instanceof ConfigException) {
         // e.g. a detection marker that is not a valid regex: Typesafe's message names the key and the file

@@ -1,10 +1,15 @@
 package dev.tmuxorc.cli;
 
+import com.typesafe.config.Config;
+import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.config.Settings;
-import dev.tmuxorc.config.Strategy;
 import dev.tmuxorc.app.Guardian;
+import dev.tmuxorc.daemon.DaemonClient;
+import dev.tmuxorc.daemon.DaemonRecord;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
@@ -12,19 +17,25 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
-/** {@code tmux-orc monitor}: runs the supervisor until SIGINT/SIGTERM. */
+/** {@code tmux-orc monitor}: runs the supervisor in the foreground; its subcommands manage it as a daemon. */
 @Command(name = "monitor", mixinStandardHelpOptions = true,
     description = {
         "Watch the agents on a tmux server continuously: discover them, follow each one's state and health, "
             + "and log discoveries and state changes.",
-        "Runs in the foreground until SIGINT (Ctrl-C) or SIGTERM, then shuts down cleanly (control clients "
-            + "closed, the hidden session removed). Only reads panes."})
+        "Without a subcommand it runs in the foreground until SIGINT (Ctrl-C) or SIGTERM, then shuts down "
+            + "cleanly (control clients closed, the hidden session removed). Only reads panes.",
+        "The subcommands run it in the background instead (a daemon in its own session, logging to "
+            + "BASE/logs/monitor.log, BASE = $TMUX_ORCHESTRATOR_BASE_DIR or ~/.tmux-orchestrator) and talk to it."},
+    subcommands = {MonitorStartCommand.class, MonitorStopCommand.class, MonitorStatusCommand.class,
+        MonitorLogsCommand.class, MonitorPauseCommand.class, MonitorResumeCommand.class,
+        MonitorRestartCommand.class})
 final class MonitorCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(MonitorCommand.class);
@@ -32,53 +43,38 @@ final class MonitorCommand implements Callable<Integer> {
   @ParentCommand
   Main main;
 
-  @Option(names = "--foreground", description = "Run in the foreground (the only mode; accepted for "
-      + "compatibility with the original tool).")
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--foreground", description = "Run in the foreground (what plain `monitor` does; "
+      + "`monitor start` runs it in the background).")
   boolean foreground;
 
-  @ArgGroup(exclusive = true)
-  StrategyChoice strategy;
-
-  static final class StrategyChoice {
-    @Option(names = "--strategy", paramLabel = "STRATEGY",
-        description = "How to watch: event (capture only panes tmux reports as changed, full sweep every "
-            + "check-interval), concurrent (full sweep every poll-interval, batches in parallel) or polling "
-            + "(sequential sweep). Default: tmux-orc.monitoring.strategy (event).")
-    String name;
-
-    @Option(names = "--sync", description = "Alias for --strategy polling.")
-    boolean sync;
-
-    @Option(names = "--async", description = "Alias for --strategy event (the default).")
-    boolean async;
-
-    String resolve() {
-      if (sync) {
-        return Strategy.POLLING.wireName();
-      }
-      if (async) {
-        return Strategy.EVENT.wireName();
-      }
-      return name;
-    }
-  }
+  @Option(names = "--no-http", description = "Serve no HTTP API (tmux-orc.http.enabled = false); the other "
+      + "monitor subcommands then cannot talk to it.")
+  boolean noHttp;
 
   @Mixin
-  EventsOption events;
+  MonitorOptions options;
 
   @Override
   public Integer call() throws Exception {
-    Launcher.logLevel(main.global, false);
-    Map<String, Object> overrides = new HashMap<>();
-    if (strategy != null && strategy.resolve() != null) {
-      overrides.put("tmux-orc.monitoring.strategy", strategy.resolve());
+    Map<String, Object> overrides = new HashMap<>(options.overrides());
+    if (noHttp) {
+      overrides.put("tmux-orc.http.enabled", false);
     }
+    return runForeground(overrides, options);
+  }
+
+  /** The foreground monitor, with {@code overrides} from the command line; returns when it has stopped. */
+  Integer runForeground(Map<String, Object> overrides, MonitorOptions options) throws Exception {
+    Launcher.logLevel(main.global, false);
     var config = Launcher.config(main.global, overrides);
     Settings settings = Settings.from(config);
     log.info("tmux-orc monitoring tmux on {} (strategy {}); Ctrl-C to stop", settings.tmux().server().describe(),
         settings.monitoring().strategy().wireName());
     ActorSystem<Guardian.Command> system = Launcher.start(config, settings);
-    Launcher.logEvents(system, events.file);
+    Launcher.logEvents(system, options.events.file);
     // Pekko's CoordinatedShutdown runs on SIGINT/SIGTERM through its JVM shutdown hook and stops every
     // actor; the pool's PostStop closes the control clients, and tmux then removes the hidden session.
     // The JVM may exit as soon as the hook is done, so the goodbye is said by a shutdown task, not by main.
@@ -89,5 +85,35 @@ final class MonitorCommand implements Callable<Integer> {
         });
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
+  }
+
+  /**
+   * Records this monitor in {@code BASE/monitor.pid} and {@code monitor.json} once its HTTP API is bound at
+   * {@code url}, and removes the record again when the actor system shuts down (if it still names this
+   * process). For the foreground run to call after binding.
+   */
+  DaemonRecord recordDaemon(ActorSystem<?> system, String url, Settings settings) {
+    BaseDir base = BaseDir.current();
+    List<String> args = spec.root().commandLine().getParseResult() == null ? List.of()
+        : spec.root().commandLine().getParseResult().originalArgs();
+    DaemonRecord record = DaemonRecord.ofThisProcess(url, settings.tmux().server().describe(), args);
+    record.write(base);
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "remove-pid-file",
+        () -> {
+          record.removeIfOurs(base);
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    return record;
+  }
+
+  /** The HTTP token the CLI sends: {@code tmux-orc.http.token} (or $TMUX_ORC_HTTP_TOKEN), when set. */
+  static Optional<String> token(Config config) {
+    return config.hasPath("tmux-orc.http.token") ? Optional.of(config.getString("tmux-orc.http.token"))
+        .filter(t -> !t.isBlank()) : Optional.empty();
+  }
+
+  /** The client of the running monitor, with the configured token. */
+  static DaemonClient client(GlobalOptions global) {
+    return DaemonClient.find(BaseDir.current(), token(Launcher.config(global, Map.of())));
   }
 }

@@ -4,12 +4,18 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where tmux-orc keeps its files (journal, PID file, logs, the user's configuration):
- * {@code $TMUX_ORCHESTRATOR_BASE_DIR}, else {@code ~/.tmux-orchestrator}.
+ * Where tmux-orc keeps its files (journal, PID file, logs, the user's configuration): the system property
+ * {@code tmuxorc.baseDir}, else {@code $TMUX_ORCHESTRATOR_BASE_DIR}, else {@code ~/.tmux-orchestrator}.
  */
 public record BaseDir(Path path) {
 
   public static final String ENV_VAR = "TMUX_ORCHESTRATOR_BASE_DIR";
+
+  /**
+   * Checked before the environment: tests cannot set environment variables in-process, and {@code monitor start}
+   * hands its resolved base directory to the daemon with it.
+   */
+  public static final String PROPERTY = "tmuxorc.baseDir";
 
   public static BaseDir of(Map<String, String> env, Path home) {
     String fromEnv = env.get(ENV_VAR);
@@ -21,6 +27,10 @@ public record BaseDir(Path path) {
 
   /** The base directory of this process's environment. */
   public static BaseDir current() {
+    String fromProperty = System.getProperty(PROPERTY);
+    if (fromProperty != null && !fromProperty.isBlank()) {
+      return new BaseDir(Path.of(fromProperty).toAbsolutePath());
+    }
     return of(System.getenv(), Path.of(System.getProperty("user.home")));
   }
 
@@ -39,6 +49,26 @@ public record BaseDir(Path path) {
 
   public Path logs() {
     return path.resolve("logs");
+  }
+
+  /** The daemon's own log (logback, rolled by size). */
+  public Path monitorLog() {
+    return logs().resolve("monitor.log");
+  }
+
+  /** The cycle reports of the daemon (logger {@code tmux-orc.performance}). */
+  public Path performanceLog() {
+    return logs().resolve("performance.log");
+  }
+
+  /** The daemon's stdout and stderr: what the JVM says before logback runs, and crashes. */
+  public Path monitorOut() {
+    return logs().resolve("monitor.out");
+  }
+
+  /** Held by {@code monitor start} while it starts one, so that two starts cannot race. */
+  public Path startLock() {
+    return path.resolve("monitor.lock");
   }
 
   public Path config() {

@@ -6,8 +6,11 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds and loads the user's configuration: {@code --config FILE}, else {@code $TMUX_ORC_CONFIG}, else
@@ -16,6 +19,8 @@ import java.util.Optional;
 public final class ConfigFiles {
 
   public static final String ENV_VAR = "TMUX_ORC_CONFIG";
+
+  private static final Logger log = LoggerFactory.getLogger(UnknownKeys.class);
 
   private ConfigFiles() {
   }
@@ -33,24 +38,43 @@ public final class ConfigFiles {
     return Files.isRegularFile(inHome) ? Optional.of(inHome) : Optional.empty();
   }
 
+  /** A loaded configuration and the warnings about the user's file (unknown keys). */
+  public record Loaded(Config config, List<String> warnings) { }
+
   /**
-   * Loads the located file (it must exist when named explicitly or by the environment) with
-   * {@code overrides} (from command-line flags) on top and the defaults beneath.
+   * Loads the located file with {@code overrides} (from command-line flags) on top and the defaults beneath,
+   * logging a warning per unknown key.
    *
-   * @throws SettingsException when the file is missing or malformed
+   * @throws SettingsException when the file is missing or malformed, or an environment override is invalid
    */
   public static Config load(Optional<Path> file, Map<String, ?> overrides) {
+    Loaded loaded = load(file, overrides, System.getenv());
+    loaded.warnings().forEach(log::warn);
+    return loaded.config();
+  }
+
+  /**
+   * Loads the located file (it must exist when named explicitly or by the environment). Precedence, highest
+   * first: {@code -Dtmux-orc...} system properties ({@code ConfigFactory.load} puts them above all),
+   * {@code overrides} (command-line flags), the {@link EnvOverrides} variables of {@code env}, the file, and the
+   * defaults (where {@code ${?TMUX_ORC_...}} substitutions of reference.conf apply).
+   */
+  public static Loaded load(Optional<Path> file, Map<String, ?> overrides, Map<String, String> env) {
     try {
       Config user = ConfigFactory.empty();
+      List<String> warnings = List.of();
       if (file.isPresent()) {
         Path path = file.get();
         if (!Files.isRegularFile(path)) {
           throw new SettingsException("configuration file not found: " + path);
         }
         user = ConfigFactory.parseFile(path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        warnings = UnknownKeys.ofReference().check(user);
       }
-      Config withFlags = ConfigFactory.parseMap(overrides, "command-line flags").withFallback(user);
-      return ConfigFactory.load(withFlags);
+      Config withFlags = ConfigFactory.parseMap(overrides, "command-line flags")
+          .withFallback(EnvOverrides.config(env))
+          .withFallback(user);
+      return new Loaded(ConfigFactory.load(withFlags), warnings);
     } catch (ConfigException e) {
       throw new SettingsException("invalid configuration: " + e.getMessage(), e);
     }

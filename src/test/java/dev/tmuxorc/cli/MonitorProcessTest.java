@@ -41,6 +41,8 @@ class MonitorProcessTest {
         "-cp", System.getProperty("java.class.path"),
         // the test classpath also holds logback-test.xml, which only buffers: log like the product does
         "-Dlogback.configurationFile=" + Path.of(Main.class.getResource("/logback.xml").toURI()),
+        // its PID file and journal go to a temporary base directory, never the user's ~/.tmux-orchestrator
+        "-Dtmuxorc.baseDir=" + dir.resolve("base"),
         Main.class.getName(), "monitor", "--foreground", "-L", tmux.socket(), "--config", config.toString()));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }

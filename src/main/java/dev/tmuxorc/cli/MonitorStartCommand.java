@@ -1,0 +1,116 @@
+package dev.tmuxorc.cli;
+
+import com.typesafe.config.Config;
+import dev.tmuxorc.config.BaseDir;
+import dev.tmuxorc.config.Settings;
+import dev.tmuxorc.daemon.DaemonCommandLine;
+import dev.tmuxorc.daemon.DaemonStarter;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code tmux-orc monitor start}: the monitor as a daemon, started and waited for until it is ready. */
+@Command(name = "start", mixinStandardHelpOptions = true,
+    description = {
+        "Start the monitor in the background: in its own session (closing the terminal does not stop it), "
+            + "logging to BASE/logs/monitor.log (its stdout and stderr go to BASE/logs/monitor.out), with the "
+            + "same Java, JVM flags and global options as this command.",
+        "Waits until it has recorded itself in BASE/monitor.json and its HTTP API answers /health/ready, then "
+            + "prints its API URL, log file and PID. If it exits or is not ready within --timeout, prints the "
+            + "end of its output, stops it and exits with status 1. Refuses (status 1) while one runs.",
+        "BASE is $TMUX_ORCHESTRATOR_BASE_DIR, else ~/.tmux-orchestrator."})
+final class MonitorStartCommand implements Callable<Integer> {
+
+  @ParentCommand
+  MonitorCommand monitor;
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  MonitorOptions options;
+
+  @Option(names = "--foreground", description = "Run in the foreground instead (same as `monitor --foreground`).")
+  boolean foreground;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.class,
+      description = "How long to wait for the monitor to be ready (default 15s).")
+  Duration timeout;
+
+  @Override
+  public Integer call() throws Exception {
+    if (foreground) {
+      return monitor.runForeground(options.overrides(), options);
+    }
+    List<String> args = new ArrayList<>(List.of("monitor", "--foreground"));
+    args.addAll(options.args());
+    args.addAll(monitor.main.global.args());
+    return startDetached(spec, monitor.main.global, options.overrides(), args, timeout);
+  }
+
+  /**
+   * Starts a daemon running tmux-orc {@code args}, after checking here what it would check at start-up (the
+   * configuration, that it serves HTTP), so that such mistakes are reported at once with status 2.
+   */
+  static int startDetached(CommandSpec spec, GlobalOptions global, Map<String, Object> overrides,
+      List<String> args, Duration timeout) throws Exception {
+    Launcher.logLevel(global, true);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Config config = Launcher.config(global, overrides);
+    Settings.from(config);
+    if (config.hasPath("tmux-orc.http.enabled") && !config.getBoolean("tmux-orc.http.enabled")) {
+      err.println("tmux-orc: monitor start needs the HTTP API (to see that the monitor is ready, and for the "
+          + "other monitor commands), but tmux-orc.http.enabled is false");
+      return 2;
+    }
+    BaseDir base = BaseDir.current();
+    DaemonStarter starter = new DaemonStarter(base, DaemonCommandLine.ofThisJvm(),
+        DaemonStarter.healthReady(MonitorCommand.token(config)));
+    DaemonStarter.Outcome outcome = starter.start(args, timeout);
+    if (outcome instanceof DaemonStarter.Started started) {
+      started.staleRemoved().ifPresent(stale ->
+          out.println("removed a stale PID file (" + stale.reason() + ")"));
+      out.printf("tmux-orc monitor started in %.1f s%n", started.took().toMillis() / 1000.0);
+      out.println("  pid:  " + started.record().pid());
+      out.println("  api:  " + started.record().url());
+      out.println("  log:  " + (started.record().log() != null ? started.record().log() : base.monitorLog()));
+      out.println("  stop: " + Launcher.selfCommand() + " monitor stop");
+      out.flush();
+      return 0;
+    }
+    if (outcome instanceof DaemonStarter.AlreadyRunning running) {
+      err.println("tmux-orc: the monitor is already running (pid " + running.record().pid()
+          + (running.record().url() != null ? ", " + running.record().url() : "") + ")");
+      return 1;
+    }
+    if (outcome instanceof DaemonStarter.StartInProgress) {
+      err.println("tmux-orc: another `monitor start` is starting the monitor right now (" + base.startLock()
+          + " is locked)");
+      return 1;
+    }
+    DaemonStarter.Failed failed = (DaemonStarter.Failed) outcome;
+    err.println("tmux-orc: " + failed.reason() + " (pid " + failed.pid() + ")");
+    if (!failed.output().isEmpty()) {
+      err.println("last lines of " + base.monitorOut() + ":");
+      failed.output().forEach(line -> err.println("  " + line));
+    }
+    if (!failed.log().isEmpty()) {
+      err.println("last lines of " + base.monitorLog() + ":");
+      failed.log().forEach(line -> err.println("  " + line));
+    }
+    if (failed.output().isEmpty() && failed.log().isEmpty()) {
+      err.println("it wrote nothing to " + base.monitorOut() + " or " + base.monitorLog());
+    }
+    return 1;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.tmuxorc.daemon;
+
+import dev.tmuxorc.config.BaseDir;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Talks to the running monitor's HTTP API: found through {@code BASE/monitor.json}, with short timeouts (it runs
+ * on this machine: a slow answer means it is stuck), and the bearer token when one is configured.
+ */
+public final class DaemonClient {
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+  private final URI base;
+  private final Optional<String> token;
+  private final HttpClient http;
+
+  /** An answer of the API. */
+  public record Response(int status, String body) {
+    public boolean ok() {
+      return status >= 200 && status < 300;
+    }
+  }
+
+  public DaemonClient(URI base, Optional<String> token) {
+    this.base = base;
+    this.token = token.filter(t -> !t.isBlank());
+    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+  }
+
+  /**
+   * The client of the monitor recorded under {@code base}.
+   *
+   * @throws DaemonUnavailableException when none runs, its record is stale, or it serves no API
+   */
+  public static DaemonClient find(BaseDir base, Optional<String> token) {
+    DaemonState state = DaemonState.of(base);
+    if (state instanceof DaemonState.Running running) {
+      String url = running.record().url();
+      if (url == null || url.isBlank()) {
+        throw new DaemonUnavailableException("the monitor (pid " + running.record().pid()
+            + ") serves no HTTP API (started with --no-http?)");
+      }
+      return new DaemonClient(URI.create(url), token);
+    }
+    if (state instanceof DaemonState.Stale stale) {
+      throw new DaemonUnavailableException("the monitor is not running (stale " + base.pidFile() + ": "
+          + stale.reason() + ")");
+    }
+    throw new DaemonUnavailableException("the monitor is not running (no " + base.pidFile() + ")");
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  public Response get(String path) {
+    return send(request(path).GET().build());
+  }
+
+  public Response post(String path) {
+    return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT)
+        .header("Accept", "application/json");
+    token.ifPresent(t -> builder.header("Authorization", "Bearer " + t));
+    return builder;
+  }
+
+  private Response send(HttpRequest request) {
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response.body());
+    } catch (HttpTimeoutException e) {
+      throw new DaemonUnavailableException("the monitor at " + base + " did not answer " + request.uri().getPath()
+          + " within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+    } catch (ConnectException e) {
+      throw new DaemonUnavailableException("cannot connect to the monitor at " + base, e);
+    } catch (IOException e) {
+      throw new DaemonUnavailableException("the monitor at " + base + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DaemonUnavailableException("interrupted", e);
+    }
+  }
+}

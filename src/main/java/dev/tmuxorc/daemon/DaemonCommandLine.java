@@ -1,0 +1,75 @@
+package dev.tmuxorc.daemon;
+
+import dev.tmuxorc.config.BaseDir;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The command line of a detached monitor: this same JVM (binary, flags, class path) running
+ * {@code dev.tmuxorc.cli.Main} with the given tmux-orc arguments, in a session of its own ({@code setsid}) so
+ * that closing the terminal does not signal it, and with the system properties that make it log to files.
+ *
+ * @param java the java binary
+ * @param jvmFlags the JVM flags to keep (heap, GC, {@code -Dtmuxorc.launcher}, the user's JAVA_OPTS)
+ * @param classPath the class path (the fat jar when run with {@code -jar})
+ * @param setsid the setsid binary, when there is one
+ */
+public record DaemonCommandLine(String java, List<String> jvmFlags, String classPath, Path setsid) {
+
+  /** Set for the daemon: it logs to files, not stderr (logback-daemon.xml). */
+  public static final String DAEMON_PROPERTY = "tmuxorc.daemon";
+  /** The absolute log directory, for logback-daemon.xml (which cannot resolve the base directory itself). */
+  public static final String LOGS_PROPERTY = "tmuxorc.logs";
+  public static final String MAIN_CLASS = "dev.tmuxorc.cli.Main";
+
+  /** Flags a daemon must not inherit: our own properties (set anew) and a debugger's, whose port is taken. */
+  private static final List<String> DROPPED = List.of("-D" + DAEMON_PROPERTY + "=", "-D" + LOGS_PROPERTY + "=",
+      "-D" + BaseDir.PROPERTY + "=", "-Dlogback.configurationFile=", "-agentlib:jdwp", "-Xrunjdwp", "-Xdebug");
+
+  public DaemonCommandLine {
+    jvmFlags = List.copyOf(jvmFlags);
+  }
+
+  /** The JVM this process runs in. */
+  public static DaemonCommandLine ofThisJvm() {
+    String java = ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Path setsid = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid")).stream()
+        .filter(Files::isExecutable).findFirst().orElse(null);
+    // absolute, since the daemon runs in the base directory (so that it pins no directory of the user's)
+    String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(entry -> Path.of(entry).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
+    return new DaemonCommandLine(java, ManagementFactory.getRuntimeMXBean().getInputArguments(), classPath, setsid);
+  }
+
+  /** The full command line running tmux-orc with {@code args} as the daemon of {@code base}. */
+  public List<String> command(BaseDir base, List<String> args) {
+    List<String> command = new ArrayList<>();
+    if (setsid != null) {
+      // ProcessBuilder's child is no process-group leader, so setsid execs in place: the PID stays the child's
+      command.add(setsid.toString());
+    }
+    command.add(java);
+    jvmFlags.stream().filter(flag -> DROPPED.stream().noneMatch(flag::startsWith)).forEach(command::add);
+    command.add("-D" + DAEMON_PROPERTY + "=true");
+    command.add("-D" + BaseDir.PROPERTY + "=" + base.path().toAbsolutePath());
+    command.add("-D" + LOGS_PROPERTY + "=" + base.logs().toAbsolutePath());
+    command.add("-Dlogback.configurationFile=logback-daemon.xml");
+    command.add("-cp");
+    command.add(classPath);
+    command.add(MAIN_CLASS);
+    command.addAll(args);
+    return command;
+  }
+
+  /** Whether this process runs as a daemon started by {@code monitor start}. */
+  public static boolean isDaemon() {
+    return Boolean.getBoolean(DAEMON_PROPERTY);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.tmuxorc.daemon;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.tmuxorc.config.BaseDir;
+import dev.tmuxorc.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a running monitor records about itself under the base directory: {@code monitor.pid} (the PID alone,
+ * for scripts) and {@code monitor.json} (this record), so that the CLI can find, query and stop it.
+ *
+ * @param pid the monitor's process id
+ * @param url the base URL of its HTTP API, e.g. {@code http://127.0.0.1:8585}; null when it serves none
+ * @param log its log file, when it writes one (started by {@code monitor start}); else null
+ * @param startedAt when it started (ISO-8601)
+ * @param version tmux-orc's version
+ * @param socket the tmux server it watches, as {@code TmuxServer.describe()} says it
+ * @param args its tmux-orc arguments, e.g. {@code [monitor, --foreground, -L, work]}: what restart runs again
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record DaemonRecord(long pid, String url, String log, String startedAt, String version, String socket,
+    List<String> args) {
+
+  public DaemonRecord {
+    args = args == null ? List.of() : List.copyOf(args);
+  }
+
+  /** The record of this process; {@code args} are its tmux-orc arguments. */
+  public static DaemonRecord ofThisProcess(String url, String socket, List<String> args) {
+    ProcessHandle self = ProcessHandle.current();
+    String logs = System.getProperty(DaemonCommandLine.LOGS_PROPERTY);
+    String version = DaemonRecord.class.getPackage().getImplementationVersion();
+    return new DaemonRecord(self.pid(), url,
+        logs == null ? null : Path.of(logs).resolve("monitor.log").toString(),
+        self.info().startInstant().orElseGet(Instant::now).toString(),
+        version == null ? "development build" : version, socket, args);
+  }
+
+  /**
+   * Writes both files, each atomically (a temporary file moved into place), so that a reader never sees half
+   * a record. The JSON goes first: whoever sees the new PID file finds the matching JSON.
+   */
+  public void write(BaseDir base) {
+    try {
+      Files.createDirectories(base.path());
+      replace(base.daemonFile(), Json.PRETTY.writeValueAsString(this) + "\n");
+      replace(base.pidFile(), pid + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + base.daemonFile() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Removes both files if they still name this record's PID (a newer monitor may have replaced them). */
+  public void removeIfOurs(BaseDir base) {
+    try {
+      if (readPid(base.pidFile()).map(p -> p == pid).orElse(false)) {
+        Files.deleteIfExists(base.pidFile());
+      }
+      if (readJson(base.daemonFile()).map(r -> r.pid() == pid).orElse(false)) {
+        Files.deleteIfExists(base.daemonFile());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Removes both files whatever they name: for a stale record, once its process is known not to run. */
+  public static void removeAll(BaseDir base) {
+    try {
+      Files.deleteIfExists(base.pidFile());
+      Files.deleteIfExists(base.daemonFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The recorded monitor, if any: the PID file is the authority on the PID; the JSON adds the details when it
+   * names the same PID. A JSON without a PID file (a write interrupted between the two) counts too.
+   */
+  public static Optional<DaemonRecord> read(BaseDir base) {
+    Optional<Long> pid = readPid(base.pidFile());
+    Optional<DaemonRecord> json = readJson(base.daemonFile());
+    if (pid.isEmpty()) {
+      return json;
+    }
+    if (json.isPresent() && json.get().pid() == pid.get()) {
+      return json;
+    }
+    return Optional.of(new DaemonRecord(pid.get(), null, null, null, null, null, List.of()));
+  }
+
+  private static Optional<Long> readPid(Path file) {
+    try {
+      return Optional.of(Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim()));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty(); // unreadable or garbage: as good as absent
+    }
+  }
+
+  private static Optional<DaemonRecord> readJson(Path file) {
+    try {
+      return Optional.of(Json.MAPPER.readValue(file.toFile(), DaemonRecord.class));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void replace(Path target, String content) throws IOException {
+    Path temp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+    Files.writeString(temp, content, StandardCharsets.UTF_8);
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}

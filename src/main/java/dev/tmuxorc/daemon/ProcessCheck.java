@@ -1,0 +1,75 @@
+package dev.tmuxorc.daemon;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Whether a PID is a running tmux-orc: the process exists and its command line names tmux-orc. PIDs are reused,
+ * so a PID file left by a crash may name some other program by now, which must never be signalled.
+ */
+public final class ProcessCheck {
+
+  private ProcessCheck() {
+  }
+
+  /** What a recorded PID turned out to be. */
+  public enum Verdict {
+    /** A live tmux-orc process. */
+    TMUX_ORC,
+    /** No such process (or a zombie). */
+    GONE,
+    /** A live process that is something else: the PID was reused. */
+    OTHER
+  }
+
+  public static Verdict check(long pid) {
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    if (handle.isEmpty() || !handle.get().isAlive()) {
+      return Verdict.GONE;
+    }
+    Optional<String> commandLine = commandLine(handle.get());
+    if (commandLine.isEmpty()) {
+      // a zombie has an empty /proc/PID/cmdline: it is no longer running anything
+      return Verdict.GONE;
+    }
+    return looksLikeTmuxOrc(commandLine.get()) ? Verdict.TMUX_ORC : Verdict.OTHER;
+  }
+
+  /**
+   * Whether a command line runs tmux-orc: it names the main class ({@code dev.tmuxorc...}) or has a word
+   * {@code tmux-orc}, {@code tmux-orc.jar} or {@code tmux-orc-...} (the launcher, the jar). Words, not
+   * substrings: {@code less ~/.tmux-orchestrator/logs/monitor.log} is not tmux-orc.
+   */
+  static boolean looksLikeTmuxOrc(String commandLine) {
+    if (commandLine.contains("dev.tmuxorc")) {
+      return true;
+    }
+    for (String word : commandLine.split("[\\s=/:]+")) {
+      if (word.equals("tmux-orc") || word.startsWith("tmux-orc.") || word.startsWith("tmux-orc-")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public static boolean isTmuxOrc(long pid) {
+    return check(pid) == Verdict.TMUX_ORC;
+  }
+
+  /** The full command line: /proc/PID/cmdline on Linux (exact), else what the JDK reports. */
+  private static Optional<String> commandLine(ProcessHandle handle) {
+    Path proc = Path.of("/proc", Long.toString(handle.pid()), "cmdline");
+    if (Files.isDirectory(Path.of("/proc", "self"))) {
+      try {
+        String raw = new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).replace('\0', ' ').trim();
+        return raw.isEmpty() ? Optional.empty() : Optional.of(raw);
+      } catch (IOException e) {
+        return Optional.empty(); // gone meanwhile
+      }
+    }
+    return handle.info().commandLine();
+  }
+}

@@ -1,0 +1,113 @@
+package dev.tmuxorc.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tmuxorc.config.BaseDir;
+import dev.tmuxorc.testing.FakeProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DaemonRecordTest {
+
+  @TempDir
+  Path dir;
+
+  private BaseDir base() {
+    return new BaseDir(dir.resolve("base"));
+  }
+
+  private static DaemonRecord record(long pid) {
+    return new DaemonRecord(pid, "http://127.0.0.1:8585", "/tmp/monitor.log", "2026-01-01T00:00:00Z", "1.0",
+        "tmux -L work", List.of("monitor", "--foreground", "-L", "work"));
+  }
+
+  @Test
+  void writesBothFilesAtomicallyAndReadsThemBack() throws Exception {
+    BaseDir base = base();
+    record(4242).write(base);
+    assertEquals("4242", Files.readString(base.pidFile()).trim());
+    assertTrue(Files.readString(base.daemonFile()).contains("\"url\" : \"http://127.0.0.1:8585\""));
+    try (var files = Files.list(base.path())) {
+      assertEquals(List.of("monitor.json", "monitor.pid"),
+          files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary file is left");
+    }
+    assertEquals(Optional.of(record(4242)), DaemonRecord.read(base));
+
+    record(4343).write(base); // replaces
+    assertEquals(4343, DaemonRecord.read(base).orElseThrow().pid());
+  }
+
+  @Test
+  void thePidFileIsTheAuthorityWhenTheJsonNamesAnotherPid() throws Exception {
+    BaseDir base = base();
+    record(1).write(base);
+    Files.writeString(base.pidFile(), "77\n");
+    DaemonRecord read = DaemonRecord.read(base).orElseThrow();
+    assertEquals(77, read.pid());
+    assertEquals(null, read.url());
+    assertEquals(Optional.empty(), DaemonRecord.read(new BaseDir(dir.resolve("nothing-here"))));
+  }
+
+  @Test
+  void removeIfOursLeavesTheFilesOfAnotherMonitor() throws Exception {
+    BaseDir base = base();
+    record(10).write(base);
+    record(11).removeIfOurs(base);
+    assertTrue(Files.exists(base.pidFile()) && Files.exists(base.daemonFile()));
+    record(10).removeIfOurs(base);
+    assertFalse(Files.exists(base.pidFile()) || Files.exists(base.daemonFile()));
+  }
+
+  @Test
+  void aRecordOfALiveTmuxOrcIsRunningAndOfAnythingElseStale() throws Exception {
+    BaseDir base = base();
+    assertInstanceOf(DaemonState.Absent.class, DaemonState.of(base));
+
+    record(FakeProcess.deadPid()).write(base);
+    DaemonState.Stale gone = assertInstanceOf(DaemonState.Stale.class, DaemonState.of(base));
+    assertEquals(ProcessCheck.Verdict.GONE, gone.verdict());
+
+    try (FakeProcess other = FakeProcess.other(dir); FakeProcess ours = FakeProcess.tmuxOrc(dir)) {
+      record(other.pid()).write(base);
+      DaemonState.Stale reused = assertInstanceOf(DaemonState.Stale.class, DaemonState.of(base));
+      assertEquals(ProcessCheck.Verdict.OTHER, reused.verdict());
+      assertTrue(reused.reason().contains("another program"), reused.reason());
+
+      record(ours.pid()).write(base);
+      DaemonState.Running running = assertInstanceOf(DaemonState.Running.class, DaemonState.of(base));
+      assertEquals(ours.pid(), running.record().pid());
+    }
+  }
+
+  @Test
+  void aTmuxOrcCommandLineIsRecognisedByItsWordsNotBySubstrings() {
+    assertTrue(ProcessCheck.looksLikeTmuxOrc("/usr/bin/java -Xmx128m -cp /x/y.jar dev.tmuxorc.cli.Main monitor"));
+    assertTrue(ProcessCheck.looksLikeTmuxOrc("java -Dtmuxorc.launcher=bin/tmux-orc -jar /opt/tmux-orc/lib/tmux-orc.jar"
+        + " monitor"));
+    assertTrue(ProcessCheck.looksLikeTmuxOrc("/tmp/junit1/tmux-orc-fake 100000"));
+    assertFalse(ProcessCheck.looksLikeTmuxOrc("less /home/u/.tmux-orchestrator/logs/monitor.log"));
+    assertFalse(ProcessCheck.looksLikeTmuxOrc("sleep 100000"));
+  }
+
+  @Test
+  void theDaemonCommandLineRunsThisJvmInItsOwnSessionWithFileLogging() {
+    DaemonCommandLine line = new DaemonCommandLine("/jdk/bin/java",
+        List.of("-Xmx128m", "-Dtmuxorc.launcher=/opt/tmux-orc/bin/tmux-orc", "-Dlogback.configurationFile=x.xml",
+            "-agentlib:jdwp=transport=dt_socket,server=y,address=5005", "-Dtmuxorc.baseDir=/elsewhere"),
+        "/opt/tmux-orc/lib/tmux-orc.jar", Path.of("/usr/bin/setsid"));
+    BaseDir base = new BaseDir(Path.of("/home/u/.tmux-orchestrator"));
+    assertEquals(List.of("/usr/bin/setsid", "/jdk/bin/java", "-Xmx128m",
+        "-Dtmuxorc.launcher=/opt/tmux-orc/bin/tmux-orc", "-Dtmuxorc.daemon=true",
+        "-Dtmuxorc.baseDir=/home/u/.tmux-orchestrator", "-Dtmuxorc.logs=/home/u/.tmux-orchestrator/logs",
+        "-Dlogback.configurationFile=logback-daemon.xml", "-cp", "/opt/tmux-orc/lib/tmux-orc.jar",
+        "dev.tmuxorc.cli.Main", "monitor", "--foreground", "-L", "work"),
+        line.command(base, List.of("monitor", "--foreground", "-L", "work")));
+  }
+}
