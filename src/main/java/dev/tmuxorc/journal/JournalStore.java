@@ -164,10 +164,6 @@ public final class JournalStore implements AutoCloseable {
       return new Filter(afterSeq, seq, since, types, paneIds, limit, newest);
     }
 
-    public Filter after(long seq) {
-      return new Filter(seq, beforeSeq, since, types, paneIds, limit, newest);
-    }
-
     /** Only entries that happened at or after {@code at}. */
     public Filter since(Instant at) {
       return new Filter(afterSeq, beforeSeq, Optional.of(at), types, paneIds, limit, newest);
