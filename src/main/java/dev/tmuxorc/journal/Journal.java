@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,8 @@ public final class Journal extends AbstractBehavior<Journal.Command> {
         throw new IllegalArgumentException("a journal entry needs a type");
       }
       Objects.requireNonNull(at, "at");
-      json = json == null ? Map.of() : json;
+      // a copy: the map is serialized later, on the journal's thread (LinkedHashMap keeps order and nulls)
+      json = json == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(json));
     }
   }
 
@@ -144,7 +146,7 @@ public final class Journal extends AbstractBehavior<Journal.Command> {
     this.backoff = settings.retryMin();
     job = run(writer::open, Opened::new);
     timers.startSingleTimer(Tick.FIRST_OPEN_WAIT, Tick.FIRST_OPEN_WAIT, FIRST_OPEN_WAIT);
-    if (!settings.maxAge().isZero() || settings.maxSizeBytes() > 0) {
+    if (retains()) {
       timers.startTimerWithFixedDelay(Tick.RETENTION, Tick.RETENTION, settings.checkInterval());
     }
   }
@@ -296,8 +298,12 @@ public final class Journal extends AbstractBehavior<Journal.Command> {
     return this;
   }
 
+  private boolean retains() {
+    return !settings.maxAge().isZero() || settings.maxSizeBytes() > 0;
+  }
+
   private Behavior<Command> onRetention() {
-    if (!trimming) {
+    if (!trimming && retains()) {
       trimming = true;
       trimmed = 0;
       trimCutoff = settings.maxAge().isZero() ? Optional.empty() : Optional.of(Instant.now().minus(settings.maxAge()));
