@@ -70,7 +70,8 @@ public final class Journal extends AbstractBehavior<Journal.Command> {
 
   private record Opened(JournalStore.Status status, Throwable error) implements Command { }
 
-  private record Written(List<JournalEntry> batch, Long sizeBytes, Throwable error) implements Command { }
+  private record Written(List<JournalEntry> batch, JournalWriter.Appended appended, Throwable error)
+      implements Command { }
 
   private record Trimmed(JournalWriter.Trim trim, Throwable error) implements Command { }
 
@@ -328,7 +329,7 @@ public final class Journal extends AbstractBehavior<Journal.Command> {
         timers.cancel(Tick.FLUSH);
       }
       counters.pending.set(pending.size());
-      job = run(() -> writer.append(batch), (size, error) -> new Written(batch, size, error));
+      job = run(() -> writer.append(batch), (appended, error) -> new Written(batch, appended, error));
     } else if (pending.isEmpty()) {
       flushDue = false;
       if (trimming) {
@@ -342,9 +343,12 @@ public final class Journal extends AbstractBehavior<Journal.Command> {
     job = null;
     int count = written.batch().size();
     if (written.error() == null) {
+      if (written.appended().recreated()) {
+        recreated(written.batch().get(0).seq());
+      }
       counters.written.addAndGet(count);
       counters.entries.addAndGet(count);
-      counters.sizeBytes.set(written.sizeBytes());
+      counters.sizeBytes.set(written.appended().sizeBytes());
       counters.oldest.compareAndSet(null, written.batch().get(0).at());
       writable();
     } else {
@@ -363,6 +367,9 @@ public final class Journal extends AbstractBehavior<Journal.Command> {
       failed("deleting old entries", result.error());
     } else {
       JournalWriter.Trim trim = result.trim();
+      if (trim.recreated()) {
+        recreated(nextSeq);
+      }
       trimmed += trim.deleted();
       counters.entries.updateAndGet(n -> Math.max(0, n - trim.deleted()));
       counters.sizeBytes.set(trim.sizeBytes());
@@ -378,6 +385,14 @@ public final class Journal extends AbstractBehavior<Journal.Command> {
     }
     next();
     return this;
+  }
+
+  /** The file was deleted or replaced under the writer, which started a new one. */
+  private void recreated(long fromSeq) {
+    counters.entries.set(0);
+    counters.oldest.set(null);
+    getContext().getLog().warn("journal {} was deleted or replaced while open: a new file holds the entries from "
+        + "seq {} on", file, fromSeq);
   }
 
   private void dropped(long count) {

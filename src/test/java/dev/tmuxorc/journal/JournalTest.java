@@ -323,6 +323,33 @@ class JournalTest {
   }
 
   @Test
+  void aJournalWhoseDirectoryIsDeletedIsRecreatedAndNumberingGoesOn() throws Exception {
+    Path base = dir.resolve("base");
+    Path file = base.resolve("journal.db");
+    JournalCounters counters = new JournalCounters();
+    start(settings(""), file, counters);
+    Instant at = Instant.parse("2026-11-30T09:00:00Z");
+    publish(stateChanged("%1", at));
+    assertEquals(1, published.receiveMessage(WAIT).seq());
+    awaitWritten(counters, 1);
+
+    try (var files = Files.walk(base)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    // SQLite would go on writing to the deleted inode without a word: the writer notices and starts a new file.
+    LoggingTestKit.warn("was deleted or replaced while open").expect(testKit.system(), () -> {
+      publish(stateChanged("%1", at.plusSeconds(1)));
+      return published.receiveMessage(WAIT);
+    });
+    awaitWritten(counters, 2);
+    assertEquals(List.of(2L), seqs(onDisk(file)), "a new file, numbering goes on");
+    assertEquals(1, counters.entries());
+    assertEquals(0, counters.dropped());
+  }
+
+  @Test
   void retentionRunsWhenTheJournalOpens() throws Exception {
     Path file = dir.resolve("journal.db");
     Instant now = Instant.now();
