@@ -86,7 +86,11 @@ public final class Journal extends AbstractBehavior<Journal.Command> {
   /** How long entries wait for their numbers while the file opens at start, before numbering from the clock. */
   private static final Duration FIRST_OPEN_WAIT = Duration.ofSeconds(2);
 
-  /** A journal writing to {@code file}; keep {@code counters} to read its numbers without asking. */
+  /**
+   * A journal writing to {@code file} (usually {@code settings.file(BaseDir.current())}); keep {@code counters}
+   * to read its numbers without asking. Spawn it as a child of the guardian, on any dispatcher; when it stops
+   * (or the system terminates) it writes what is pending before closing the file.
+   */
   public static Behavior<Command> create(JournalSettings settings, Path file, JournalCounters counters) {
     return create(settings, file, counters, JournalStore::open);
   }
