@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
         "Configuration: --config FILE, else $TMUX_ORC_CONFIG, else ~/.tmux-orchestrator/application.conf, "
             + "else built-in defaults (see conf/application.conf)."},
     subcommands = {ScanCommand.class, MonitorCommand.class, ClassifyCommand.class, DemoCommand.class,
-        BenchmarkCommand.class, ConfigCommand.class, CompletionCommand.class,
+        BenchmarkCommand.class, EventsCommand.class, ConfigCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -85,7 +85,7 @@ class DetectionConfigTest {
     String digits = "resets " + "1".repeat(10_000) + " (" + "9".repeat(10_000);
     String screen = String.join("\n", longLine, gerund, spaces, digits, "─".repeat(10_000) + "x", longLine);
     assertTimeoutPreemptively(
-        Duration.ofMillis(500),
+        Duration.ofSeconds(10),
         () -> {
           for (AgentKind kind : AgentKind.values()) {
             DefaultDetection.CLASSIFIER.classify(screen, PaneFacts.of(kind), DefaultDetection.NOW);
