@@ -27,7 +27,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /** The fleet: {@code /api/agents} (filtered), one agent, its last screen, and {@code /api/sessions}. */
-public final class AgentRoutes {
+final class AgentRoutes {
 
   static final List<String> STATES = Arrays.stream(AgentState.values()).map(AgentState::wireName).toList();
   static final List<String> ROLES = Arrays.stream(Role.values()).map(Role::wireName).toList();
@@ -56,10 +56,12 @@ public final class AgentRoutes {
     return parameterOptional("state", state -> parameterOptional("session", session ->
         parameterOptional("role", role -> {
           if (state.isPresent() && !STATES.contains(state.get())) {
-            return badRequest("state: '" + state.get() + "' is not one of " + String.join(", ", STATES));
+            return complete(ApiError.badRequest(
+                "state: '" + state.get() + "' is not one of " + String.join(", ", STATES)));
           }
           if (role.isPresent() && !ROLES.contains(role.get())) {
-            return badRequest("role: '" + role.get() + "' is not one of " + String.join(", ", ROLES));
+            return complete(ApiError.badRequest(
+                "role: '" + role.get() + "' is not one of " + String.join(", ", ROLES)));
           }
           Predicate<AgentView> wanted = matches(state, AgentView::state)
               .and(matches(session, AgentView::session))
@@ -90,10 +92,8 @@ public final class AgentRoutes {
   /** The pane id of a path segment (decoded: {@code %253} arrives as {@code %3}), or 400 for anything else. */
   static Route withPane(String segment, Function<PaneId, Route> inner) {
     return PaneId.parse(segment).map(inner)
-        .orElseGet(() -> badRequest("not a tmux pane id (% and digits, URL-encoded as %25): '" + segment + "'"));
+        .orElseGet(() -> complete(ApiError.badRequest(
+            "not a tmux pane id (% and digits, URL-encoded as %25): '" + segment + "'")));
   }
 
-  static Route badRequest(String detail) {
-    return complete(ApiError.response(StatusCodes.BAD_REQUEST, "bad request", detail));
-  }
 }

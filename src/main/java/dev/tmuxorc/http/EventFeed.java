@@ -71,10 +71,16 @@ final class EventFeed {
     // Subscribed (synchronously) before the backlog is read: whatever is journalled meanwhile arrives live, and
     // the overlap is removed by sequence number below. Nothing is lost between the two, nothing repeated.
     eventStream.subscribe(subscriber, JournalEntry.class);
-    CompletionStage<List<JournalEntry>> backlog = lastSeen.isPresent()
-        ? Endpoints.within(backend.eventsAfter(lastSeen.getAsLong(), settings.sse().resumeLimit()),
-            settings.backendTimeout())
-        : CompletableFuture.completedFuture(List.of());
+    CompletionStage<List<JournalEntry>> backlog;
+    try {
+      backlog = lastSeen.isPresent()
+          ? Endpoints.within(backend.eventsAfter(lastSeen.getAsLong(), settings.sse().resumeLimit()),
+              settings.backendTimeout())
+          : CompletableFuture.completedFuture(List.of());
+    } catch (RuntimeException e) {
+      stop(subscriber);
+      throw e;
+    }
     return backlog.handle((entries, failure) -> {
       if (failure != null) {
         stop(subscriber);

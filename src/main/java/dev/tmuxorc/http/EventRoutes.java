@@ -1,5 +1,6 @@
 package dev.tmuxorc.http;
 
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeOK;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
@@ -27,7 +28,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  * {@code data} = the entry's JSON on one line), resumable with {@code Last-Event-ID} or {@code ?since=SEQ},
  * filtered by {@code ?agent=%3} and {@code ?type=StateChanged,CycleReport}.
  */
-public final class EventRoutes {
+final class EventRoutes {
 
   private final EventFeed feed;
   private final Endpoints endpoints;
@@ -54,12 +55,13 @@ public final class EventRoutes {
     if (lastEventId.isPresent() && !lastEventId.get().isBlank()) {
       lastSeen = sequence(lastEventId.get());
       if (lastSeen.isEmpty()) {
-        return AgentRoutes.badRequest("Last-Event-ID: '" + lastEventId.get() + "' is not an event id (a number)");
+        return complete(ApiError.badRequest(
+            "Last-Event-ID: '" + lastEventId.get() + "' is not an event id (a number)"));
       }
     } else if (since.isPresent()) {
       lastSeen = sequence(since.get());
       if (lastSeen.isEmpty()) {
-        return AgentRoutes.badRequest("since: '" + since.get() + "' is not an event id (a number >= 0)");
+        return complete(ApiError.badRequest("since: '" + since.get() + "' is not an event id (a number >= 0)"));
       }
     } else {
       lastSeen = OptionalLong.empty();
@@ -68,8 +70,8 @@ public final class EventRoutes {
     if (agent.isPresent()) {
       Optional<PaneId> pane = PaneId.parse(agent.get());
       if (pane.isEmpty()) {
-        return AgentRoutes.badRequest("agent: not a tmux pane id (% and digits, URL-encoded as %25): '"
-            + agent.get() + "'");
+        return complete(ApiError.badRequest("agent: not a tmux pane id (% and digits, URL-encoded as %25): '"
+            + agent.get() + "'"));
       }
       String paneId = pane.get().value();
       wanted = wanted.and(entry -> paneId.equals(entry.paneId()));
@@ -78,7 +80,7 @@ public final class EventRoutes {
       Set<String> names = Arrays.stream(types.get().split(",")).map(String::trim).filter(t -> !t.isEmpty())
           .collect(Collectors.toUnmodifiableSet());
       if (names.isEmpty()) {
-        return AgentRoutes.badRequest("type: give one or more event types, e.g. StateChanged,CycleReport");
+        return complete(ApiError.badRequest("type: give one or more event types, e.g. StateChanged,CycleReport"));
       }
       wanted = wanted.and(entry -> names.contains(entry.type()));
     }

@@ -1,5 +1,6 @@
 package dev.tmuxorc.http;
 
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeOK;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
@@ -22,7 +23,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /** Pausing and resuming the supervisor's actions: {@code POST /api/monitor/pause} and {@code /resume}. */
-public final class MonitorRoutes {
+final class MonitorRoutes {
 
   // A number and a unit, as in the config files: "90s", "10m", "1.5h". A bare number would silently mean ms.
   private static final Pattern DURATION = Pattern.compile("\\s*[0-9]+(\\.[0-9]+)?\\s*[a-zA-Z]+\\s*");
@@ -43,15 +44,16 @@ public final class MonitorRoutes {
               try {
                 text = query.isPresent() ? query : fromBody(body);
               } catch (JsonProcessingException e) {
-                return AgentRoutes.badRequest("body: not JSON like {\"duration\": \"10m\"}");
+                return complete(ApiError.badRequest("body: not JSON like {\"duration\": \"10m\"}"));
               }
               if (text.isEmpty()) {
-                return AgentRoutes.badRequest("duration: missing (?duration=10m or {\"duration\": \"10m\"})");
+                return complete(ApiError.badRequest(
+                    "duration: missing (?duration=10m or {\"duration\": \"10m\"})"));
               }
               Optional<Duration> duration = parse(text.get());
               if (duration.isEmpty()) {
-                return AgentRoutes.badRequest("duration: '" + text.get() + "' is not a positive duration like "
-                    + "90s, 10m or 2h");
+                return complete(ApiError.badRequest(
+                    "duration: '" + text.get() + "' is not a positive duration like 90s, 10m or 2h"));
               }
               return endpoints.onBackend(() -> backend.pause(duration.get()), until ->
                   completeOK(Map.of("pausedUntil", until.toString()), Jackson.marshaller(Json.MAPPER)));

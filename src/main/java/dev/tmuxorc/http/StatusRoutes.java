@@ -18,10 +18,11 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /** The daemon's own state: {@code /api/status}, {@code /metrics}, {@code /health/live} and {@code /health/ready}. */
-public final class StatusRoutes {
+final class StatusRoutes {
 
   /** The Prometheus text exposition format, version 0.0.4. */
-  static final ContentType.NonBinary PROMETHEUS_TEXT = (ContentType.NonBinary) ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8");
+  static final ContentType.NonBinary PROMETHEUS_TEXT =
+      (ContentType.NonBinary) ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8");
 
   private final ApiBackend backend;
   private final Endpoints endpoints;

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import dev.tmuxorc.journal.JournalEntry;
 import dev.tmuxorc.json.Json;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -235,6 +237,18 @@ class ApiRoutesTest extends RouteTestBase {
         .entityString()));
     assertEquals(List.of("1", "3"), ids(route.run(HttpRequest.GET("/api/events?since=0&agent=%253"))
         .entityString()));
+  }
+
+  @Test
+  void eventDataIsOneLineEvenForMultiLineJson() {
+    // Three entries: a full page (resume-limit 3), so that the stream ends.
+    for (long seq = 1; seq <= 3; seq++) {
+      backend.journal.add(new JournalEntry(seq, Instant.EPOCH, "CycleReport", null,
+          "{\n  \"type\" : \"CycleReport\",\n  \"agents\" : 3\n}"));
+    }
+    String body = route.run(HttpRequest.GET("/api/events?since=0")).entityString();
+    assertEquals(3, body.lines().filter(line -> line.equals("data:{\"type\":\"CycleReport\",\"agents\":3}"))
+        .count(), body);
   }
 
   static List<String> ids(String body) {
