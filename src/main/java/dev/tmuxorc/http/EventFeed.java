@@ -118,6 +118,11 @@ final class EventFeed {
         });
   }
 
+  /** Clients subscribed to live entries right now: each one's subscription ends with its stream. */
+  int subscribers() {
+    return subscribers.size();
+  }
+
   private void stop(ActorRef subscriber) {
     subscribers.remove(subscriber);
     eventStream.unsubscribe(subscriber);
