@@ -1,12 +1,20 @@
 package dev.tmuxorc.app;
 
+import dev.tmuxorc.actions.ActionGate;
 import dev.tmuxorc.cache.CacheLayer;
 import dev.tmuxorc.cache.Caches;
 import dev.tmuxorc.cache.PaneCache;
+import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.detect.ScreenClassifier;
 import dev.tmuxorc.fleet.FleetView;
+import dev.tmuxorc.http.ApiRoutes;
+import dev.tmuxorc.http.HttpServer;
+import dev.tmuxorc.http.HttpSettings;
+import dev.tmuxorc.journal.Journal;
+import dev.tmuxorc.journal.JournalCounters;
+import dev.tmuxorc.journal.JournalSettings;
 import dev.tmuxorc.metrics.Metrics;
 import dev.tmuxorc.metrics.MetricsListener;
 import dev.tmuxorc.metrics.MetricsSampler;
@@ -14,7 +22,11 @@ import dev.tmuxorc.monitor.Monitor;
 import dev.tmuxorc.monitor.Readiness;
 import dev.tmuxorc.tmux.ClientFactory;
 import dev.tmuxorc.tmux.TmuxPool;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -46,21 +58,28 @@ public final class Guardian {
 
   /**
    * What the tree is built with besides the settings. {@code periodic}: cycles run on a timer (the monitor);
-   * without it they run only when asked (the benchmark, tests).
+   * without it they run only when asked (the benchmark, tests). {@code apiUrl} completes with the HTTP API's
+   * URL once it is bound (or fails when it cannot be).
    */
-  public record Wiring(ClientFactory clients, ScreenClassifier classifier, Clock clock, boolean periodic) {
+  public record Wiring(ClientFactory clients, ScreenClassifier classifier, Clock clock, boolean periodic,
+      Surfaces surfaces, CompletableFuture<String> apiUrl) {
 
+    /** The monitor as it runs for users: periodic, with no surfaces until {@link #withSurfaces} adds them. */
     public static Wiring of(Settings settings) {
       return new Wiring(TmuxPool.factoryFor(settings.tmux()), Classifier.fromConfig(settings.detection()),
-          Clock.systemUTC(), true);
+          Clock.systemUTC(), true, Surfaces.NONE, new CompletableFuture<>());
     }
 
     public Wiring withClassifier(ScreenClassifier other) {
-      return new Wiring(clients, other, clock, periodic);
+      return new Wiring(clients, other, clock, periodic, surfaces, apiUrl);
     }
 
     public Wiring withPeriodic(boolean on) {
-      return new Wiring(clients, classifier, clock, on);
+      return new Wiring(clients, classifier, clock, on, surfaces, apiUrl);
+    }
+
+    public Wiring withSurfaces(Surfaces chosen) {
+      return new Wiring(clients, classifier, clock, periodic, chosen, apiUrl);
     }
   }
 
@@ -71,11 +90,20 @@ public final class Guardian {
       Caches caches = new Caches(settings);
       Readiness readiness = new Readiness();
       Metrics metrics = new Metrics(version(), settings.monitoring().strategy().wireName());
-      // Before anything publishes: the listener must see every agent's discovery.
+      // Before anything publishes: the listener and the journal must see every agent's discovery.
       context.spawn(MetricsListener.create(metrics), "metrics-listener");
+      ActorRef<Journal.Command> journal = null;
+      JournalCounters journalCounters = null;
+      Path journalFile = null;
+      if (wiring.surfaces().journal().isPresent()) {
+        JournalSettings journalSettings = wiring.surfaces().journal().get();
+        journalCounters = new JournalCounters();
+        journalFile = journalSettings.file(BaseDir.current());
+        journal = context.spawn(Journal.create(journalSettings, journalFile, journalCounters), "journal");
+      }
       ActorRef<TmuxPool.Command> pool = context.spawn(Behaviors.supervise(TmuxPool.create(settings.tmux(),
           settings.monitoring().pool(), clients)).onFailure(SupervisorStrategy.restart()), "tmux-pool");
-      context.spawn(MetricsSampler.create(metrics, pool, caches, () -> null), "metrics-sampler");
+      context.spawn(MetricsSampler.create(metrics, pool, caches, journalCounters), "metrics-sampler");
       ActorRef<PaneCache.Command> cache = context.spawn(PaneCache.create(caches), "cache");
       ActorRef<FleetView.Command> fleet = context.spawn(Behaviors.supervise(FleetView.create(caches, clock))
           .onFailure(SupervisorStrategy.restart()), "fleet-view");
@@ -84,6 +112,20 @@ public final class Guardian {
           listing -> fleet.tell(new FleetView.Listed(listing)), readiness, metrics, clock), wiring.periodic()),
           "monitor");
       Parts parts = new Parts(pool, monitor, fleet, cache, readiness, metrics);
+      if (wiring.surfaces().http().isPresent()) {
+        HttpSettings http = wiring.surfaces().http().get();
+        SupervisorApi api = new SupervisorApi(context.getSystem(), parts, caches, settings, journal, journalFile,
+            new ActionGate(clock), clock);
+        HttpServer.start(context.getSystem(), http, new ApiRoutes(context.getSystem(), api, http,
+                new MetricsObserver(metrics)).route())
+            .thenAccept(binding -> wiring.apiUrl().complete(url(binding.localAddress())))
+            .exceptionally(failure -> {
+              wiring.apiUrl().completeExceptionally(failure);
+              return null;
+            });
+      } else {
+        wiring.apiUrl().completeExceptionally(new IllegalStateException("the HTTP API is turned off"));
+      }
       return Behaviors.receive(Command.class)
           .onMessage(GetParts.class, get -> {
             get.replyTo().tell(parts);
@@ -96,5 +138,11 @@ public final class Guardian {
           })
           .build();
     });
+  }
+
+  private static String url(InetSocketAddress bound) {
+    String host = bound.getAddress() instanceof Inet6Address ? "[" + bound.getHostString() + "]"
+        : bound.getHostString();
+    return "http://" + host + ":" + bound.getPort();
   }
 }

@@ -4,11 +4,17 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.app.Guardian;
+import dev.tmuxorc.app.Surfaces;
 import dev.tmuxorc.sim.SimulatedFleet;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
@@ -42,6 +48,10 @@ final class DemoCommand implements Callable<Integer> {
       + "PM (default 12).")
   int agents;
 
+  @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0", description = "Port of the demo's HTTP "
+      + "API (default 0: any free port; the URL is printed).")
+  int httpPort;
+
   @Mixin
   EventsOption events;
 
@@ -56,18 +66,31 @@ final class DemoCommand implements Callable<Integer> {
       fleet.close();
       throw e;
     }
+    // The demo's journal is its own, not the user's: it goes with the private server.
+    Path journalDir = Files.createTempDirectory("tmux-orc-demo-");
     Config config = ConfigFactory.parseMap(Map.of(
-        "tmux-orc.tmux.socket-name", fleet.socket(), "tmux-orc.tmux.socket-path", "")).withFallback(base);
+        "tmux-orc.tmux.socket-name", fleet.socket(), "tmux-orc.tmux.socket-path", "",
+        "tmux-orc.journal.path", journalDir.resolve("journal.db").toString(),
+        "tmux-orc.http.port", httpPort)).withFallback(base);
     Settings settings = Settings.from(config);
+    Guardian.Wiring wiring = Guardian.Wiring.of(settings).withSurfaces(Surfaces.from(config));
+    ActorSystem<Guardian.Command> system = Launcher.start(config, settings, wiring);
+    Launcher.logEvents(system, events.file);
+    String api;
+    try {
+      api = wiring.apiUrl().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      api = "(not served: " + e.getCause().getMessage() + ")";
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.printf("%ntmux-orc demo: a PM and %d simulated agents on the private tmux server '%s'.%n", agents,
         fleet.socket());
     out.printf("  watch them:  tmux -L %s attach -t sim-1     (detach: Ctrl-b d)%n", fleet.socket());
     out.printf("  scan them:   %s scan -L %s%n", Launcher.selfCommand(), fleet.socket());
+    out.printf("  API:         %s/api/agents   live events: curl -N %s/api/events   metrics: %s/metrics%n",
+        api, api, api);
     out.printf("  stop:        Ctrl-C here (removes the private server)%n%n");
     out.flush();
-    ActorSystem<Guardian.Command> system = Launcher.start(config, settings);
-    Launcher.logEvents(system, events.file);
     // Remove the fleet only once the actors have stopped, or they would see tmux die and start reconnecting.
     // Pekko's own hook runs the coordinated shutdown; the JVM waits for this hook too.
     CountDownLatch terminated = new CountDownLatch(1);
@@ -81,10 +104,19 @@ final class DemoCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
       fleet.close();
+      deleteQuietly(journalDir);
       log.info("tmux-orc demo stopped: removed the private tmux server '{}'", fleet.socket());
     }, "demo-fleet-removal");
     Runtime.getRuntime().addShutdownHook(removeFleet);
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      log.debug("could not remove {}: {}", dir, e.getMessage());
+    }
   }
 }

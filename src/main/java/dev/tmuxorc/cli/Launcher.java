@@ -96,9 +96,8 @@ final class Launcher {
   }
 
   /** Starts the whole supervisor, wired by its guardian, as a new actor system. */
-  static ActorSystem<Guardian.Command> start(Config config, Settings settings) {
-    return withShutdownHook(ActorSystem.create(Guardian.create(settings, Guardian.Wiring.of(settings)), "tmux-orc",
-        config));
+  static ActorSystem<Guardian.Command> start(Config config, Settings settings, Guardian.Wiring wiring) {
+    return withShutdownHook(ActorSystem.create(Guardian.create(settings, wiring), "tmux-orc", config));
   }
 
   /** An actor system whose guardian is a tmux pool and nothing else, for one-shot commands. */

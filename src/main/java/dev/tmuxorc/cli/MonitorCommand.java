@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.app.Guardian;
+import dev.tmuxorc.app.Surfaces;
+import dev.tmuxorc.config.SettingsException;
 import dev.tmuxorc.daemon.DaemonClient;
 import dev.tmuxorc.daemon.DaemonRecord;
 import java.util.HashMap;
@@ -12,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -73,8 +77,12 @@ final class MonitorCommand implements Callable<Integer> {
     Settings settings = Settings.from(config);
     log.info("tmux-orc monitoring tmux on {} (strategy {}); Ctrl-C to stop", settings.tmux().server().describe(),
         settings.monitoring().strategy().wireName());
-    ActorSystem<Guardian.Command> system = Launcher.start(config, settings);
+    Guardian.Wiring wiring = Guardian.Wiring.of(settings).withSurfaces(Surfaces.from(config));
+    ActorSystem<Guardian.Command> system = Launcher.start(config, settings, wiring);
     Launcher.logEvents(system, options.events.file);
+    if (wiring.surfaces().http().isPresent()) {
+      recordOnceBound(system, wiring.apiUrl(), settings);
+    }
     // Pekko's CoordinatedShutdown runs on SIGINT/SIGTERM through its JVM shutdown hook and stops every
     // actor; the pool's PostStop closes the control clients, and tmux then removes the hidden session.
     // The JVM may exit as soon as the hook is done, so the goodbye is said by a shutdown task, not by main.
@@ -85,6 +93,20 @@ final class MonitorCommand implements Callable<Integer> {
         });
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
+  }
+
+  // The API is what every other command finds the monitor by: record it once bound; without it, stop.
+  private void recordOnceBound(ActorSystem<?> system, CompletableFuture<String> apiUrl, Settings settings) {
+    try {
+      String url = apiUrl.get(30, TimeUnit.SECONDS);
+      recordDaemon(system, url, settings);
+      log.info("tmux-orc API on {} (GET /api/status, /api/agents, /api/events, /metrics)", url);
+    } catch (Exception e) {
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      log.error("cannot serve the HTTP API: {}", cause.getMessage());
+      system.terminate();
+      throw new SettingsException("cannot serve the HTTP API: " + cause.getMessage(), cause);
+    }
   }
 
   /**

@@ -11,7 +11,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * What the HTTP routes read and do, answered by the running supervisor (the FleetView, the journal, the
- * metrics registry). Every query reads a read model: none fans out one ask per agent.
+ * metrics registry). Every query reads a read model: none fans out one ask per agent. The routes give each
+ * asynchronous answer {@code tmux-orc.http.backend-timeout} (then 503); a failed one becomes a 500 with its message.
+ * {@link #ready()}, {@link #notReadyReason()} and {@link #metrics()} are called on server threads: keep them cheap.
  */
 public interface ApiBackend {
 
@@ -21,6 +23,7 @@ public interface ApiBackend {
   /** Every agent, in target order (session, window, pane). */
   CompletionStage<List<AgentView>> agents();
 
+  /** The agent in {@code pane}, or empty when no agent is there (404). */
   CompletionStage<Optional<AgentView>> agent(PaneId pane);
 
   /** The last captured screen of the pane's agent, as text. */
@@ -29,7 +32,12 @@ public interface ApiBackend {
   /** Sessions with their agents' counts by state: {@code name, agents, byState}. */
   CompletionStage<List<Map<String, Object>>> sessions();
 
-  /** Journal entries with a sequence number above {@code seq}, oldest first, at most {@code limit}. */
+  /**
+   * Journal entries with a sequence number above {@code seq}, oldest first, at most {@code limit}. Must include
+   * every entry already published on the event stream (the journal publishes an entry only once this query can
+   * return it): {@code /api/events} subscribes to live entries, then reads this backlog, and relies on the two
+   * overlapping rather than leaving a gap.
+   */
   CompletionStage<List<JournalEntry>> eventsAfter(long seq, int limit);
 
   /** Ready: tmux reachable and the first discovery done. */
@@ -41,8 +49,9 @@ public interface ApiBackend {
   /** The Prometheus text exposition of every metric. */
   String metrics();
 
-  /** Actions off for {@code duration} (observation goes on); returns when they resume. */
+  /** Actions off for {@code duration} (observation goes on); answers when they resume. */
   CompletionStage<java.time.Instant> pause(Duration duration);
 
+  /** Actions on again now; completes (with null) once they are. */
   CompletionStage<Void> resume();
 }

@@ -1,10 +1,10 @@
 package dev.tmuxorc.metrics;
 
 import dev.tmuxorc.cache.Caches;
+import dev.tmuxorc.journal.JournalCounters;
 import dev.tmuxorc.tmux.PoolStats;
 import dev.tmuxorc.tmux.TmuxPool;
 import java.time.Duration;
-import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -24,13 +24,11 @@ public final class MetricsSampler extends AbstractBehavior<MetricsSampler.Comman
 
   private record Pool(PoolStats stats) implements Command { }
 
-  /** The journal's counters: written, failures, dropped, size in bytes. */
-  public record JournalCounters(long written, long failures, long dropped, long sizeBytes) { }
-
   static final Duration EVERY = Duration.ofSeconds(2);
 
+  /** {@code journal}: null when there is no journal. */
   public static Behavior<Command> create(Metrics metrics, ActorRef<TmuxPool.Command> pool, Caches caches,
-      Supplier<JournalCounters> journal) {
+      JournalCounters journal) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Sample.INSTANCE, Duration.ZERO, EVERY);
       return new MetricsSampler(context, metrics, pool, caches, journal);
@@ -40,11 +38,11 @@ public final class MetricsSampler extends AbstractBehavior<MetricsSampler.Comman
   private final Metrics metrics;
   private final ActorRef<TmuxPool.Command> pool;
   private final Caches caches;
-  private final Supplier<JournalCounters> journal;
+  private final JournalCounters journal;
   private final ActorRef<PoolStats> poolReplies;
 
   private MetricsSampler(ActorContext<Command> context, Metrics metrics, ActorRef<TmuxPool.Command> pool,
-      Caches caches, Supplier<JournalCounters> journal) {
+      Caches caches, JournalCounters journal) {
     super(context);
     this.metrics = metrics;
     this.pool = pool;
@@ -67,9 +65,8 @@ public final class MetricsSampler extends AbstractBehavior<MetricsSampler.Comman
   private Behavior<Command> onSample() {
     pool.tell(new TmuxPool.GetStats(poolReplies));
     caches.stats().forEach(metrics::cache);
-    JournalCounters j = journal.get();
-    if (j != null) {
-      metrics.journal(j.written(), j.failures(), j.dropped(), j.sizeBytes());
+    if (journal != null) {
+      metrics.journal(journal.written(), journal.writeFailures(), journal.dropped(), journal.sizeBytes());
     }
     return this;
   }

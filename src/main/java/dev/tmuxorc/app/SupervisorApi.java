@@ -1,0 +1,215 @@
+package dev.tmuxorc.app;
+
+import dev.tmuxorc.actions.ActionGate;
+import dev.tmuxorc.agent.AgentStatus;
+import dev.tmuxorc.agent.AgentView;
+import dev.tmuxorc.cache.CacheStats;
+import dev.tmuxorc.cache.Caches;
+import dev.tmuxorc.config.Settings;
+import dev.tmuxorc.discovery.PaneId;
+import dev.tmuxorc.fleet.AgentFilter;
+import dev.tmuxorc.fleet.FleetSummary;
+import dev.tmuxorc.fleet.FleetView;
+import dev.tmuxorc.fleet.SessionSummary;
+import dev.tmuxorc.http.ApiBackend;
+import dev.tmuxorc.journal.Journal;
+import dev.tmuxorc.journal.JournalEntry;
+import dev.tmuxorc.journal.JournalStats;
+import dev.tmuxorc.monitor.CycleReport;
+import dev.tmuxorc.monitor.CycleStats;
+import dev.tmuxorc.monitor.Monitor;
+import dev.tmuxorc.tmux.PoolStats;
+import dev.tmuxorc.tmux.TmuxPool;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * The HTTP API's answers, from the running tree: one ask to the FleetView per query (never one per agent), the
+ * journal for the event backlog, the metrics registry, the readiness flag, the action gate.
+ */
+final class SupervisorApi implements ApiBackend {
+
+  private final ActorSystem<?> system;
+  private final Guardian.Parts parts;
+  private final Caches caches;
+  private final Settings settings;
+  private final ActorRef<Journal.Command> journal; // null without a journal
+  private final Path journalFile;
+  private final ActionGate gate;
+  private final Clock clock;
+  private final Instant started;
+
+  SupervisorApi(ActorSystem<?> system, Guardian.Parts parts, Caches caches, Settings settings,
+      ActorRef<Journal.Command> journal, Path journalFile, ActionGate gate, Clock clock) {
+    this.system = system;
+    this.parts = parts;
+    this.caches = caches;
+    this.settings = settings;
+    this.journal = journal;
+    this.journalFile = journalFile;
+    this.gate = gate;
+    this.clock = clock;
+    this.started = clock.instant();
+  }
+
+  private <Q, R> CompletableFuture<R> ask(RecipientRef<Q> to, Function<ActorRef<R>, Q> question) {
+    return AskPattern.ask(to, question::apply, settings.askTimeout(), system.scheduler()).toCompletableFuture();
+  }
+
+  @Override
+  public CompletionStage<Map<String, Object>> status() {
+    CompletableFuture<FleetSummary> fleet = ask(parts.fleet(), FleetView.GetSummary::new);
+    CompletableFuture<CycleStats> cycles = ask(parts.monitor(), Monitor.GetCycleStats::new);
+    CompletableFuture<PoolStats> pool = ask(parts.pool(), TmuxPool.GetStats::new);
+    CompletableFuture<Optional<JournalStats>> journalStats = journal == null
+        ? CompletableFuture.completedFuture(Optional.empty())
+        : this.<Journal.Command, JournalStats>ask(journal, Journal.GetStats::new).thenApply(Optional::of);
+    return CompletableFuture.allOf(fleet, cycles, pool, journalStats).thenApply(all ->
+        status(fleet.join(), cycles.join(), pool.join(), journalStats.join(), caches.stats()));
+  }
+
+  private Map<String, Object> status(FleetSummary fleet, CycleStats cycles, PoolStats pool,
+      Optional<JournalStats> journalStats, List<CacheStats> cacheStats) {
+    Instant now = clock.instant();
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("version", Guardian.version());
+    status.put("startedAt", started.toString());
+    status.put("uptimeSeconds", Duration.between(started, now).toSeconds());
+    status.put("tmux", settings.tmux().server().describe());
+    status.put("strategy", settings.monitoring().strategy().wireName());
+    status.put("ready", parts.readiness().ready());
+    status.put("paused", gate.paused());
+    status.put("pausedUntil", gate.pausedUntil().map(Instant::toString).orElse(null));
+    status.put("cycles", cycles(cycles, fleet.lastReport()));
+    Map<String, Object> agents = new LinkedHashMap<>();
+    agents.put("total", fleet.agents());
+    agents.put("byState", fleet.byState());
+    agents.put("byHealth", fleet.byHealth());
+    agents.put("byKind", fleet.byKind());
+    agents.put("byRole", fleet.byRole());
+    status.put("agents", agents);
+    status.put("lastDiscovery", fleet.lastListing() == null ? null : fleet.lastListing().toString());
+    status.put("pool", pool);
+    status.put("caches", cacheStats);
+    if (journalStats.isPresent()) {
+      status.put("journal", journalStats.get());
+    } else {
+      Map<String, Object> off = new LinkedHashMap<>();
+      off.put("enabled", false);
+      off.put("path", journalFile == null ? null : journalFile.toString());
+      status.put("journal", off);
+    }
+    return status;
+  }
+
+  // Totals since start, and the percentiles of the last report interval (null before the first report).
+  private static Map<String, Object> cycles(CycleStats stats, CycleReport report) {
+    Map<String, Object> cycles = new LinkedHashMap<>();
+    cycles.put("total", stats.cycles());
+    cycles.put("skipped", stats.skipped());
+    cycles.put("failed", stats.failed());
+    cycles.put("lastMs", CycleReport.ms(stats.last().toNanos()));
+    cycles.put("meanMs", stats.cycles() == 0 ? 0 : CycleReport.ms(stats.total().toNanos() / stats.cycles()));
+    cycles.put("captures", stats.captures());
+    cycles.put("reusedScreens", stats.reusedScreens());
+    cycles.put("p50Ms", report == null ? null : report.p50Ms());
+    cycles.put("p95Ms", report == null ? null : report.p95Ms());
+    cycles.put("p99Ms", report == null ? null : report.p99Ms());
+    cycles.put("maxMs", report == null ? null : report.maxMs());
+    cycles.put("reportAt", report == null ? null : report.at().toString());
+    cycles.put("reportCycles", report == null ? 0 : report.cycles());
+    return cycles;
+  }
+
+  @Override
+  public CompletionStage<List<AgentView>> agents() {
+    return this.<FleetView.Command, List<AgentStatus>>ask(parts.fleet(),
+        replyTo -> new FleetView.GetAgents(AgentFilter.ALL, replyTo))
+        .thenApply(statuses -> statuses.stream().map(AgentView::of).toList());
+  }
+
+  @Override
+  public CompletionStage<Optional<AgentView>> agent(PaneId pane) {
+    return this.<FleetView.Command, Optional<AgentStatus>>ask(parts.fleet(),
+        replyTo -> new FleetView.GetAgent(pane, replyTo)).thenApply(status -> status.map(AgentView::of));
+  }
+
+  @Override
+  public CompletionStage<Optional<String>> screen(PaneId pane) {
+    return ask(parts.monitor(), replyTo -> new Monitor.GetScreen(pane, replyTo));
+  }
+
+  @Override
+  public CompletionStage<List<Map<String, Object>>> sessions() {
+    return this.<FleetView.Command, List<SessionSummary>>ask(parts.fleet(), FleetView.GetSessions::new)
+        .thenApply(sessions -> sessions.stream().map(s -> {
+          Map<String, Object> json = new LinkedHashMap<>();
+          json.put("name", s.name());
+          json.put("id", s.id());
+          json.put("windows", s.windows());
+          json.put("panes", s.panes());
+          json.put("agents", s.agents());
+          json.put("byState", s.byState());
+          return json;
+        }).toList());
+  }
+
+  @Override
+  public CompletionStage<List<JournalEntry>> eventsAfter(long seq, int limit) {
+    if (journal == null) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    return ask(journal, replyTo -> new Journal.Read(seq, limit, replyTo));
+  }
+
+  @Override
+  public boolean ready() {
+    return parts.readiness().ready();
+  }
+
+  @Override
+  public String notReadyReason() {
+    String problem = parts.readiness().problem();
+    return problem == null ? "" : problem;
+  }
+
+  @Override
+  public String metrics() {
+    return parts.metrics().scrape();
+  }
+
+  @Override
+  public CompletionStage<Instant> pause(Duration duration) {
+    Instant until = clock.instant().plus(duration);
+    gate.pauseUntil(until);
+    record("MonitorPaused", Map.of("until", until.toString()));
+    return CompletableFuture.completedFuture(until);
+  }
+
+  @Override
+  public CompletionStage<Void> resume() {
+    gate.resume();
+    record("MonitorResumed", Map.of());
+    return CompletableFuture.completedFuture(null);
+  }
+
+  // Pausing and resuming are decisions people make: the journal keeps them beside the events they explain.
+  private void record(String type, Map<String, Object> json) {
+    if (journal != null) {
+      journal.tell(new Journal.Record(type, null, clock.instant(), json));
+    }
+  }
+}

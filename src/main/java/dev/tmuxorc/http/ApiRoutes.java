@@ -1,0 +1,31 @@
+package dev.tmuxorc.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.reject;
+
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The daemon's whole HTTP API: status, agents, sessions, events (SSE), metrics, health and the monitor's pause;
+ * every error as JSON, everything but {@code /health/live} behind the token when one is set.
+ */
+public final class ApiRoutes {
+
+  private final Route route;
+
+  public ApiRoutes(ActorSystem<?> system, ApiBackend backend, HttpSettings settings, RequestObserver observer) {
+    Endpoints endpoints = new Endpoints(settings, observer);
+    this.route = concat(
+        new StatusRoutes(backend, endpoints).route(),
+        new AgentRoutes(backend, endpoints).route(),
+        new EventRoutes(new EventFeed(system, backend, settings, observer), endpoints, settings).route(),
+        new MonitorRoutes(backend, endpoints).route(),
+        // Anything else: 404 as JSON, but only to a client with the token (no probing for what exists).
+        endpoints.secured("unmatched", () -> reject()));
+  }
+
+  public Route route() {
+    return route;
+  }
+}

@@ -1,0 +1,134 @@
+package dev.tmuxorc.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.extract;
+import static org.apache.pekko.http.javadsl.server.Directives.extractEntity;
+import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
+import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
+import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
+import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
+import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * How every endpoint is served: observed under its route template, answered with JSON errors only, behind the
+ * bearer token when one is configured, with bodies capped at max-body and backend calls bounded in time.
+ */
+final class Endpoints {
+
+  private final Optional<byte[]> tokenDigest;
+  private final long maxBody;
+  private final Duration backendTimeout;
+  private final RequestObserver observer;
+  private final RejectionHandler rejections = ErrorHandlers.rejections();
+  private final ExceptionHandler exceptions = ErrorHandlers.exceptions();
+
+  Endpoints(HttpSettings settings, RequestObserver observer) {
+    this.tokenDigest = settings.token().map(Endpoints::sha256);
+    this.maxBody = settings.maxBody();
+    this.backendTimeout = settings.backendTimeout();
+    this.observer = observer;
+  }
+
+  /** An endpoint anyone may call (only {@code /health/live}). */
+  Route open(String template, Supplier<Route> inner) {
+    return observed(template, () -> bounded(inner));
+  }
+
+  /** An endpoint that needs the bearer token when one is configured. */
+  Route secured(String template, Supplier<Route> inner) {
+    return observed(template, () -> authenticated(() -> bounded(inner)));
+  }
+
+  /** The backend's answer, or a 503 once backend-timeout has passed (the backend's own future is untouched). */
+  <T> Route onBackend(Supplier<CompletionStage<T>> call, Function<T, Route> inner) {
+    return onSuccess(() -> within(call.get(), backendTimeout), inner);
+  }
+
+  static <T> CompletableFuture<T> within(CompletionStage<T> stage, Duration timeout) {
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    stage.whenComplete((value, failure) -> {
+      if (failure != null) {
+        answer.completeExceptionally(failure);
+      } else {
+        answer.complete(value);
+      }
+    });
+    return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  // Sealed per endpoint, so that what is observed is the status the client gets (405, 413 and 503 included).
+  private Route observed(String template, Supplier<Route> inner) {
+    return extract(context -> System.nanoTime(), start -> mapResponse(response -> {
+      observer.observe(template, response.status().intValue(), Duration.ofNanos(System.nanoTime() - start));
+      return response;
+    }, () -> handleExceptions(exceptions, () -> handleRejections(rejections, inner))));
+  }
+
+  private Route authenticated(Supplier<Route> inner) {
+    if (tokenDigest.isEmpty()) {
+      return inner.get();
+    }
+    return optionalHeaderValueByName("Authorization", header -> {
+      if (header.isEmpty()) {
+        return complete(unauthorized("missing Authorization: Bearer <token> header"));
+      }
+      return bearerToken(header.get()).filter(this::isTheToken).isPresent()
+          ? inner.get()
+          : complete(unauthorized("wrong bearer token"));
+    });
+  }
+
+  private static Optional<String> bearerToken(String header) {
+    String value = header.trim();
+    return value.toLowerCase(Locale.ROOT).startsWith("bearer ")
+        ? Optional.of(value.substring("bearer ".length()).trim())
+        : Optional.empty();
+  }
+
+  // Digests of equal length compared in constant time: neither the token's content nor its length leaks.
+  private boolean isTheToken(String candidate) {
+    return MessageDigest.isEqual(tokenDigest.orElseThrow(), sha256(candidate));
+  }
+
+  private static HttpResponse unauthorized(String detail) {
+    return ApiError.response(StatusCodes.UNAUTHORIZED, "unauthorized", detail)
+        .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "tmux-orc")));
+  }
+
+  // A declared length is refused before anything is read; a chunked body fails at max-body while being read.
+  private Route bounded(Supplier<Route> inner) {
+    return extractEntity(entity -> entity.getContentLengthOption().isPresent()
+        && entity.getContentLengthOption().getAsLong() > maxBody
+        ? complete(ApiError.response(StatusCodes.PAYLOAD_TOO_LARGE, "payload too large",
+            "request body over " + maxBody + " bytes (tmux-orc.http.max-body)"))
+        : withSizeLimit(maxBody, inner));
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

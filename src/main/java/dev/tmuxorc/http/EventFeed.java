@@ -1,0 +1,131 @@
+package dev.tmuxorc.http;
+
+import dev.tmuxorc.journal.JournalEntry;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.event.EventStream;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BufferOverflowException;
+import org.apache.pekko.stream.CompletionStrategy;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The journal entries one {@code /api/events} client receives: those after its last seen sequence number from
+ * the journal, then live ones from the event stream, each exactly once and in order. Live entries wait in a
+ * buffer of {@code sse.buffer} per client; a client that fills it is dropped (its stream ends) instead of
+ * slowing anyone, and catches up from the journal when it reconnects with its Last-Event-ID.
+ */
+final class EventFeed {
+
+  /** Told to a client's live source to end it (the client went away, or it will not be used). */
+  private enum Stop { STOP }
+
+  private final ActorSystem<?> system;
+  private final EventStream eventStream;
+  private final ApiBackend backend;
+  private final HttpSettings settings;
+  private final RequestObserver observer;
+  private final Set<ActorRef> subscribers = ConcurrentHashMap.newKeySet();
+
+  EventFeed(ActorSystem<?> system, ApiBackend backend, HttpSettings settings, RequestObserver observer) {
+    this.system = system;
+    this.eventStream = Adapter.toClassic(system).eventStream();
+    this.backend = backend;
+    this.settings = settings;
+    this.observer = observer;
+    // Event streams never end by themselves: end them when the daemon stops, so that the server's unbind finds
+    // its responses complete and clients see a clean end (and resume from the journal with their last id).
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-api-end-event-streams",
+        () -> {
+          List.copyOf(subscribers).forEach(this::stop);
+          return CompletableFuture.completedFuture(Done.done());
+        });
+  }
+
+  /**
+   * The entries after {@code lastSeen} (only live ones when empty) that {@code wanted} accepts. Completes once the
+   * backlog is read; fails, with nothing left subscribed, when the journal cannot be read in time.
+   */
+  CompletionStage<Source<JournalEntry, NotUsed>> after(OptionalLong lastSeen, Predicate<JournalEntry> wanted) {
+    Pair<ActorRef, Source<JournalEntry, NotUsed>> live = Source.<JournalEntry>actorRef(
+            message -> message == Stop.STOP ? Optional.of(CompletionStrategy.immediately()) : Optional.empty(),
+            message -> Optional.empty(),
+            settings.sse().buffer(), OverflowStrategy.fail())
+        .preMaterialize(system);
+    ActorRef subscriber = live.first();
+    subscribers.add(subscriber);
+    // Subscribed (synchronously) before the backlog is read: whatever is journalled meanwhile arrives live, and
+    // the overlap is removed by sequence number below. Nothing is lost between the two, nothing repeated.
+    eventStream.subscribe(subscriber, JournalEntry.class);
+    CompletionStage<List<JournalEntry>> backlog;
+    try {
+      backlog = lastSeen.isPresent()
+          ? Endpoints.within(backend.eventsAfter(lastSeen.getAsLong(), settings.sse().resumeLimit()),
+              settings.backendTimeout())
+          : CompletableFuture.completedFuture(List.of());
+    } catch (RuntimeException e) {
+      stop(subscriber);
+      throw e;
+    }
+    return backlog.handle((entries, failure) -> {
+      if (failure != null) {
+        stop(subscriber);
+        throw failure instanceof CompletionException e ? e : new CompletionException(failure);
+      }
+      return stream(entries, lastSeen, live, wanted);
+    });
+  }
+
+  private Source<JournalEntry, NotUsed> stream(List<JournalEntry> backlog, OptionalLong lastSeen,
+      Pair<ActorRef, Source<JournalEntry, NotUsed>> live, Predicate<JournalEntry> wanted) {
+    long lastReplayed = backlog.isEmpty() ? lastSeen.orElse(Long.MIN_VALUE) : backlog.get(backlog.size() - 1).seq();
+    Source<JournalEntry, NotUsed> rest;
+    if (backlog.size() >= settings.sse().resumeLimit()) {
+      // A full page: there may be more in the journal than was read. The stream ends after it and the client
+      // reconnects with the last id for the next page, so that live entries never jump over unread ones.
+      stop(live.first());
+      rest = Source.empty();
+    } else {
+      rest = live.second().filter(entry -> entry.seq() > lastReplayed);
+    }
+    return Source.from(backlog).concat(rest)
+        .filter(wanted::test)
+        .recoverWithRetries(1, BufferOverflowException.class, () -> {
+          observer.sseDropped();
+          return Source.empty();
+        })
+        .watchTermination((notUsed, done) -> {
+          observer.sseConnected();
+          done.whenComplete((ok, failure) -> {
+            stop(live.first());
+            observer.sseDisconnected();
+          });
+          return NotUsed.notUsed();
+        });
+  }
+
+  /** Clients subscribed to live entries right now: each one's subscription ends with its stream. */
+  int subscribers() {
+    return subscribers.size();
+  }
+
+  private void stop(ActorRef subscriber) {
+    subscribers.remove(subscriber);
+    eventStream.unsubscribe(subscriber);
+    subscriber.tell(Stop.STOP, ActorRef.noSender());
+  }
+}

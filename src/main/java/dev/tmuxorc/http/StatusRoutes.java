@@ -1,0 +1,55 @@
+package dev.tmuxorc.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.completeOK;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import dev.tmuxorc.json.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** The daemon's own state: {@code /api/status}, {@code /metrics}, {@code /health/live} and {@code /health/ready}. */
+final class StatusRoutes {
+
+  /** The Prometheus text exposition format, version 0.0.4. */
+  static final ContentType.NonBinary PROMETHEUS_TEXT =
+      (ContentType.NonBinary) ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8");
+
+  private final ApiBackend backend;
+  private final Endpoints endpoints;
+
+  StatusRoutes(ApiBackend backend, Endpoints endpoints) {
+    this.backend = backend;
+    this.endpoints = endpoints;
+  }
+
+  public Route route() {
+    return concat(
+        path(segment("api").slash("status"), () -> endpoints.secured("/api/status", () -> get(() ->
+            endpoints.onBackend(backend::status, status -> completeOK(status, Jackson.marshaller(Json.MAPPER)))))),
+        path("metrics", () -> endpoints.secured("/metrics", () -> get(() ->
+            complete(HttpEntities.create(PROMETHEUS_TEXT, backend.metrics()))))),
+        path(segment("health").slash("live"), () -> endpoints.open("/health/live", () -> get(() ->
+            completeOK(Map.of("status", "live"), Jackson.marshaller(Json.MAPPER))))),
+        path(segment("health").slash("ready"), () -> endpoints.secured("/health/ready", () -> get(this::ready))));
+  }
+
+  private Route ready() {
+    if (backend.ready()) {
+      return completeOK(Map.of("status", "ready"), Jackson.marshaller(Json.MAPPER));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", "not ready");
+    body.put("detail", backend.notReadyReason());
+    return complete(StatusCodes.SERVICE_UNAVAILABLE, body, Jackson.marshaller(Json.MAPPER));
+  }
+}

@@ -1,0 +1,144 @@
+package dev.tmuxorc.http;
+
+import dev.tmuxorc.agent.AgentView;
+import dev.tmuxorc.discovery.PaneId;
+import dev.tmuxorc.journal.JournalEntry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+
+/**
+ * An {@link ApiBackend} over in-memory data, with a journal that (like the real one) stores each entry before it
+ * publishes it on the event stream; {@code failing} and {@code hanging} make every asynchronous query fail or
+ * never answer.
+ */
+final class InMemoryBackend implements ApiBackend {
+
+  final List<AgentView> agents = new CopyOnWriteArrayList<>();
+  final Map<String, String> screens = new LinkedHashMap<>();
+  final List<JournalEntry> journal = new CopyOnWriteArrayList<>();
+  final List<Duration> pauses = new CopyOnWriteArrayList<>();
+  volatile int resumes;
+  volatile boolean ready = true;
+  volatile boolean failing;
+  volatile boolean hanging;
+  private final Consumer<JournalEntry> publish;
+
+  InMemoryBackend(ActorSystem<?> system) {
+    this.publish = entry -> system.eventStream().tell(new EventStream.Publish<>(entry));
+  }
+
+  static AgentView view(String paneId, String session, String role, String state) {
+    return new AgentView(paneId, session + ":1.0", session, 1, "claude-1", 0, role, "claude", state, "idle",
+        "healthy", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", null, List.of(), "claude", 42, false,
+        Map.of());
+  }
+
+  /** Journals an entry and publishes it, as the journal does: seq first, then the event stream. */
+  JournalEntry append(String type, String paneId) {
+    return append(type, paneId, "");
+  }
+
+  /** As {@link #append(String, String)}, with {@code padding} in the JSON to make the entry large. */
+  synchronized JournalEntry append(String type, String paneId, String padding) {
+    long seq = journal.size() + 1;
+    String json = "{\"type\":\"" + type + "\",\"paneId\":" + (paneId == null ? "null" : "\"" + paneId + "\"")
+        + ",\"n\":" + seq + (padding.isEmpty() ? "" : ",\"padding\":\"" + padding + "\"") + "}";
+    JournalEntry entry = new JournalEntry(seq, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(seq), type,
+        paneId, json);
+    journal.add(entry);
+    publish.accept(entry);
+    return entry;
+  }
+
+  private <T> CompletionStage<T> answer(T value) {
+    if (hanging) {
+      return new CompletableFuture<>();
+    }
+    if (failing) {
+      return CompletableFuture.failedFuture(new IllegalStateException("tmux server gone"));
+    }
+    return CompletableFuture.completedFuture(value);
+  }
+
+  @Override
+  public CompletionStage<Map<String, Object>> status() {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("version", "test");
+    status.put("agents", agents.size());
+    status.put("paused", !pauses.isEmpty() && resumes == 0);
+    return answer(status);
+  }
+
+  @Override
+  public CompletionStage<List<AgentView>> agents() {
+    return answer(List.copyOf(agents));
+  }
+
+  @Override
+  public CompletionStage<Optional<AgentView>> agent(PaneId pane) {
+    return answer(agents.stream().filter(a -> a.paneId().equals(pane.value())).findFirst());
+  }
+
+  @Override
+  public CompletionStage<Optional<String>> screen(PaneId pane) {
+    return answer(Optional.ofNullable(screens.get(pane.value())));
+  }
+
+  @Override
+  public CompletionStage<List<Map<String, Object>>> sessions() {
+    Map<String, Map<String, Object>> bySession = new LinkedHashMap<>();
+    for (AgentView agent : agents) {
+      Map<String, Object> session = bySession.computeIfAbsent(agent.session(), name -> {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("name", name);
+        s.put("agents", 0);
+        return s;
+      });
+      session.put("agents", (Integer) session.get("agents") + 1);
+    }
+    return answer(new ArrayList<>(bySession.values()));
+  }
+
+  @Override
+  public CompletionStage<List<JournalEntry>> eventsAfter(long seq, int limit) {
+    return answer(journal.stream().filter(e -> e.seq() > seq).limit(limit).toList());
+  }
+
+  @Override
+  public boolean ready() {
+    return ready;
+  }
+
+  @Override
+  public String notReadyReason() {
+    return "tmux server not reachable";
+  }
+
+  @Override
+  public String metrics() {
+    return "# TYPE tmux_orc_agents gauge\ntmux_orc_agents " + agents.size() + "\n";
+  }
+
+  @Override
+  public CompletionStage<Instant> pause(Duration duration) {
+    pauses.add(duration);
+    return answer(Instant.parse("2026-01-01T00:00:00Z").plus(duration));
+  }
+
+  @Override
+  public CompletionStage<Void> resume() {
+    resumes++;
+    return answer(null);
+  }
+}
