@@ -105,7 +105,7 @@ final class SupervisorApi implements ApiBackend {
     status.put("pool", pool);
     status.put("caches", cacheStats);
     if (journalStats.isPresent()) {
-      status.put("journal", journalStats.get());
+      status.put("journal", journal(journalStats.get()));
     } else {
       Map<String, Object> off = new LinkedHashMap<>();
       off.put("enabled", false);
@@ -113,6 +113,25 @@ final class SupervisorApi implements ApiBackend {
       status.put("journal", off);
     }
     return status;
+  }
+
+  // By hand: the shared mapper knows no java.time types, and an ISO string is what the rest of the API shows.
+  private static Map<String, Object> journal(JournalStats j) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("enabled", true);
+    json.put("path", j.path());
+    json.put("writable", j.writable());
+    json.put("lastSeq", j.lastSeq());
+    json.put("entries", j.entries());
+    json.put("sizeBytes", j.sizeBytes());
+    json.put("published", j.published());
+    json.put("written", j.written());
+    json.put("writeFailures", j.writeFailures());
+    json.put("dropped", j.dropped());
+    json.put("pending", j.pending());
+    json.put("oldest", j.oldest() == null ? null : j.oldest().toString());
+    json.put("lastError", j.lastError());
+    return json;
   }
 
   // Totals since start, and the percentiles of the last report interval (null before the first report).

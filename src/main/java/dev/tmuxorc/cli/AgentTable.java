@@ -1,22 +1,22 @@
 package dev.tmuxorc.cli;
 
-import dev.tmuxorc.agent.AgentStatus;
+import dev.tmuxorc.agent.AgentView;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Renders agents as an aligned plain-text table. */
+/** Renders agents (as the API and {@code scan --json} show them) as an aligned plain-text table. */
 final class AgentTable {
 
   private static final String[] HEADER = {"TARGET", "PANE", "ROLE", "KIND", "STATE", "HEALTH", "FOR", "WINDOW",
       "EVIDENCE"};
 
-  private final List<AgentStatus> agents;
+  private final List<AgentView> agents;
   private final Instant now = Instant.now();
 
-  AgentTable(List<AgentStatus> agents) {
+  AgentTable(List<AgentView> agents) {
     this.agents = agents;
   }
 
@@ -28,11 +28,10 @@ final class AgentTable {
     }
     List<String[]> rows = new ArrayList<>();
     rows.add(HEADER);
-    for (AgentStatus s : agents) {
-      var pane = s.agent().pane();
-      rows.add(new String[] {pane.target(), pane.paneId().value(), s.agent().role().wireName(), s.agent().kind().wireName(),
-          s.state().wireName(), s.health().wireName(), age(s.since()), printable(pane.windowName(), 24),
-          s.evidence().isEmpty() ? "" : printable(s.evidence().get(0).text(), 50)});
+    for (AgentView a : agents) {
+      rows.add(new String[] {printable(a.target(), 40), a.paneId(), a.role(), a.kind(), a.state(), a.health(),
+          age(a.since()), printable(a.windowName(), 24),
+          a.evidence() == null || a.evidence().isEmpty() ? "" : printable(a.evidence().get(0).text(), 50)});
     }
     int[] widths = new int[HEADER.length];
     for (String[] row : rows) {
@@ -50,8 +49,11 @@ final class AgentTable {
     out.printf("%d agent(s)%n", agents.size());
   }
 
-  private String age(Instant since) {
-    Duration d = Duration.between(since, now);
+  private String age(String since) {
+    if (since == null) {
+      return "";
+    }
+    Duration d = Duration.between(Instant.parse(since), now);
     if (d.isNegative() || d.toSeconds() < 1) {
       return "now";
     }

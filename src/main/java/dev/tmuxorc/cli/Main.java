@@ -20,8 +20,9 @@ import picocli.CommandLine.Mixin;
         "Global options (-L, -S, -c, -v) go before or after the command.",
         "Configuration: --config FILE, else $TMUX_ORC_CONFIG, else ~/.tmux-orchestrator/application.conf, "
             + "else built-in defaults (see conf/application.conf)."},
-    subcommands = {ScanCommand.class, MonitorCommand.class, ClassifyCommand.class, DemoCommand.class,
-        BenchmarkCommand.class, EventsCommand.class, ConfigCommand.class, CompletionCommand.class,
+    subcommands = {ScanCommand.class, StatusCommand.class, HealthCommand.class, MonitorCommand.class,
+        EventsCommand.class, PerfCommand.class, ClassifyCommand.class, DemoCommand.class,
+        BenchmarkCommand.class, ConfigCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

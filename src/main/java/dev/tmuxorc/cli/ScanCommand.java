@@ -59,7 +59,7 @@ final class ScanCommand implements Callable<Integer> {
       if (json) {
         out.println(Json.PRETTY.writeValueAsString(agents.stream().map(AgentView::of).toList()));
       } else {
-        new AgentTable(agents).print(out);
+        new AgentTable(agents.stream().map(AgentView::of).toList()).print(out);
       }
       out.flush();
       return 0;

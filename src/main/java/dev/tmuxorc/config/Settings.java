@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /** All of tmux-orc's settings, read once from the {@code tmux-orc} config tree and validated. */
-public record Settings(TmuxSettings tmux, Monitoring monitoring, DiscoverySettings discovery, Caches caches, Duration askTimeout,
-    Config detection) {
+public record Settings(TmuxSettings tmux, Monitoring monitoring, DiscoverySettings discovery, Caches caches,
+    Health health, Duration askTimeout, Config detection) {
 
   /** The monitoring cycle. */
   public record Monitoring(Strategy strategy, Duration pollInterval, Duration checkInterval, int captureBatchSize,
@@ -25,6 +25,10 @@ public record Settings(TmuxSettings tmux, Monitoring monitoring, DiscoverySettin
 
   /** Whether full cycles reuse the screens of panes that tmux shows had no activity since their capture. */
   public record ScreenReuse(boolean enabled, Duration maxAge) { }
+
+  /** The limits of {@code tmux-orc health}'s checks. */
+  public record Health(Duration cycleP95Max, long poolTimeoutsMax, double cacheHitRateMin, long cacheMinLookups,
+      int criticalAgentsMax, int unresponsiveAgentsMax) { }
 
   /** Bounds of the cache layers. */
   public record Caches(long paneContentMaxSize, long agentStatusMaxSize, long sessionInfoMaxSize,
@@ -38,7 +42,7 @@ public record Settings(TmuxSettings tmux, Monitoring monitoring, DiscoverySettin
    */
   public static Settings from(Config root) {
     try {
-      return new Settings(tmux(root), monitoring(root), discovery(root), caches(root),
+      return new Settings(tmux(root), monitoring(root), discovery(root), caches(root), health(root),
           positive(root, "tmux-orc.ask-timeout"), root.getConfig("tmux-orc.detection"));
     } catch (ConfigException e) {
       throw new SettingsException("invalid configuration: " + e.getMessage(), e);
@@ -110,6 +114,18 @@ public record Settings(TmuxSettings tmux, Monitoring monitoring, DiscoverySettin
     return new DiscoverySettings(c.getString("tmux-orc.discovery.role-option"), Map.copyOf(commands),
         List.copyOf(c.getStringList("tmux-orc.discovery.pm-words")),
         List.copyOf(c.getStringList("tmux-orc.discovery.agent-words")));
+  }
+
+  private static Health health(Config c) {
+    double hitRate = c.getDouble("tmux-orc.health.cache-hit-rate-min");
+    if (hitRate < 0 || hitRate > 1) {
+      throw invalid("tmux-orc.health.cache-hit-rate-min", "must be between 0 and 1, got " + hitRate);
+    }
+    return new Health(positive(c, "tmux-orc.health.cycle-p95-max"),
+        atLeast(c, "tmux-orc.health.pool-timeouts-max", 0), hitRate,
+        atLeast(c, "tmux-orc.health.cache-min-lookups", 0),
+        atLeast(c, "tmux-orc.health.critical-agents-max", 0),
+        atLeast(c, "tmux-orc.health.unresponsive-agents-max", 0));
   }
 
   private static Caches caches(Config c) {

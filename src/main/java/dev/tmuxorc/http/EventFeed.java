@@ -111,8 +111,9 @@ final class EventFeed {
         .watchTermination((notUsed, done) -> {
           observer.sseConnected();
           done.whenComplete((ok, failure) -> {
-            stop(live.first());
+            // Counted before the subscription goes: whoever sees no subscriber also sees the disconnection.
             observer.sseDisconnected();
+            stop(live.first());
           });
           return NotUsed.notUsed();
         });

@@ -374,7 +374,9 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
       removeOrphanedHiddenSessions(result.panes());
       List<AgentPane> added = reconcile(result.agents());
       full.targets.complete(targets());
-      listings.accept(new Listing(result.agents(), result.panes(), clock.instant()));
+      String hidden = settings.tmux().hiddenSessionPrefix();
+      listings.accept(new Listing(result.agents(),
+          result.panes().stream().filter(p -> !p.sessionName().startsWith(hidden)).toList(), clock.instant()));
       readiness.discovered();
       List<AgentPane> toCapture = new ArrayList<>(added.stream().filter(a -> !a.pane().dead()).toList());
       if (screens != null) {

@@ -24,7 +24,7 @@ class UnknownKeysTest {
 
   @Test
   void aKeyInTheWrongPlaceIsMatchedByItsLastSegment() {
-    assertEquals(Optional.of("tmux-orc.monitoring.pool.max-size"), keys.suggestion("tmux-orc.max-size"));
+    assertEquals(Optional.of("tmux-orc.monitoring.poll-interval"), keys.suggestion("tmux-orc.poll-interval"));
     assertEquals(Optional.empty(), keys.suggestion("tmux-orc.something-else-entirely"));
   }
 

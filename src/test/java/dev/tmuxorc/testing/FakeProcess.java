@@ -48,6 +48,14 @@ public final class FakeProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * Whether it exits within {@code patience}: a child that exited stays a zombie (and alive to {@link #isAlive})
+   * until the JVM's reaper collects it, a moment after it is gone as far as /proc/PID/cmdline says.
+   */
+  public boolean exitsWithin(java.time.Duration patience) throws InterruptedException {
+    return process.waitFor(patience.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   /** The PID of a process that has exited (and was reaped): as good as a dead PID gets. */
   public static long deadPid() throws Exception {
     Process process = new ProcessBuilder("true").start();

@@ -1,0 +1,69 @@
+package dev.tmuxorc.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tmuxorc.config.Settings;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The checks of {@code tmux-orc health}, judged from the monitor's {@code /api/status} against the limits. */
+final class HealthChecks {
+
+  /** One check: its name, whether it passed, and what was seen. */
+  record Check(String name, boolean ok, String detail) { }
+
+  private HealthChecks() {
+  }
+
+  static List<Check> of(JsonNode status, Settings.Health limits) {
+    List<Check> checks = new ArrayList<>();
+    boolean reachable = status.path("ready").asBoolean(false) && status.path("pool").path("available").asBoolean(false);
+    checks.add(new Check("tmux reachable", reachable, reachable ? status.path("tmux").asText()
+        : status.path("pool").path("unavailableReason").asText("the first discovery has not finished")));
+
+    JsonNode p95 = status.path("cycles").path("p95Ms");
+    double maxMs = limits.cycleP95Max().toNanos() / 1e6;
+    checks.add(p95.isNumber()
+        ? new Check("cycle p95", p95.asDouble() <= maxMs, p95.asDouble() + " ms (limit " + maxMs + " ms)")
+        : new Check("cycle p95", true, "no report yet"));
+
+    long timeouts = status.path("pool").path("timeouts").asLong();
+    checks.add(new Check("pool timeouts", timeouts <= limits.poolTimeoutsMax(),
+        timeouts + " since start (limit " + limits.poolTimeoutsMax() + ")"));
+
+    checks.add(cacheHitRate(status, limits));
+
+    JsonNode byHealth = status.path("agents").path("byHealth");
+    int critical = byHealth.path("critical").asInt();
+    int unresponsive = byHealth.path("unresponsive").asInt();
+    checks.add(new Check("agents critical", critical <= limits.criticalAgentsMax(),
+        critical + " (limit " + limits.criticalAgentsMax() + ")"));
+    checks.add(new Check("agents unresponsive", unresponsive <= limits.unresponsiveAgentsMax(),
+        unresponsive + " (limit " + limits.unresponsiveAgentsMax() + ")"));
+
+    JsonNode journal = status.path("journal");
+    if (journal.path("enabled").isBoolean() && !journal.path("enabled").asBoolean()) {
+      checks.add(new Check("journal writable", true, "journal turned off"));
+    } else {
+      boolean writable = journal.path("writable").asBoolean(false);
+      checks.add(new Check("journal writable", writable, writable ? journal.path("path").asText()
+          : journal.path("lastError").asText("not writable")));
+    }
+    return checks;
+  }
+
+  private static Check cacheHitRate(JsonNode status, Settings.Health limits) {
+    for (JsonNode layer : status.path("caches")) {
+      if (layer.path("layer").asText().equals("pane_content")) {
+        long lookups = layer.path("hits").asLong() + layer.path("misses").asLong();
+        double rate = layer.path("hitRate").asDouble();
+        if (limits.cacheHitRateMin() == 0 || lookups < limits.cacheMinLookups()) {
+          return new Check("cache hit rate", true, "pane_content " + rate + " after " + lookups + " lookups (not "
+              + "judged before " + limits.cacheMinLookups() + ")");
+        }
+        return new Check("cache hit rate", rate >= limits.cacheHitRateMin(), "pane_content " + rate + " (minimum "
+            + limits.cacheHitRateMin() + ")");
+      }
+    }
+    return new Check("cache hit rate", true, "screen reuse is off");
+  }
+}
