@@ -998,7 +998,8 @@ final class Run {
       argv.addAll(jvmOptions);
       argv.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
     }
-    argv.addAll(List.of("monitor", "--foreground", "-L", socket,
+    // Its journal, PID file and API (on a free port) are the run's own, never the user's.
+    argv.addAll(List.of("monitor", "--foreground", "-L", socket, "--http-port", "0",
         "--config", monitorConf.toString(), "--events", eventsFile.toString()));
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(monitorLog.toFile()));
@@ -1008,6 +1009,7 @@ final class Run {
     monitorCommand = (launcher != null && !jvmOptions.isEmpty() ? "JAVA_OPTS='" + String.join(" ", jvmOptions)
         + "' " : "") + String.join(" ", argv);
     pb.environment().remove("TMUX");
+    pb.environment().put("TMUX_ORCHESTRATOR_BASE_DIR", raw.resolve("base").toAbsolutePath().toString());
     pb.environment().put("LANG", "C.UTF-8");
     pb.environment().remove("TMUX_ORC_CONFIG");
     long monitorStart = System.currentTimeMillis();

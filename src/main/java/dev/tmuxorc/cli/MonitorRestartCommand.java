@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "restart", mixinStandardHelpOptions = true,
     description = {
         "Stop the background monitor (if it runs) and start it again. Without options it is started with the "
-            + "arguments it was started with (recorded in BASE/monitor.json); with any option of `monitor start` "
-            + "or a global option, with those instead.",
+            + "arguments it was started with (recorded in BASE/monitor.json); with any option of `monitor start`, "
+            + "with those and the global options given here instead. Global options alone (-c, -L) only find the "
+            + "running monitor.",
         "Exit status as for stop and start: 1 when it would not stop or the new one is not ready."})
 final class MonitorRestartCommand implements Callable<Integer> {
 
@@ -48,7 +49,8 @@ final class MonitorRestartCommand implements Callable<Integer> {
     args.addAll(monitor.main.global.args());
     // read before stopping: the old monitor removes its record on the way out
     Optional<DaemonRecord> recorded = DaemonRecord.read(BaseDir.current());
-    if (args.size() == 2 && recorded.isPresent() && !recorded.get().args().isEmpty()) {
+    // Without monitor options it runs again as it ran; global options (-c, -L) here only find the old one.
+    if (options.args().isEmpty() && recorded.isPresent() && !recorded.get().args().isEmpty()) {
       args = recorded.get().args();
     }
     int stopped = MonitorStopCommand.stop(spec, stopTimeout);

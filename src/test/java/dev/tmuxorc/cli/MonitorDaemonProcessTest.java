@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code monitor start} end to end: a real detached monitor on a private tmux server, in a temporary base
  * directory, found, queried, paused, restarted and stopped through the CLI.
  */
-@Disabled("needs the HTTP API: the monitor records itself in monitor.json and answers /health/ready only then")
 class MonitorDaemonProcessTest {
 
   @TempDir

@@ -43,7 +43,7 @@ class MonitorProcessTest {
         "-Dlogback.configurationFile=" + Path.of(Main.class.getResource("/logback.xml").toURI()),
         // its PID file and journal go to a temporary base directory, never the user's ~/.tmux-orchestrator
         "-Dtmuxorc.baseDir=" + dir.resolve("base"),
-        Main.class.getName(), "monitor", "--foreground", "-L", tmux.socket(), "--config", config.toString()));
+        Main.class.getName(), "monitor", "--foreground", "--http-port", "0", "-L", tmux.socket(), "--config", config.toString()));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
