@@ -101,7 +101,7 @@ final class MonitorStatusCommand implements Callable<Integer> {
       if (record.url() != null) {
         out.println("  api:     " + record.url());
       }
-      out.println("  log:     " + (log != null ? log : "(stderr of the process that runs it, e.g. the journal)"));
+      out.println("  log:     " + (log != null ? log : "(its standard error: the terminal, or systemd's journal)"));
       if (record.socket() != null) {
         out.println("  tmux:    " + record.socket());
       }

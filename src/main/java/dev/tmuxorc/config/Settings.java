@@ -1,5 +1,9 @@
 package dev.tmuxorc.config;
 
+import static dev.tmuxorc.config.ConfigValues.atLeast;
+import static dev.tmuxorc.config.ConfigValues.invalid;
+import static dev.tmuxorc.config.ConfigValues.positive;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.tmuxorc.discovery.AgentKind;
@@ -139,23 +143,6 @@ public record Settings(TmuxSettings tmux, Monitoring monitoring, DiscoverySettin
     return "\"" + key.replace("\"", "\\\"") + "\"";
   }
 
-  private static int atLeast(Config c, String key, int min) {
-    int value = c.getInt(key);
-    if (value < min) {
-      throw invalid(key, "must be at least " + min + ", got " + value);
-    }
-    return value;
-  }
 
-  private static Duration positive(Config c, String key) {
-    Duration d = c.getDuration(key);
-    if (d.isNegative() || d.isZero()) {
-      throw invalid(key, "must be a positive duration, got " + d);
-    }
-    return d;
-  }
 
-  private static SettingsException invalid(String key, String problem) {
-    return new SettingsException("invalid configuration: " + key + ": " + problem);
-  }
 }

@@ -1,5 +1,9 @@
 package dev.tmuxorc.http;
 
+import static dev.tmuxorc.config.ConfigValues.atLeast;
+import static dev.tmuxorc.config.ConfigValues.invalid;
+import static dev.tmuxorc.config.ConfigValues.positive;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.tmuxorc.config.SettingsException;
@@ -64,8 +68,8 @@ public record HttpSettings(boolean enabled, String host, int port, Optional<Stri
       throw invalid("tmux-orc.http.sse.keep-alive", "must be below pekko.http.server.idle-timeout ("
           + c.getDuration("pekko.http.server.idle-timeout") + "), got " + keepAlive);
     }
-    Sse sse = new Sse(keepAlive, atLeastOne(c, "tmux-orc.http.sse.buffer"),
-        atLeastOne(c, "tmux-orc.http.sse.resume-limit"));
+    Sse sse = new Sse(keepAlive, atLeast(c, "tmux-orc.http.sse.buffer", 1),
+        atLeast(c, "tmux-orc.http.sse.resume-limit", 1));
     return new HttpSettings(enabled, host, port, token.isEmpty() ? Optional.empty() : Optional.of(token), maxBody,
         positive(c, "tmux-orc.http.backend-timeout"), sse);
   }
@@ -93,23 +97,6 @@ public record HttpSettings(boolean enabled, String host, int port, Optional<Stri
     }
   }
 
-  private static int atLeastOne(Config c, String key) {
-    int value = c.getInt(key);
-    if (value < 1) {
-      throw invalid(key, "must be at least 1, got " + value);
-    }
-    return value;
-  }
 
-  private static Duration positive(Config c, String key) {
-    Duration d = c.getDuration(key);
-    if (d.isNegative() || d.isZero()) {
-      throw invalid(key, "must be a positive duration, got " + d);
-    }
-    return d;
-  }
 
-  private static SettingsException invalid(String key, String problem) {
-    return new SettingsException("invalid configuration: " + key + ": " + problem);
-  }
 }

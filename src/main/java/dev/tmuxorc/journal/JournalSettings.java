@@ -1,5 +1,10 @@
 package dev.tmuxorc.journal;
 
+import static dev.tmuxorc.config.ConfigValues.atLeast;
+import static dev.tmuxorc.config.ConfigValues.invalid;
+import static dev.tmuxorc.config.ConfigValues.notNegative;
+import static dev.tmuxorc.config.ConfigValues.positive;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.tmuxorc.config.BaseDir;
@@ -26,22 +31,22 @@ public record JournalSettings(boolean enabled, Optional<Path> path, Duration max
    */
   public static JournalSettings from(Config root) {
     try {
-      int batchSize = atLeast(root, "batch-size", 1);
-      int memoryEntries = atLeast(root, "memory-entries", 1);
+      int batchSize = atLeast(root, ROOT + "batch-size", 1);
+      int memoryEntries = atLeast(root, ROOT + "memory-entries", 1);
       if (memoryEntries < batchSize) {
-        throw invalid("memory-entries", "must be at least batch-size (" + batchSize + "), got " + memoryEntries);
+        throw invalid(ROOT + "memory-entries", "must be at least batch-size (" + batchSize + "), got " + memoryEntries);
       }
-      Duration retryMin = positive(root, "retry-backoff.min");
-      Duration retryMax = positive(root, "retry-backoff.max");
+      Duration retryMin = positive(root, ROOT + "retry-backoff.min");
+      Duration retryMax = positive(root, ROOT + "retry-backoff.max");
       if (retryMax.compareTo(retryMin) < 0) {
-        throw invalid("retry-backoff.max", "must be at least retry-backoff.min (" + retryMin + "), got " + retryMax);
+        throw invalid(ROOT + "retry-backoff.max", "must be at least retry-backoff.min (" + retryMin + "), got " + retryMax);
       }
       long maxSize = root.getBytes(ROOT + "retention.max-size");
       if (maxSize < 0) {
-        throw invalid("retention.max-size", "must not be negative, got " + maxSize);
+        throw invalid(ROOT + "retention.max-size", "must not be negative, got " + maxSize);
       }
-      return new JournalSettings(root.getBoolean(ROOT + "enabled"), path(root), notNegative(root, "retention.max-age"),
-          maxSize, positive(root, "retention.check-interval"), batchSize, positive(root, "flush-interval"),
+      return new JournalSettings(root.getBoolean(ROOT + "enabled"), path(root), notNegative(root, ROOT + "retention.max-age"),
+          maxSize, positive(root, ROOT + "retention.check-interval"), batchSize, positive(root, ROOT + "flush-interval"),
           memoryEntries, retryMin, retryMax);
     } catch (ConfigException e) {
       throw new SettingsException("invalid configuration: " + e.getMessage(), e);
@@ -64,35 +69,11 @@ public record JournalSettings(boolean enabled, Optional<Path> path, Duration max
     try {
       return Optional.of(Path.of(text));
     } catch (InvalidPathException e) {
-      throw invalid("path", "not a file path: " + e.getMessage());
+      throw invalid(ROOT + "path", "not a file path: " + e.getMessage());
     }
   }
 
-  private static int atLeast(Config c, String key, int min) {
-    int value = c.getInt(ROOT + key);
-    if (value < min) {
-      throw invalid(key, "must be at least " + min + ", got " + value);
-    }
-    return value;
-  }
 
-  private static Duration positive(Config c, String key) {
-    Duration d = c.getDuration(ROOT + key);
-    if (d.isNegative() || d.isZero()) {
-      throw invalid(key, "must be a positive duration, got " + d);
-    }
-    return d;
-  }
 
-  private static Duration notNegative(Config c, String key) {
-    Duration d = c.getDuration(ROOT + key);
-    if (d.isNegative()) {
-      throw invalid(key, "must not be negative (0 = no limit), got " + d);
-    }
-    return d;
-  }
 
-  private static SettingsException invalid(String key, String problem) {
-    return new SettingsException("invalid configuration: " + ROOT + key + ": " + problem);
-  }
 }
