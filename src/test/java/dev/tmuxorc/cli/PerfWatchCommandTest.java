@@ -4,16 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.daemon.DaemonRecord;
+import dev.tmuxorc.json.Json;
 import dev.tmuxorc.testing.FakeProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -134,6 +137,26 @@ class PerfWatchCommandTest {
     ScanCommandTest.Run run = ScanCommandTest.cli("perf", "watch", "--interval", "0");
     assertEquals(2, run.status(), run.out());
     assertTrue(run.err().contains("--interval must be at least 1"), run.err());
+  }
+
+  @Test
+  void theHistoryTakesEachReportIntervalOnceHoweverManyFramesShowIt() throws Exception {
+    PerfWatchCommand watch = new PerfWatchCommand();
+    watch.sample(Json.MAPPER.readTree("{\"cycles\":{\"p50Ms\":null,\"reportAt\":null}}")); // no report yet
+    watch.sample(report("2026-11-30T09:00:10Z", 8.5));
+    watch.sample(report("2026-11-30T09:00:10Z", 8.5)); // a frame every 5 s, a report every 10 s
+    watch.sample(report("2026-11-30T09:00:20Z", 9.0));
+    watch.sample(report("2026-11-30T09:00:30Z", 9.0)); // a new interval with the same p50 counts
+    assertEquals(List.of(8.5, 9.0, 9.0), watch.history());
+    for (int i = 0; i < PerfWatchCommand.HISTORY + 5; i++) {
+      watch.sample(report(Instant.parse("2026-11-30T10:00:00Z").plusSeconds(10L * i).toString(), i));
+    }
+    assertEquals(PerfWatchCommand.HISTORY, watch.history().size(), "the oldest go");
+    assertEquals(PerfWatchCommand.HISTORY + 4.0, watch.history().get(PerfWatchCommand.HISTORY - 1));
+  }
+
+  private static JsonNode report(String at, double p50) throws Exception {
+    return Json.MAPPER.readTree("{\"cycles\":{\"p50Ms\":" + p50 + ",\"reportAt\":\"" + at + "\"}}");
   }
 
   @Test
