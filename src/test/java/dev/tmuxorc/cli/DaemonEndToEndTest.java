@@ -206,7 +206,7 @@ class DaemonEndToEndTest {
     assertTrue(perf.out().contains("agents:  1, 1 idle"), perf.out());
 
     // 7. monitor stop: the process, its files and its hidden tmux session are gone.
-    ScanCommandTest.Run stop = ScanCommandTest.cli("monitor", "stop");
+    ScanCommandTest.Run stop = ScanCommandTest.cli("monitor", "stop", "-c", conf);
     assertEquals(0, stop.status(), stop.err());
     assertTrue(stop.out().startsWith("stopped tmux-orc (pid " + daemonPid + ")"), stop.out());
     await(() -> ProcessHandle.of(daemonPid).map(ProcessHandle::isAlive).orElse(false), alive -> !alive,

@@ -5,20 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.tmuxorc.config.BaseDir;
-import dev.tmuxorc.daemon.DaemonRecord;
 import dev.tmuxorc.json.Json;
-import dev.tmuxorc.testing.FakeProcess;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import dev.tmuxorc.testing.ApiStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code perf watch} without a terminal (as under surefire, in scripts and logs): exactly one frame from one
- * {@code /api/status}, then exit 0; a JDK HttpServer with a canned status stands in for the monitor's API, and a
- * process that looks like tmux-orc for the monitor's PID. Plus the sparkline it draws.
+ * {@code /api/status}, then exit 0, against a canned status ({@link ApiStandIn}). Plus the history and the
+ * sparkline it draws.
  */
 class PerfWatchCommandTest {
 
@@ -49,56 +42,33 @@ class PerfWatchCommandTest {
   Path dir;
 
   private BaseDir base;
-  private HttpServer api;
-  private final List<String> requests = new CopyOnWriteArrayList<>();
-  private volatile int statusCode = 200;
+
+  private String config;
 
   @BeforeEach
-  void serve() throws IOException {
+  void isolate() throws Exception {
     base = new BaseDir(dir.resolve("base"));
     System.setProperty(BaseDir.PROPERTY, base.path().toString());
-    api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    api.createContext("/", exchange -> {
-      requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
-      if (exchange.getRequestURI().getPath().equals("/api/status")) {
-        answer(exchange, statusCode, statusCode == 200 ? STATUS : "{\"error\":\"service unavailable\"}");
-      } else {
-        answer(exchange, 404, "{}");
-      }
-    });
-    api.start();
+    // always -c: without it the CLI would read the user's ~/.tmux-orchestrator/application.conf
+    config = Files.writeString(dir.resolve("empty.conf"), "").toString();
   }
 
   @AfterEach
-  void stop() {
-    api.stop(0);
+  void restore() {
     System.clearProperty(BaseDir.PROPERTY);
-  }
-
-  private static void answer(HttpExchange exchange, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
-    exchange.close();
-  }
-
-  private String url() {
-    return "http://127.0.0.1:" + api.getAddress().getPort();
   }
 
   @Test
   void withoutATerminalItPrintsExactlyOneFrameAndExits() throws Exception {
     Assumptions.assumeTrue(System.console() == null, "stdout is a terminal here: perf watch would redraw");
-    String config = Files.writeString(dir.resolve("empty.conf"), "").toString();
-    try (FakeProcess monitor = FakeProcess.tmuxOrc(dir)) {
-      new DaemonRecord(monitor.pid(), url(), null, null, null, null, List.of()).write(base);
+    try (ApiStandIn api = ApiStandIn.start(dir, base).answer("/api/status", 200, STATUS)) {
 
       ScanCommandTest.Run run = ScanCommandTest.cli("perf", "watch", "--interval", "1", "-c", config);
 
       assertEquals(0, run.status(), run.err());
-      assertEquals(List.of("GET /api/status"), requests, "one look, one frame");
+      assertEquals(List.of("GET /api/status"), api.requests(), "one look, one frame");
       assertEquals(List.of(
-          "tmux-orc monitor 1.4.0 at " + url() + ": strategy event, up 1h 2m",
+          "tmux-orc monitor 1.4.0 at " + api.url() + ": strategy event, up 1h 2m",
           "cycle:   ▁  now 8.5 ms p50, 14.2 ms p95",
           "agents:  3, 2 working, 1 idle",
           "cycles:  1200 since start (0 failed, 1 skipped); last interval p50 8.5 ms, p95 14.2 ms, p99 20.0 ms, "
@@ -114,10 +84,8 @@ class PerfWatchCommandTest {
 
   @Test
   void aMonitorThatAnswersWithAnErrorEndsItWithExitStatusOne() throws Exception {
-    statusCode = 503;
-    try (FakeProcess monitor = FakeProcess.tmuxOrc(dir)) {
-      new DaemonRecord(monitor.pid(), url(), null, null, null, null, List.of()).write(base);
-      ScanCommandTest.Run run = ScanCommandTest.cli("perf", "watch");
+    try (ApiStandIn api = ApiStandIn.start(dir, base).answer("/api/status", 503, "{\"error\":\"unavailable\"}")) {
+      ScanCommandTest.Run run = ScanCommandTest.cli("perf", "watch", "-c", config);
       assertEquals(1, run.status(), run.out());
       assertTrue(run.err().contains("the monitor answered 503"), run.err());
       assertEquals("", run.out());
@@ -126,15 +94,14 @@ class PerfWatchCommandTest {
 
   @Test
   void withoutAMonitorItSaysSoWithExitStatusOne() {
-    ScanCommandTest.Run run = ScanCommandTest.cli("perf", "watch");
+    ScanCommandTest.Run run = ScanCommandTest.cli("perf", "watch", "-c", config);
     assertEquals(1, run.status(), run.out());
     assertTrue(run.err().contains("not running"), run.err());
-    assertTrue(requests.isEmpty());
   }
 
   @Test
   void anIntervalBelowOneSecondIsAUsageError() {
-    ScanCommandTest.Run run = ScanCommandTest.cli("perf", "watch", "--interval", "0");
+    ScanCommandTest.Run run = ScanCommandTest.cli("perf", "watch", "--interval", "0", "-c", config);
     assertEquals(2, run.status(), run.out());
     assertTrue(run.err().contains("--interval must be at least 1"), run.err());
   }

@@ -60,7 +60,12 @@ class StatusHealthWithoutMonitorTest {
     assertTrue(lines.stream().anyMatch(l -> l.contains("claude-1") && l.contains(" agent ")), run.out());
     assertFalse(run.out().contains("logs"), "only agents: " + run.out());
     assertEquals("1 agent(s)", lines.get(lines.size() - 1));
-    assertFalse(run.out().contains("cycles:"), "no monitor, no details: " + run.out());
+
+    // --detailed has nothing to add without a monitor, and the note says where the details come from
+    ScanCommandTest.Run detailed = ScanCommandTest.cli("status", "--detailed", "-L", tmux.socket(), "-c", config);
+    assertEquals(0, detailed.status(), detailed.err());
+    assertTrue(detailed.err().contains("`tmux-orc monitor start` for the details"), detailed.err());
+    assertFalse(detailed.out().contains("cycles:"), detailed.out());
   }
 
   @Test
