@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.daemon.DaemonRecord;
+import dev.tmuxorc.daemon.ProcessCheck;
 import dev.tmuxorc.json.Json;
 import dev.tmuxorc.testing.PrometheusText;
 import dev.tmuxorc.testing.TmuxServerFixture;
@@ -82,7 +83,8 @@ class DaemonEndToEndTest {
         daemonPid = r.pid();
       }
     });
-    if (daemonPid > 0) {
+    // Only while that PID is still a tmux-orc: once the monitor has exited, the PID may be another program's.
+    if (daemonPid > 0 && ProcessCheck.isTmuxOrc(daemonPid)) {
       ProcessHandle.of(daemonPid).ifPresent(ProcessHandle::destroyForcibly);
     }
     System.clearProperty(BaseDir.PROPERTY);
