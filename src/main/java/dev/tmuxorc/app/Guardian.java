@@ -107,8 +107,10 @@ public final class Guardian {
       ActorRef<PaneCache.Command> cache = context.spawn(PaneCache.create(caches), "cache");
       ActorRef<FleetView.Command> fleet = context.spawn(Behaviors.supervise(FleetView.create(caches, clock))
           .onFailure(SupervisorStrategy.restart()), "fleet-view");
+      // Without screen reuse the pane_content layer is never built: /api/status and health then show none.
       ActorRef<Monitor.Command> monitor = context.spawn(Monitor.create(settings, new Monitor.Parts(pool, clients,
-          wiring.classifier(), caches.layer(CacheLayer.PANE_CONTENT),
+          wiring.classifier(), settings.monitoring().screenReuse().enabled() ? caches.layer(CacheLayer.PANE_CONTENT)
+              : null,
           listing -> fleet.tell(new FleetView.Listed(listing)), readiness, metrics, clock), wiring.periodic()),
           "monitor");
       Parts parts = new Parts(pool, monitor, fleet, cache, readiness, metrics);

@@ -40,6 +40,7 @@ final class PerfWatchCommand implements Callable<Integer> {
   int interval;
 
   private final Deque<Double> p50s = new ArrayDeque<>();
+  private String lastReportAt;
 
   @Override
   public Integer call() throws Exception {
@@ -58,13 +59,7 @@ final class PerfWatchCommand implements Callable<Integer> {
         return 1;
       }
       JsonNode status = Json.MAPPER.readTree(response.body());
-      JsonNode p50 = status.path("cycles").path("p50Ms");
-      if (p50.isNumber()) {
-        p50s.addLast(p50.asDouble());
-        if (p50s.size() > HISTORY) {
-          p50s.removeFirst();
-        }
-      }
+      sample(status);
       if (live) {
         out.print("\033[H\033[2J"); // home, clear: a redraw in place
       }
@@ -78,6 +73,29 @@ final class PerfWatchCommand implements Callable<Integer> {
       }
       Thread.sleep(Duration.ofSeconds(interval).toMillis());
     }
+  }
+
+  /**
+   * Adds the p50 of the status's report interval to the history, once per report: frames come every
+   * {@code --interval}, reports every report-interval, and a report seen twice is still one interval.
+   */
+  void sample(JsonNode status) {
+    JsonNode cycles = status.path("cycles");
+    JsonNode p50 = cycles.path("p50Ms");
+    String reportAt = cycles.path("reportAt").isTextual() ? cycles.path("reportAt").textValue() : null;
+    if (!p50.isNumber() || (reportAt != null && reportAt.equals(lastReportAt))) {
+      return;
+    }
+    lastReportAt = reportAt;
+    p50s.addLast(p50.asDouble());
+    if (p50s.size() > HISTORY) {
+      p50s.removeFirst();
+    }
+  }
+
+  /** The p50s drawn by the sparkline, oldest first. */
+  List<Double> history() {
+    return List.copyOf(p50s);
   }
 
   static List<String> frame(JsonNode status, DaemonClient client, Deque<Double> p50s) {

@@ -98,14 +98,20 @@ public final class MetricsListener extends AbstractBehavior<MetricsListener.Comm
   }
 
   private Behavior<Command> onEvent(AgentEvent event) {
+    track(event);
+    // Counted once handled: whoever reads the count (a scrape, a test waiting for it) finds the gauges moved too.
     metrics.eventSeen(event.getClass().getSimpleName());
+    return this;
+  }
+
+  private void track(AgentEvent event) {
     AgentId key = event.agent().key();
     Instant goneAt = gone.get(key);
     if (goneAt != null) {
       // An agent's actor may still publish while it stops, even after its AgentGone: only a later discovery
       // (the same pane and process listed again) brings it back.
       if (!(event instanceof AgentEvent.AgentDiscovered) || !event.at().isAfter(goneAt)) {
-        return this;
+        return;
       }
       gone.remove(key);
     }
@@ -133,7 +139,6 @@ public final class MetricsListener extends AbstractBehavior<MetricsListener.Comm
       after = known; // AgentDiscovered after the agent's first state change: that state stands
     }
     move(key, before, after);
-    return this;
   }
 
   /** Replaces what the gauges count for {@code key}; null for none. */

@@ -136,7 +136,10 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
   static final SupervisorStrategy AGENT_RESTART =
       SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2);
 
-  /** What the monitor works with besides its settings; {@code screens} is the pane_content layer. */
+  /**
+   * What the monitor works with besides its settings; {@code screens} is the pane_content layer (null when screen
+   * reuse is off).
+   */
   public record Parts(ActorRef<TmuxPool.Command> pool, ClientFactory clients, ScreenClassifier classifier,
       Cache<AgentId, ScreenCache.Entry> screens, Consumer<Listing> listings, Readiness readiness, CycleObserver metrics,
       Clock clock) { }

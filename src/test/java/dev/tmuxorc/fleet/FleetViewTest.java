@@ -17,6 +17,7 @@ import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Pane;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
+import dev.tmuxorc.monitor.CycleReport;
 import dev.tmuxorc.monitor.Monitor;
 import dev.tmuxorc.testing.TestSettings;
 import java.time.Clock;
@@ -59,6 +60,22 @@ class FleetViewTest {
     testKit.system().eventStream().tell(new EventStream.Publish<>(event));
   }
 
+  /**
+   * Waits until the FleetView has subscribed: it subscribes from its setup, which may run after the test's first
+   * publish (an event published before is lost, and under load it was). Its AgentEvent subscription is sent
+   * before its CycleReport one, so a report it has seen proves both in place.
+   */
+  private void awaitSubscribed() {
+    CycleReport report = new CycleReport(T0, "event", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    TestProbe<FleetSummary> summary = testKit.createTestProbe();
+    summary.awaitAssert(PATIENCE, () -> {
+      testKit.system().eventStream().tell(new EventStream.Publish<>(report));
+      fleet.tell(new FleetView.GetSummary(summary.getRef()));
+      assertEquals(report, summary.receiveMessage(PATIENCE).lastReport());
+      return null;
+    });
+  }
+
   private List<AgentStatus> agents(AgentFilter filter) {
     TestProbe<List<AgentStatus>> probe = testKit.createTestProbe();
     fleet.tell(new FleetView.GetAgents(filter, probe.getRef()));
@@ -75,6 +92,7 @@ class FleetViewTest {
   void statesHealthAndTimeInStateComeFromTheEvents() {
     AgentPane pm = agent("%1", "proj", 0, "pm", Role.PM);
     AgentPane dev = agent("%2", "proj", 1, "claude-1", Role.AGENT);
+    awaitSubscribed();
     fleet.tell(new FleetView.Listed(new Monitor.Listing(List.of(pm, dev), List.of(pm.pane(), dev.pane()), T0)));
     List<Evidence> evidence = List.of(new Evidence("working", "esc to interrupt", 3, "spinner"));
     publish(new AgentEvent.StateChanged(dev, AgentState.UNKNOWN, AgentState.WORKING, evidence, Optional.empty(),
@@ -125,6 +143,7 @@ class FleetViewTest {
   @Test
   void anAgentThatLeftIsNotBroughtBackByALateEvent() {
     AgentPane dev = agent("%5", "other", 1, "claude-5", Role.AGENT);
+    awaitSubscribed();
     fleet.tell(new FleetView.Listed(new Monitor.Listing(List.of(dev), List.of(dev.pane()), T0)));
     publish(new AgentEvent.AgentGone(dev, T0.plusSeconds(1)));
     publish(new AgentEvent.StateChanged(dev, AgentState.UNKNOWN, AgentState.WORKING, List.of(), Optional.empty(),
@@ -134,6 +153,16 @@ class FleetViewTest {
       assertEquals(Optional.empty(), agent("%5"));
       return null;
     });
+    // Events reach it in the order published: once a later report is in, the late event has been handled too.
+    CycleReport later = new CycleReport(T0.plusSeconds(5), "event", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    testKit.system().eventStream().tell(new EventStream.Publish<>(later));
+    TestProbe<FleetSummary> summary = testKit.createTestProbe();
+    summary.awaitAssert(PATIENCE, () -> {
+      fleet.tell(new FleetView.GetSummary(summary.getRef()));
+      assertEquals(later, summary.receiveMessage(PATIENCE).lastReport());
+      return null;
+    });
+    assertEquals(Optional.empty(), agent("%5"), "still gone after the late event");
     // A listing that shows it again is the truth (the same pane and process).
     fleet.tell(new FleetView.Listed(new Monitor.Listing(List.of(dev), List.of(dev.pane()), T0.plusSeconds(3))));
     assertTrue(agent("%5").isPresent());

@@ -4,7 +4,8 @@ import dev.tmuxorc.monitor.CycleObserver;
 import dev.tmuxorc.cache.CacheStats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import static dev.tmuxorc.testing.PrometheusText.parse;
+import static dev.tmuxorc.testing.PrometheusText.sample;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tmuxorc.agent.AgentEvent;
@@ -14,46 +15,27 @@ import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Pane;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
-import dev.tmuxorc.json.Json;
+import dev.tmuxorc.testing.PrometheusText;
 import dev.tmuxorc.tmux.PoolStats;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What {@code /metrics} serves is read back by a real Prometheus text parser, Debian's python3-prometheus-client
- * (client_java has none): every family has the expected type, and the samples carry the values recorded.
+ * What {@code /metrics} serves is read back by a real Prometheus text parser ({@link PrometheusText}): every family
+ * has the expected type, and the samples carry the values recorded.
  */
 class MetricsScrapeTest {
-
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
-
-  /** Reads the text format on stdin and prints its families as JSON: name, type and samples. */
-  private static final String PARSE = String.join("\n",
-      "import sys, json",
-      "from prometheus_client.parser import text_string_to_metric_families as parse",
-      "print(json.dumps([{'name': f.name, 'type': f.type,",
-      "    'samples': [{'name': s.name, 'labels': s.labels, 'value': s.value} for s in f.samples]}",
-      "    for f in parse(sys.stdin.read())]))");
 
   private static final ActorTestKit testKit = ActorTestKit.create();
 
@@ -65,14 +47,7 @@ class MetricsScrapeTest {
   // Per test rather than per class, so that a skip is reported with its reason.
   @BeforeEach
   void needsTheParser() throws Exception {
-    boolean available = Files.isExecutable(PYTHON) && new ProcessBuilder(PYTHON.toString(), "-c",
-        "import prometheus_client.parser").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start().waitFor() == 0;
-    String missing = "/usr/bin/python3 cannot import prometheus_client: apt-get install python3-prometheus-client";
-    if (!available && "true".equals(System.getenv("CI"))) {
-      fail(missing + " (CI installs it, so its absence is an error there)");
-    }
-    Assumptions.assumeTrue(available, missing);
+    PrometheusText.assumeParser();
   }
 
   @Test
@@ -164,55 +139,5 @@ class MetricsScrapeTest {
       assertEquals(1, Samples.value(metrics, "tmux_orc_events_total", "type", "StateChanged"));
       return null;
     });
-  }
-
-  /** The value of one sample of a family, found by sample name and exact labels. */
-  private static double sample(Map<String, JsonNode> families, String family, String name, String... labels) {
-    Map<String, String> wanted = new HashMap<>();
-    for (int i = 0; i < labels.length; i += 2) {
-      wanted.put(labels[i], labels[i + 1]);
-    }
-    JsonNode found = families.get(family);
-    assertTrue(found != null, "no family " + family);
-    for (JsonNode sample : found.get("samples")) {
-      Map<String, String> have = new HashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = sample.get("labels").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> label = it.next();
-        have.put(label.getKey(), label.getValue().asText());
-      }
-      if (sample.get("name").asText().equals(name) && have.equals(wanted)) {
-        return sample.get("value").asDouble();
-      }
-    }
-    return fail("no sample " + name + wanted + " in " + found);
-  }
-
-  private static Map<String, JsonNode> parse(String text) throws IOException, InterruptedException {
-    Path errors = Files.createTempFile("prometheus-parse", ".err");
-    try {
-      Process python = new ProcessBuilder(PYTHON.toString(), "-c", PARSE)
-          .redirectError(errors.toFile()).start();
-      try (OutputStream in = python.getOutputStream()) {
-        in.write(text.getBytes(StandardCharsets.UTF_8));
-      }
-      String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(python.waitFor(60, TimeUnit.SECONDS), "the parser did not finish");
-      assertEquals(0, python.exitValue(), () -> "the parser refused the text: " + read(errors) + "\n" + text);
-      Map<String, JsonNode> families = new TreeMap<>();
-      for (JsonNode family : Json.MAPPER.readTree(out)) {
-        assertTrue(families.put(family.get("name").asText(), family) == null, "two families named " + family);
-      }
-      return families;
-    } finally {
-      Files.deleteIfExists(errors);
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      return "(" + e + ")";
-    }
   }
 }
