@@ -91,6 +91,7 @@ final class SupervisorApi implements ApiBackend {
     status.put("tmux", settings.tmux().server().describe());
     status.put("strategy", settings.monitoring().strategy().wireName());
     status.put("ready", parts.readiness().ready());
+    status.put("notReadyReason", parts.readiness().problem());
     status.put("paused", gate.paused());
     status.put("pausedUntil", gate.pausedUntil().map(Instant::toString).orElse(null));
     status.put("cycles", cycles(cycles, fleet.lastReport()));

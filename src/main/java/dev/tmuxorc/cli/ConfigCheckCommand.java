@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.config.ConfigFiles;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.SettingsException;
@@ -53,8 +54,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
     GlobalOptions global = config.main.global;
     Launcher.logLevel(global, true);
     PrintWriter out = spec.commandLine().getOut();
-    Optional<Path> file = ConfigFiles.locate(global.configFile(), System.getenv(),
-        Path.of(System.getProperty("user.home")));
+    Optional<Path> file = ConfigFiles.locate(global.configFile(), System.getenv(), BaseDir.current());
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("file", file.map(Path::toString).orElse(null));
     ConfigFiles.Loaded loaded;

@@ -19,7 +19,7 @@ public final class GlobalOptions {
   String socketPath;
 
   @Option(names = {"-c", "--config"}, scope = ScopeType.INHERIT, paramLabel = "FILE",
-      description = "Configuration file (default: $TMUX_ORC_CONFIG, else ~/.tmux-orchestrator/application.conf).")
+      description = "Configuration file (default: $TMUX_ORC_CONFIG, else application.conf in $TMUX_ORCHESTRATOR_BASE_DIR or ~/.tmux-orchestrator).")
   Path config;
 
   @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,

@@ -17,8 +17,7 @@ final class HealthChecks {
   static List<Check> of(JsonNode status, Settings.Health limits) {
     List<Check> checks = new ArrayList<>();
     boolean reachable = status.path("ready").asBoolean(false) && status.path("pool").path("available").asBoolean(false);
-    checks.add(new Check("tmux reachable", reachable, reachable ? status.path("tmux").asText()
-        : status.path("pool").path("unavailableReason").asText("the first discovery has not finished")));
+    checks.add(new Check("tmux reachable", reachable, reachable ? status.path("tmux").asText() : whyNotReady(status)));
 
     JsonNode p95 = status.path("cycles").path("p95Ms");
     double maxMs = limits.cycleP95Max().toNanos() / 1e6;
@@ -49,6 +48,16 @@ final class HealthChecks {
           : journal.path("lastError").asText("not writable")));
     }
     return checks;
+  }
+
+  // The pool's own words when it cannot reach tmux, else the monitor's reason for not being ready.
+  private static String whyNotReady(JsonNode status) {
+    String pool = status.path("pool").path("unavailableReason").asText("");
+    if (!pool.isBlank()) {
+      return pool;
+    }
+    String reason = status.path("notReadyReason").asText("");
+    return reason.isBlank() ? "the first discovery has not finished" : reason;
   }
 
   private static Check cacheHitRate(JsonNode status, Settings.Health limits) {

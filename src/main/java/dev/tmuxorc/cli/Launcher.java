@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.typesafe.config.Config;
 import dev.tmuxorc.journal.EventLog;
+import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.config.ConfigFiles;
 import dev.tmuxorc.config.EnvOverrides;
 import dev.tmuxorc.config.Settings;
@@ -50,7 +51,7 @@ final class Launcher {
 
   /** Loads the configuration with the command-line overrides on top. */
   static Config config(GlobalOptions global, Map<String, Object> overrides) {
-    var file = ConfigFiles.locate(global.configFile(), System.getenv(), Path.of(System.getProperty("user.home")));
+    var file = ConfigFiles.locate(global.configFile(), System.getenv(), BaseDir.current());
     return ConfigFiles.load(file, flags(global, overrides));
   }
 

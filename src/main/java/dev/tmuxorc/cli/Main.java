@@ -18,7 +18,8 @@ import picocli.CommandLine.Mixin;
             + "state each one is in and what needs attention.",
         "",
         "Global options (-L, -S, -c, -v) go before or after the command.",
-        "Configuration: --config FILE, else $TMUX_ORC_CONFIG, else ~/.tmux-orchestrator/application.conf, "
+        "Configuration: --config FILE, else $TMUX_ORC_CONFIG, else BASE/application.conf (BASE: "
+            + "$TMUX_ORCHESTRATOR_BASE_DIR, else ~/.tmux-orchestrator), "
             + "else built-in defaults (see conf/application.conf)."},
     subcommands = {ScanCommand.class, StatusCommand.class, HealthCommand.class, MonitorCommand.class,
         EventsCommand.class, PerfCommand.class, ClassifyCommand.class, DemoCommand.class,

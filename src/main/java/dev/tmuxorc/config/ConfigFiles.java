@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds and loads the user's configuration: {@code --config FILE}, else {@code $TMUX_ORC_CONFIG}, else
- * {@code ~/.tmux-orchestrator/application.conf}, else the built-in defaults alone.
+ * {@code application.conf} in the base directory ({@link BaseDir}), else the built-in defaults alone.
  */
 public final class ConfigFiles {
 
@@ -25,8 +25,11 @@ public final class ConfigFiles {
   private ConfigFiles() {
   }
 
-  /** Where the configuration comes from, for messages; empty when only defaults apply. */
-  public static Optional<Path> locate(Optional<Path> explicit, Map<String, String> env, Path home) {
+  /**
+   * Where the configuration comes from, for messages; empty when only defaults apply. The default file lives in
+   * the base directory, with everything else tmux-orc keeps ({@code $TMUX_ORCHESTRATOR_BASE_DIR} moves it too).
+   */
+  public static Optional<Path> locate(Optional<Path> explicit, Map<String, String> env, BaseDir base) {
     if (explicit.isPresent()) {
       return explicit;
     }
@@ -34,8 +37,8 @@ public final class ConfigFiles {
     if (fromEnv != null && !fromEnv.isBlank()) {
       return Optional.of(Path.of(fromEnv));
     }
-    Path inHome = home.resolve(".tmux-orchestrator").resolve("application.conf");
-    return Files.isRegularFile(inHome) ? Optional.of(inHome) : Optional.empty();
+    Path inBase = base.config();
+    return Files.isRegularFile(inBase) ? Optional.of(inBase) : Optional.empty();
   }
 
   /** A loaded configuration and the warnings about the user's file (unknown keys). */
