@@ -113,7 +113,20 @@ final class SupervisorApi implements ApiBackend {
       off.put("path", journalFile == null ? null : journalFile.toString());
       status.put("journal", off);
     }
+    status.put("healthLimits", healthLimits(settings.health()));
     return status;
+  }
+
+  // The monitor's own limits, so that `health` judges it by the configuration it runs with.
+  private static Map<String, Object> healthLimits(Settings.Health h) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("cycleP95MaxMs", h.cycleP95Max().toMillis());
+    json.put("poolTimeoutsMax", h.poolTimeoutsMax());
+    json.put("cacheHitRateMin", h.cacheHitRateMin());
+    json.put("cacheMinLookups", h.cacheMinLookups());
+    json.put("criticalAgentsMax", h.criticalAgentsMax());
+    json.put("unresponsiveAgentsMax", h.unresponsiveAgentsMax());
+    return json;
   }
 
   // By hand: the shared mapper knows no java.time types, and an ISO string is what the rest of the API shows.

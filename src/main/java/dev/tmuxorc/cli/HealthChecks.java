@@ -14,6 +14,24 @@ final class HealthChecks {
   private HealthChecks() {
   }
 
+  /**
+   * The limits the monitor runs with, as its status reports them (a monitor started with its own configuration
+   * is judged by it); {@code fallback} (this command's configuration) when it reports none.
+   */
+  static Settings.Health limits(JsonNode status, Settings.Health fallback) {
+    JsonNode l = status.path("healthLimits");
+    if (!l.isObject()) {
+      return fallback;
+    }
+    return new Settings.Health(
+        l.has("cycleP95MaxMs") ? java.time.Duration.ofMillis(l.get("cycleP95MaxMs").asLong()) : fallback.cycleP95Max(),
+        l.path("poolTimeoutsMax").asLong(fallback.poolTimeoutsMax()),
+        l.path("cacheHitRateMin").asDouble(fallback.cacheHitRateMin()),
+        l.path("cacheMinLookups").asLong(fallback.cacheMinLookups()),
+        l.path("criticalAgentsMax").asInt(fallback.criticalAgentsMax()),
+        l.path("unresponsiveAgentsMax").asInt(fallback.unresponsiveAgentsMax()));
+  }
+
   static List<Check> of(JsonNode status, Settings.Health limits) {
     List<Check> checks = new ArrayList<>();
     boolean reachable = status.path("ready").asBoolean(false) && status.path("pool").path("available").asBoolean(false);

@@ -48,7 +48,7 @@ final class HealthCommand implements Callable<Integer> {
             "GET /api/status answered " + response.status() + ": " + response.body()));
       } else {
         JsonNode status = Json.MAPPER.readTree(response.body());
-        checks = HealthChecks.of(status, settings.health());
+        checks = HealthChecks.of(status, HealthChecks.limits(status, settings.health()));
       }
     } catch (DaemonUnavailableException e) {
       checks = List.of(new HealthChecks.Check("monitor running", false, e.getMessage()));

@@ -52,6 +52,18 @@ class HealthChecksTest {
   }
 
   @Test
+  void theMonitorIsJudgedByTheLimitsItReportsElseByOurs() throws Exception {
+    assertEquals(LIMITS, HealthChecks.limits(status(s -> { }), LIMITS), "a status without limits: ours");
+    JsonNode withLimits = status(s -> s.set("healthLimits", Json.MAPPER.valueToTree(java.util.Map.of(
+        "cycleP95MaxMs", 250, "poolTimeoutsMax", 7, "cacheHitRateMin", 0.9, "cacheMinLookups", 10,
+        "criticalAgentsMax", 3, "unresponsiveAgentsMax", 4))));
+    assertEquals(new Settings.Health(Duration.ofMillis(250), 7, 0.9, 10, 3, 4),
+        HealthChecks.limits(withLimits, LIMITS));
+    assertFalse(HealthChecks.of(withLimits, HealthChecks.limits(withLimits, LIMITS)).get(1).ok(),
+        "500 ms is past the monitor's own 250 ms");
+  }
+
+  @Test
   void everyValueAtItsLimitPasses() throws Exception {
     List<HealthChecks.Check> checks = HealthChecks.of(status(s -> { }), LIMITS);
     assertTrue(checks.stream().allMatch(HealthChecks.Check::ok), checks.toString());
