@@ -19,16 +19,12 @@ record CrashSigns(MarkerSet shellPrompt, MarkerSet crashText, Set<String> shellC
         Set.copyOf(detection.getStringList("shell-commands")));
   }
 
+  /**
+   * Crash evidence, strongest first: crash text below the agent UI (says why it died), a shell in the foreground
+   * after the agent UI was on screen (tmux's fact), a shell prompt as the last line (a pattern).
+   */
   Optional<Evidence> find(Screen screen, KindMarkers markers, String currentCommand, int liveRegionLines) {
     int last = screen.size() - 1;
-    String lastLine = screen.line(last);
-    boolean agentUiLast = markers.isAgentUi(lastLine);
-    if (!agentUiLast) {
-      Optional<Marker> prompt = shellPrompt.firstIn(lastLine);
-      if (prompt.isPresent()) {
-        return Optional.of(screen.evidence("shell-prompt", prompt.get().source(), last));
-      }
-    }
     int stop = Math.max(0, screen.size() - liveRegionLines);
     for (int i = last; i >= stop; i--) {
       String line = screen.line(i);
@@ -40,12 +36,16 @@ record CrashSigns(MarkerSet shellPrompt, MarkerSet crashText, Set<String> shellC
         return Optional.of(screen.evidence("crash-text", crash.get().source(), i));
       }
     }
-    // A fancy prompt ("➜  app git:(main)") matches no pattern, but a shell in the foreground after the agent UI
-    // was on screen means the agent returned to it; with no agent UI yet it may just be launching.
-    if (!agentUiLast && isShell(currentCommand) && hasAgentUi(screen, markers)) {
+    String lastLine = screen.line(last);
+    if (markers.isAgentUi(lastLine)) {
+      return Optional.empty();
+    }
+    // A fancy prompt may match no pattern, but a shell in the foreground after the agent UI was on screen means
+    // the agent returned to it; with no agent UI yet it may just be launching.
+    if (isShell(currentCommand) && hasAgentUi(screen, markers)) {
       return Optional.of(screen.evidence("shell-foreground", currentCommand, last));
     }
-    return Optional.empty();
+    return shellPrompt.firstIn(lastLine).map(prompt -> screen.evidence("shell-prompt", prompt.source(), last));
   }
 
   private boolean isShell(String currentCommand) {
