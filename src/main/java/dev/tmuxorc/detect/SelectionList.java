@@ -26,7 +26,7 @@ final class SelectionList {
       Pattern.compile("^[ │┃]*+(?:▌ *+(?=[❯>›▶●➤]))?(?<cursor>[❯>›▌▶●➤])? *+[○◯]? *+(?<number>\\d{1,2})\\. ++\\S");
 
   // An unnumbered item under a cursor (e.g. a settings list); its siblings start where its label starts.
-  private static final Pattern CURSOR_ITEM = Pattern.compile("^[ │┃]*+[❯›▶➤] ++(?<label>\\S)");
+  private static final Pattern CURSOR_ITEM = Pattern.compile("^[ │┃]*+[❯›▶➤] ++(?!\\d{1,2}\\. )(?<label>\\S)");
 
   private SelectionList() {}
 
@@ -37,14 +37,14 @@ final class SelectionList {
     }
     for (int footer = screen.size() - 1; footer >= from; footer--) {
       String line = screen.line(footer);
-      if (markers.quoted().foundIn(line)) {
+      if (markers.quoted().foundIn(line) || markers.entryStart().foundIn(line)) {
         continue;
       }
       Optional<Marker> hint = markers.selectionFooter().firstIn(line);
       if (hint.isPresent()) {
         int cursor = numberedCursor(screen, markers, from, footer);
         if (cursor < 0) {
-          cursor = itemCursor(screen, from, footer);
+          cursor = itemCursor(screen, markers, from, footer);
         }
         return cursor < 0 ? Optional.empty() : Optional.of(screen.evidence("selection", hint.get().source(), cursor));
       }
@@ -90,12 +90,16 @@ final class SelectionList {
 
   // Bottom-up from the footer, over at most MAX_GAP blank lines and then the list's block of non-blank lines: the
   // cursor line, with a sibling item right above or below it.
-  private static int itemCursor(Screen screen, int from, int footer) {
+  private static int itemCursor(Screen screen, KindMarkers markers, int from, int footer) {
     Matcher item = CURSOR_ITEM.matcher("");
     int gap = 0;
     int block = 0;
     for (int i = footer; i >= from; i--) {
-      if (item.reset(screen.line(i)).find()) {
+      String line = screen.line(i);
+      if (markers.entryStart().foundIn(line)) {
+        return -1;
+      }
+      if (item.reset(line).find()) {
         int column = item.start("label");
         return isSibling(screen, i - 1, column) || isSibling(screen, i + 1, column) ? i : -1;
       }
