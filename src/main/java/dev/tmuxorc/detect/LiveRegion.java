@@ -118,7 +118,7 @@ record LiveRegion(
   }
 
   // Framed prompts (Claude Code, Gemini CLI): the input is everything between the bottom-most frame whose first
-  // line is a prompt line and its closing frame line, however many lines that is; only the footer and status
+  // non-blank line is a prompt line and its closing frame line, however many lines that is; only the footer and status
   // lines below the frame count against prompt-tail-lines. A frame without a prompt line is a dialog box.
   private static Input framedInput(Screen screen, KindMarkers markers) {
     int otherLinesBelow = 0;
@@ -129,8 +129,12 @@ record LiveRegion(
         while (open >= 0 && !markers.frame().foundIn(screen.line(open))) {
           open--;
         }
-        if (open >= 0 && open + 1 < close && markers.promptPattern(screen.line(open + 1)).isPresent()) {
-          return new Input(open + 1, close);
+        int first = open + 1;
+        while (first < close && screen.isBlank(first)) {
+          first++; // a padding line inside the frame
+        }
+        if (open >= 0 && first < close && markers.promptPattern(screen.line(first)).isPresent()) {
+          return new Input(first, close);
         }
         if (open < 0 && isScrolledInput(screen, markers, close)) {
           return new Input(0, close);

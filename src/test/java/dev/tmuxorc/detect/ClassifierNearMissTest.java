@@ -448,6 +448,12 @@ class ClassifierNearMissTest {
     }
 
     @Test
+    void aPaddingLineBetweenTheFrameAndThePromptKeepsThePrompt() {
+      assertEquals(AgentState.IDLE, state("⏺ Done.\n\n" + RULE + "\n\n❯ \n" + RULE + "\n"));
+      assertEquals(AgentState.UNSUBMITTED, state("⏺ Done.\n\n" + RULE + "\n\n❯ ship it\n\n" + RULE + "\n"));
+    }
+
+    @Test
     void textAfterALeadingNewlineIsTyped() {
       assertEquals(AgentState.UNSUBMITTED, state("⏺ Done.\n\n" + RULE + "\n❯ \n  second line\n" + RULE + "\n"));
     }
