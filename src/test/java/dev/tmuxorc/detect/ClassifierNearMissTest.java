@@ -159,6 +159,16 @@ class ClassifierNearMissTest {
     }
 
     @Test
+    void agentPromptsAndOutputThatEndLikeShellPromptsAreNotCrashes() {
+      // aider's mode prompt ends in ">" like fish's; a progress line ends in "%" like zsh's
+      assertEquals(AgentState.IDLE, classify(AgentKind.AIDER, "Applied edit.\narchitect> \n").state());
+      assertEquals(AgentState.IDLE, classify(AgentKind.AIDER, "Applied edit.\n> \n").state());
+      assertFalse(classify(AgentKind.UNKNOWN, "downloading model\n100%\n").state() == AgentState.CRASHED);
+      assertFalse(classify(AgentKind.UNKNOWN, "ratio: 3 of 4 = 75%\n").state() == AgentState.CRASHED);
+      assertEquals(AgentState.IDLE, classify(AgentKind.CODEX, "• Done.\n\n›\n\n  95% context left · ? for shortcuts\n").state());
+    }
+
+    @Test
     void powerlevel10kCornerIsNotClaudesBoxBottom() {
       assertEquals(AgentState.IDLE, state("⏺ Done.\n\n" + box("")));
       assertEquals(AgentState.CRASHED, state("⏺ Done.\n\n" + box("") + "\n╭─ ~/billing\n╰─\n"));
@@ -284,6 +294,13 @@ class ClassifierNearMissTest {
     @Test
     void dialogWordsTypedIntoThePromptAreUnsubmittedText() {
       assertEquals(AgentState.UNSUBMITTED, state("⏺ Done.\n\n" + box("Do you want to proceed? yes")));
+    }
+
+    @Test
+    void aDialogQuestionAboveAListCursorInTheFirstColumnIsLive() {
+      // no key hint: the question marker decides, and the "❯ 1." cursor is no echoed user message
+      String screen = "⏺ Cleaning up.\n\n" + RULE + "\n Bash command\n   rm -rf build/\n\nDo you want to proceed?\n❯ 1. Yes\n  2. No\n";
+      assertEquals(AgentState.WAITING, state(screen));
     }
 
     @Test
