@@ -15,7 +15,7 @@ import java.util.Optional;
  * Classifies one captured agent screen into an {@link AgentState}, judging only the live region at the bottom.
  *
  * <p>Precedence, first match wins: pane dead, crashed (shell prompt or crash text below the agent's last frame),
- * waiting (a selection list or a dialog below any live prompt), working (busy marker), rate_limited, error, unsubmitted (typed
+ * waiting (a dialog marker or a selection list below any live prompt), working (busy marker), rate_limited, error, unsubmitted (typed
  * prompt), starting (welcome banner, no transcript), idle (empty prompt), unknown. A dialog blocks everything
  * until a human answers, so it beats the spinner; a live spinner means the agent carries on, so it beats limit
  * and error banners (e.g. "API Error … retrying"); a banner beats typed text because holding a limited agent
@@ -77,12 +77,11 @@ public final class Classifier implements ScreenClassifier {
       return Observation.of(AgentState.CRASHED, crash.get());
     }
     LiveRegion region = LiveRegion.locate(lines, markers, liveRegionLines);
-    Optional<Evidence> found = SelectionList.find(lines, markers, selectionFrom(lines, region, markers));
-    if (found.isPresent()) {
-      return Observation.of(AgentState.WAITING, found.get());
-    }
     int belowPrompt = region.hasPrompt() ? Math.max(region.start(), region.inputEnd()) : region.start();
-    found = lastMatch(lines, region, markers.waiting(), "waiting", markers.quoted(), belowPrompt);
+    Optional<Evidence> found =
+        lastMatch(lines, region, markers.waiting(), "waiting", markers.quoted(), belowPrompt)
+            // a dialog whose wording no marker knows still has the shape of one
+            .or(() -> SelectionList.find(lines, markers, selectionFrom(lines, region, markers)));
     if (found.isPresent()) {
       return Observation.of(AgentState.WAITING, found.get());
     }
