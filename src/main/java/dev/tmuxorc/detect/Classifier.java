@@ -15,11 +15,11 @@ import java.util.Optional;
  * Classifies one captured agent screen into an {@link AgentState}, judging only the live region at the bottom.
  *
  * <p>Precedence, first match wins: pane dead, crashed (shell prompt or crash text below the agent's last frame),
- * waiting (a dialog marker or a selection list below any live prompt), working (busy marker), rate_limited, error, unsubmitted (typed
- * prompt), starting (welcome banner, no transcript), idle (empty prompt), unknown. A dialog blocks everything
- * until a human answers, so it beats the spinner; a live spinner means the agent carries on, so it beats limit
- * and error banners (e.g. "API Error … retrying"); a banner beats typed text because holding a limited agent
- * matters more than noticing a draft.
+ * waiting (a dialog marker or a selection list below any live prompt), working (busy marker), rate_limited, error,
+ * unsubmitted (typed prompt), starting (welcome banner, no transcript), idle (empty prompt), unknown. A dialog
+ * blocks everything until a human answers, so it beats the spinner; a live spinner means the agent carries on,
+ * so it beats limit and error banners (e.g. "API Error … retrying"); a banner beats typed text because holding a
+ * limited agent matters more than noticing a draft.
  */
 public final class Classifier implements ScreenClassifier {
 

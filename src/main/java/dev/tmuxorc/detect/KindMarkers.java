@@ -57,7 +57,7 @@ record KindMarkers(
     return Optional.empty();
   }
 
-  /** Whether the live prompt of this kind sits in a frame (a box or between rules): an unframed prompt-like line is not it. */
+  /** Whether this kind's live prompt sits in a frame (a box, between rules): an unframed prompt-like line is not it. */
   boolean framed() {
     return !frame.markers().isEmpty();
   }

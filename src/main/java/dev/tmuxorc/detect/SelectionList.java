@@ -22,11 +22,13 @@ final class SelectionList {
   private static final int MAX_ITEMS = 30;
 
   // An option: box borders, then Codex's "▌" gutter before a cursor, then the cursor, then "N. " and its label.
-  private static final Pattern OPTION =
-      Pattern.compile("^[ │┃]*+(?:▌ *+(?=[❯>›▶●➤]))?(?<cursor>[❯>›▌▶●➤])? *+[○◯]? *+(?<number>\\d{1,2})\\. ++\\S");
+  private static final Pattern OPTION = Pattern.compile(
+      "^[ │┃]*+(?:▌ *+(?=[❯>›▶●➤]))?(?<cursor>[❯>›▌▶●➤])? *+[○◯]? *+"
+          + "(?<number>\\d{1,2})\\. ++\\S");
 
   // An unnumbered item under a cursor (e.g. a settings list); its siblings start where its label starts.
-  private static final Pattern CURSOR_ITEM = Pattern.compile("^[ │┃]*+[❯›▶➤] ++(?!\\d{1,2}\\. )(?<label>\\S)");
+  private static final Pattern CURSOR_ITEM =
+      Pattern.compile("^[ │┃]*+[❯›▶➤] ++(?!\\d{1,2}\\. )(?<label>\\S)");
 
   private SelectionList() {}
 
