@@ -89,13 +89,7 @@ record LiveRegion(
         while (end < screen.size() && !screen.isBlank(end) && !markers.isChrome(screen.line(end))) {
           end++;
         }
-        // a prompt glyph used as a gutter ("▌" down old Codex's composer and its approval modal) marks a block
-        char glyph = line.isEmpty() ? ' ' : line.charAt(0);
-        int top = i;
-        while (top > 0 && !Character.isLetterOrDigit(glyph) && screen.line(top - 1).startsWith(String.valueOf(glyph))) {
-          top--;
-        }
-        return top < i && hasDialog(screen, markers, top, i) ? NO_INPUT : new Input(top, end);
+        return inDialogGutter(screen, markers, i) ? NO_INPUT : new Input(i, end);
       }
       if (markers.entryStart().foundIn(line)) {
         return NO_INPUT;
@@ -107,9 +101,14 @@ record LiveRegion(
     return NO_INPUT;
   }
 
-  // A block of prompt-glyph lines holding a dialog question is the dialog, not typed text.
-  private static boolean hasDialog(Screen screen, KindMarkers markers, int from, int to) {
-    for (int i = from; i <= to; i++) {
+  // A prompt glyph used as a gutter ("▌" down old Codex's approval modal): when the lines above the prompt line
+  // that start with its glyph hold a dialog question, the block is that dialog, not typed text.
+  private static boolean inDialogGutter(Screen screen, KindMarkers markers, int prompt) {
+    String glyph = screen.line(prompt).substring(0, 1);
+    if (Character.isLetterOrDigit(glyph.charAt(0))) {
+      return false;
+    }
+    for (int i = prompt - 1; i >= 0 && screen.line(i).startsWith(glyph); i--) {
       if (markers.waiting().foundIn(screen.line(i))) {
         return true;
       }
@@ -118,8 +117,8 @@ record LiveRegion(
   }
 
   // Framed prompts (Claude Code, Gemini CLI): the input is everything between the bottom-most frame whose first
-  // non-blank line is a prompt line and its closing frame line, however many lines that is; only the footer and status
-  // lines below the frame count against prompt-tail-lines. A frame without a prompt line is a dialog box.
+  // non-blank line is a prompt line and its closing frame line, however many lines that is; only the footer and
+  // status lines below the frame count against prompt-tail-lines. A frame without a prompt line is a dialog box.
   private static Input framedInput(Screen screen, KindMarkers markers) {
     int otherLinesBelow = 0;
     for (int close = screen.size() - 1; close >= 0; close--) {

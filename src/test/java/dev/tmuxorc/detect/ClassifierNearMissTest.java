@@ -758,6 +758,12 @@ class ClassifierNearMissTest {
     }
 
     @Test
+    void linesSharingThePromptGlyphWithoutADialogLeaveThePromptAlone() {
+      assertEquals(AgentState.IDLE, classify(AgentKind.UNKNOWN, "diff:\n> old line\n> ").state());
+      assertEquals(AgentState.UNSUBMITTED, classify(AgentKind.CODEX, "• Done.\n\n▌ first line\n▌ second line\n").state());
+    }
+
+    @Test
     void unknownKindUsesTheDefaultMarkers() {
       assertEquals(AgentState.WORKING, classify(AgentKind.UNKNOWN, "thinking (esc to interrupt)\n> ").state());
       assertEquals(AgentState.IDLE, classify(AgentKind.UNKNOWN, "done\n> ").state());
