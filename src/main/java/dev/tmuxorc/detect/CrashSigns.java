@@ -45,7 +45,24 @@ record CrashSigns(MarkerSet shellPrompt, MarkerSet crashText, Set<String> shellC
     if (isShell(currentCommand) && hasAgentUi(screen, markers)) {
       return Optional.of(screen.evidence("shell-foreground", currentCommand, last));
     }
+    if (isFooter(screen, markers, last)) {
+      return Optional.empty();
+    }
     return shellPrompt.firstIn(lastLine).map(prompt -> screen.evidence("shell-prompt", prompt.source(), last));
+  }
+
+  // A custom status line may look like a shell prompt ("~/p main ❯"); under a framed prompt it hangs right below
+  // the frame, while a shell prints its prompt after the agent's last frame and a blank line or its own output.
+  private static boolean isFooter(Screen screen, KindMarkers markers, int last) {
+    if (!markers.framed()) {
+      return false;
+    }
+    for (int i = last - 1; i >= 0 && last - i <= markers.promptTailLines() + 1 && !screen.isBlank(i); i--) {
+      if (markers.frame().foundIn(screen.line(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean isShell(String currentCommand) {

@@ -169,6 +169,16 @@ class ClassifierNearMissTest {
     }
 
     @Test
+    void aStatusLineLikeAShellPromptRightUnderTheFrameIsAFooter() {
+      for (String status : new String[] {"~/billing main ❯", "dev@host:~/billing$", "buildbox%"}) {
+        assertEquals(AgentState.IDLE, state("⏺ Done.\n\n" + rules("") + status + "\n"), status);
+        assertEquals(AgentState.UNSUBMITTED, state("⏺ Done.\n\n" + rules("ship it") + status + "\n"), status);
+        // after a blank line it is the shell's
+        assertEquals(AgentState.CRASHED, state("⏺ Done.\n\n" + rules("") + "\n" + status + "\n"), status);
+      }
+    }
+
+    @Test
     void powerlevel10kCornerIsNotClaudesBoxBottom() {
       assertEquals(AgentState.IDLE, state("⏺ Done.\n\n" + box("")));
       assertEquals(AgentState.CRASHED, state("⏺ Done.\n\n" + box("") + "\n╭─ ~/billing\n╰─\n"));
