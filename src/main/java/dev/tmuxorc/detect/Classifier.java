@@ -15,11 +15,11 @@ import java.util.Optional;
  * Classifies one captured agent screen into an {@link AgentState}, judging only the live region at the bottom.
  *
  * <p>Precedence, first match wins: pane dead, crashed (shell prompt or crash text below the agent's last frame),
- * waiting (a dialog below any live prompt), working (busy marker), rate_limited, error, unsubmitted (typed
- * prompt), starting (welcome banner, no transcript), idle (empty prompt), unknown. A dialog blocks everything
- * until a human answers, so it beats the spinner; a live spinner means the agent carries on, so it beats limit
- * and error banners (e.g. "API Error … retrying"); a banner beats typed text because holding a limited agent
- * matters more than noticing a draft.
+ * waiting (a dialog marker or a selection list below any live prompt), working (busy marker), rate_limited, error,
+ * unsubmitted (typed prompt), starting (welcome banner, no transcript), idle (empty prompt), unknown. A dialog
+ * blocks everything until a human answers, so it beats the spinner; a live spinner means the agent carries on,
+ * so it beats limit and error banners (e.g. "API Error … retrying"); a banner beats typed text because holding a
+ * limited agent matters more than noticing a draft.
  */
 public final class Classifier implements ScreenClassifier {
 
@@ -78,7 +78,10 @@ public final class Classifier implements ScreenClassifier {
     }
     LiveRegion region = LiveRegion.locate(lines, markers, liveRegionLines);
     int belowPrompt = region.hasPrompt() ? Math.max(region.start(), region.inputEnd()) : region.start();
-    Optional<Evidence> found = lastMatch(lines, region, markers.waiting(), "waiting", markers.quoted(), belowPrompt);
+    Optional<Evidence> found =
+        lastMatch(lines, region, markers.waiting(), "waiting", markers.quoted(), belowPrompt)
+            // a dialog whose wording no marker knows still has the shape of one
+            .or(() -> SelectionList.find(lines, markers, selectionFrom(lines, region, markers)));
     if (found.isPresent()) {
       return Observation.of(AgentState.WAITING, found.get());
     }
@@ -110,6 +113,16 @@ public final class Classifier implements ScreenClassifier {
       return Observation.of(AgentState.IDLE, promptEvidence(lines, region, "empty-prompt"));
     }
     return Observation.of(AgentState.UNKNOWN);
+  }
+
+  // A selection list counts below a framed prompt's input; an unframed prompt line may be the list's cursor line
+  // ("> 1. Yes"), so there the list may start on it.
+  private int selectionFrom(Screen screen, LiveRegion region, KindMarkers markers) {
+    int from = Math.max(0, screen.size() - liveRegionLines);
+    if (!region.hasPrompt()) {
+      return from;
+    }
+    return Math.max(from, markers.framed() ? region.inputEnd() : region.prompt());
   }
 
   // Bottom-up, so the evidence is the most recent matching line.

@@ -19,16 +19,12 @@ record CrashSigns(MarkerSet shellPrompt, MarkerSet crashText, Set<String> shellC
         Set.copyOf(detection.getStringList("shell-commands")));
   }
 
+  /**
+   * Crash evidence, strongest first: crash text below the agent UI (says why it died), a shell in the foreground
+   * after the agent UI was on screen (tmux's fact), a shell prompt as the last line (a pattern).
+   */
   Optional<Evidence> find(Screen screen, KindMarkers markers, String currentCommand, int liveRegionLines) {
     int last = screen.size() - 1;
-    String lastLine = screen.line(last);
-    boolean agentUiLast = markers.isAgentUi(lastLine);
-    if (!agentUiLast) {
-      Optional<Marker> prompt = shellPrompt.firstIn(lastLine);
-      if (prompt.isPresent()) {
-        return Optional.of(screen.evidence("shell-prompt", prompt.get().source(), last));
-      }
-    }
     int stop = Math.max(0, screen.size() - liveRegionLines);
     for (int i = last; i >= stop; i--) {
       String line = screen.line(i);
@@ -40,12 +36,33 @@ record CrashSigns(MarkerSet shellPrompt, MarkerSet crashText, Set<String> shellC
         return Optional.of(screen.evidence("crash-text", crash.get().source(), i));
       }
     }
-    // A fancy prompt ("➜  app git:(main)") matches no pattern, but a shell in the foreground after the agent UI
-    // was on screen means the agent returned to it; with no agent UI yet it may just be launching.
-    if (!agentUiLast && isShell(currentCommand) && hasAgentUi(screen, markers)) {
+    String lastLine = screen.line(last);
+    if (markers.isAgentUi(lastLine)) {
+      return Optional.empty();
+    }
+    // A fancy prompt may match no pattern, but a shell in the foreground after the agent UI was on screen means
+    // the agent returned to it; with no agent UI yet it may just be launching.
+    if (isShell(currentCommand) && hasAgentUi(screen, markers)) {
       return Optional.of(screen.evidence("shell-foreground", currentCommand, last));
     }
-    return Optional.empty();
+    if (isFooter(screen, markers, last)) {
+      return Optional.empty();
+    }
+    return shellPrompt.firstIn(lastLine).map(prompt -> screen.evidence("shell-prompt", prompt.source(), last));
+  }
+
+  // A custom status line may look like a shell prompt ("~/p main ❯"); under a framed prompt it hangs right below
+  // the frame, while a shell prints its prompt after the agent's last frame and a blank line or its own output.
+  private static boolean isFooter(Screen screen, KindMarkers markers, int last) {
+    if (!markers.framed()) {
+      return false;
+    }
+    for (int i = last - 1; i >= 0 && last - i <= markers.promptTailLines() + 1 && !screen.isBlank(i); i--) {
+      if (markers.frame().foundIn(screen.line(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean isShell(String currentCommand) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 record KindMarkers(
     List<PromptPattern> prompt,
     MarkerSet placeholder,
+    MarkerSet frame,
     MarkerSet chrome,
     int promptTailLines,
     MarkerSet quoted,
@@ -17,6 +18,7 @@ record KindMarkers(
     MarkerSet welcome,
     MarkerSet working,
     MarkerSet waiting,
+    MarkerSet selectionFooter,
     MarkerSet rateLimited,
     MarkerSet error) {
 
@@ -31,6 +33,7 @@ record KindMarkers(
             .map(source -> PromptPattern.parse(source, where + ".prompt"))
             .toList(),
         MarkerSet.fromConfig(kind, "placeholder", where),
+        MarkerSet.fromConfig(kind, "frame", where),
         MarkerSet.fromConfig(kind, "chrome", where),
         promptTailLines,
         MarkerSet.fromConfig(kind, "quoted", where),
@@ -39,6 +42,7 @@ record KindMarkers(
         MarkerSet.fromConfig(kind, "welcome", where),
         MarkerSet.fromConfig(kind, "working", where),
         MarkerSet.fromConfig(kind, "waiting", where),
+        MarkerSet.fromConfig(kind, "selection-footer", where),
         MarkerSet.fromConfig(kind, "rate-limited", where),
         MarkerSet.fromConfig(kind, "error", where));
   }
@@ -53,10 +57,23 @@ record KindMarkers(
     return Optional.empty();
   }
 
-  /** Whether the line belongs to the agent's own UI: prompt, frame, footer, spinner, dialog or banner. */
+  /** Whether this kind's live prompt sits in a frame (a box, between rules): an unframed prompt-like line is not it. */
+  boolean framed() {
+    return !frame.markers().isEmpty();
+  }
+
+  /** Frame lines and footer hints: the agent's UI around its prompt, never content. */
+  boolean isChrome(String line) {
+    return frame.foundIn(line) || chrome.foundIn(line);
+  }
+
+  /**
+   * Whether the line belongs to the agent's own UI: frame, footer, spinner, dialog or banner, or a prompt line
+   * where the kind's prompt is unframed (a framed kind's prompt-like line alone, e.g. starship's "❯", is not).
+   */
   boolean isAgentUi(String line) {
-    return promptPattern(line).isPresent()
-        || chrome.foundIn(line)
+    return (!framed() && promptPattern(line).isPresent())
+        || isChrome(line)
         || working.foundIn(line)
         || waiting.foundIn(line)
         || welcome.foundIn(line);

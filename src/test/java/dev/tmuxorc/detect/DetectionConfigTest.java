@@ -83,7 +83,12 @@ class DetectionConfigTest {
     String spaces = "│ > " + " ".repeat(20_000) + "x";
     String gerund = "✻ " + "A" + "a".repeat(20_000);
     String digits = "resets " + "1".repeat(10_000) + " (" + "9".repeat(10_000);
-    String screen = String.join("\n", longLine, gerund, spaces, digits, "─".repeat(10_000) + "x", longLine);
+    String options = "│ ".repeat(5_000) + "▌ ".repeat(5_000) + "1." + " ".repeat(5_000);
+    String prompts = "~/" + "a ".repeat(5_000) + "❯x";
+    String fish = "a@b " + ">".repeat(10_000) + "x";
+    String rules = ("─".repeat(3) + "\n" + "  " + "x ".repeat(100) + "\n").repeat(200);
+    String screen = String.join("\n", longLine, gerund, spaces, digits, "─".repeat(10_000) + "x", options, prompts,
+        fish, rules, "Enter to select (esc)", longLine);
     assertTimeoutPreemptively(
         Duration.ofSeconds(10),
         () -> {
