@@ -35,6 +35,9 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
 
   public record GetStatus(ActorRef<AgentStatus> replyTo) implements Command { }
 
+  /** A hook event the agent reported about itself. */
+  public record Hook(HookEvent event) implements Command { }
+
   /** The last screen this agent classified (empty before its first capture). */
   public record GetScreen(ActorRef<Optional<String>> replyTo) implements Command { }
 
@@ -58,6 +61,7 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
   private String classifiedScreen;
   private PaneFacts classifiedWith;
   private Observation classified;
+  private HookFacts hooks; // null until the agent's first hook event
 
   private Agent(ActorContext<Command> context, TimerScheduler<Command> timers, AgentPane agent,
       ScreenClassifier classifier, AgentStateMachine.Rules rules, ConfirmCapture confirm, Clock clock) {
@@ -81,6 +85,7 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
         .onMessage(Observe.class, this::onObserve)
         .onMessage(PaneUpdated.class, this::onPaneUpdated)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(Hook.class, this::onHook)
         .onMessage(GetScreen.class, get -> {
           get.replyTo().tell(Optional.ofNullable(classifiedScreen));
           return this;
@@ -122,6 +127,13 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
     return this;
   }
 
+  // Recorded and published; turning hook events into states, fused with the screen, is the next step.
+  private Behavior<Command> onHook(Hook hook) {
+    hooks = hooks == null ? HookFacts.first(hook.event()) : hooks.with(hook.event());
+    publish(new AgentEvent.HookReceived(agent, hook.event(), hook.event().at()));
+    return this;
+  }
+
   private Behavior<Command> onGetStatus(GetStatus get) {
     get.replyTo().tell(status());
     return this;
@@ -157,7 +169,8 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
   private AgentStatus status() {
     Instant now = clock.instant();
     return new AgentStatus(agent, machine.state(), machine.previousState(), machine.health(), machine.since(),
-        machine.lastChange(), machine.evidence(), machine.resetAt(), machine.timeInState(now));
+        machine.lastChange(), machine.evidence(), machine.resetAt(), machine.timeInState(now),
+        Optional.ofNullable(hooks));
   }
 
   private static Optional<Integer> deadStatus(AgentPane agent) {

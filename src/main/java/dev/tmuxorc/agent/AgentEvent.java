@@ -28,6 +28,9 @@ public sealed interface AgentEvent {
 
   record AgentGone(AgentPane agent, Instant at) implements AgentEvent { }
 
+  /** The agent reported a hook event about itself (through {@code POST /api/hooks/<source>}). */
+  record HookReceived(AgentPane agent, HookEvent hook, Instant at) implements AgentEvent { }
+
   /** The agent's actor failed and is being restarted (its supervisor logs why); its state starts afresh. */
   record AgentRestarted(AgentPane agent, Instant at) implements AgentEvent { }
 }

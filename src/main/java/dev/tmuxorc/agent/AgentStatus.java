@@ -19,4 +19,12 @@ public record AgentStatus(
     Instant lastChange,
     List<Evidence> evidence,
     Optional<Instant> resetAt,
-    Map<AgentState, Duration> timeInState) { }
+    Map<AgentState, Duration> timeInState,
+    Optional<HookFacts> hooks) {
+
+  /** This status with other hook facts. */
+  public AgentStatus withHooks(Optional<HookFacts> facts) {
+    return new AgentStatus(agent, state, previousState, health, since, lastChange, evidence, resetAt, timeInState,
+        facts);
+  }
+}

@@ -31,7 +31,17 @@ public record AgentView(
     String command,
     int pid,
     boolean dead,
-    Map<String, Long> timeInStateMs) {
+    Map<String, Long> timeInStateMs,
+    Hooks hooks) {
+
+  /** What the agent's hooks told: null when none came (from scan, or an agent without hooks). */
+  public record Hooks(String sessionId, String transcriptPath, String lastEvent, String lastAt, long events) {
+
+    static Hooks of(HookFacts facts) {
+      return new Hooks(facts.sessionId().orElse(null), facts.transcriptPath().orElse(null), facts.lastEvent(),
+          iso(facts.lastAt()), facts.events());
+    }
+  }
 
   public static AgentView of(AgentStatus status) {
     Pane pane = status.agent().pane();
@@ -39,7 +49,8 @@ public record AgentView(
         pane.paneIndex(), status.agent().role().wireName(), status.agent().kind().wireName(),
         status.state().wireName(), status.previousState().wireName(), status.health().wireName(),
         iso(status.since()), iso(status.lastChange()), status.resetAt().map(AgentView::iso).orElse(null),
-        status.evidence(), pane.currentCommand(), pane.pid(), pane.dead(), millisByState(status));
+        status.evidence(), pane.currentCommand(), pane.pid(), pane.dead(), millisByState(status),
+        status.hooks().map(Hooks::of).orElse(null));
   }
 
   // Time spent in each state since the agent was first seen, in the states' order; empty for a snapshot (scan).

@@ -3,6 +3,7 @@ package dev.tmuxorc.app;
 import dev.tmuxorc.actions.ActionGate;
 import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.agent.AgentView;
+import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.cache.CacheStats;
 import dev.tmuxorc.cache.Caches;
 import dev.tmuxorc.config.Settings;
@@ -222,6 +223,12 @@ final class SupervisorApi implements ApiBackend {
   @Override
   public String metrics() {
     return parts.metrics().scrape();
+  }
+
+  @Override
+  public CompletionStage<Void> hook(HookEvent event, Optional<PaneId> pane, List<Integer> pids) {
+    parts.monitor().tell(new Monitor.Hooked(event, pane, pids));
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override

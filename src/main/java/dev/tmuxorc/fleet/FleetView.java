@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import dev.tmuxorc.agent.AgentEvent;
 import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.agent.Health;
+import dev.tmuxorc.agent.HookFacts;
 import dev.tmuxorc.cache.CacheLayer;
 import dev.tmuxorc.cache.Caches;
 import dev.tmuxorc.detect.AgentState;
@@ -132,10 +133,13 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
       past.putAll(tracked.past());
       past.merge(s.state(), nonNegative(Duration.between(s.since(), changed.at())), Duration::plus);
       tracked = new Tracked(new AgentStatus(changed.agent(), changed.to(), changed.from(), s.health(), changed.at(),
-          later(s.lastChange(), changed.at()), changed.evidence(), changed.resetAt(), Map.of()), past);
+          later(s.lastChange(), changed.at()), changed.evidence(), changed.resetAt(), Map.of(), s.hooks()), past);
     } else if (event instanceof AgentEvent.HealthChanged changed) {
       tracked = new Tracked(new AgentStatus(changed.agent(), s.state(), s.previousState(), changed.to(), s.since(),
-          s.lastChange(), s.evidence(), s.resetAt(), Map.of()), tracked.past());
+          s.lastChange(), s.evidence(), s.resetAt(), Map.of(), s.hooks()), tracked.past());
+    } else if (event instanceof AgentEvent.HookReceived hooked) {
+      tracked = new Tracked(s.withHooks(Optional.of(s.hooks().map(h -> h.with(hooked.hook()))
+          .orElseGet(() -> HookFacts.first(hooked.hook())))), tracked.past());
     }
     put(id, tracked);
     return this;
@@ -154,7 +158,7 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
       } else if (!agent.equals(known.get().status().agent())) {
         AgentStatus s = known.get().status();
         put(id, new Tracked(new AgentStatus(agent, s.state(), s.previousState(), s.health(), s.since(),
-            later(s.lastChange(), agent.pane().windowActivity()), s.evidence(), s.resetAt(), Map.of()),
+            later(s.lastChange(), agent.pane().windowActivity()), s.evidence(), s.resetAt(), Map.of(), s.hooks()),
             known.get().past()));
       }
     }
@@ -256,7 +260,8 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
 
   private static Tracked fresh(AgentPane agent, Instant at) {
     return new Tracked(new AgentStatus(agent, AgentState.UNKNOWN, AgentState.UNKNOWN, Health.HEALTHY, at,
-        later(at, agent.pane().windowActivity()), List.of(), Optional.empty(), Map.of()), Map.of());
+        later(at, agent.pane().windowActivity()), List.of(), Optional.empty(), Map.of(), Optional.empty()),
+        Map.of());
   }
 
   private static AgentStatus withTimeInState(Tracked tracked, Instant now) {
@@ -265,7 +270,7 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
     time.putAll(tracked.past());
     time.merge(s.state(), nonNegative(Duration.between(s.since(), now)), Duration::plus);
     return new AgentStatus(s.agent(), s.state(), s.previousState(), s.health(), s.since(), s.lastChange(),
-        s.evidence(), s.resetAt(), time);
+        s.evidence(), s.resetAt(), time, s.hooks());
   }
 
   private static Instant later(Instant a, Instant b) {

@@ -1,6 +1,7 @@
 package dev.tmuxorc.http;
 
 import dev.tmuxorc.agent.AgentView;
+import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.journal.JournalEntry;
 import java.time.Duration;
@@ -48,6 +49,12 @@ public interface ApiBackend {
 
   /** The Prometheus text exposition of every metric. */
   String metrics();
+
+  /**
+   * A hook event for the agent in {@code pane} (else found by its session or the hook process's ancestors
+   * {@code pids}); completes as soon as it is handed on, never waiting for the agent.
+   */
+  CompletionStage<Void> hook(HookEvent event, Optional<PaneId> pane, List<Integer> pids);
 
   /** Actions off for {@code duration} (observation goes on); answers when they resume. */
   CompletionStage<java.time.Instant> pause(Duration duration);

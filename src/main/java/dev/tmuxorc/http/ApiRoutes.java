@@ -3,6 +3,7 @@ package dev.tmuxorc.http;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.reject;
 
+import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -21,6 +22,7 @@ public final class ApiRoutes {
         new AgentRoutes(backend, endpoints).route(),
         new EventRoutes(new EventFeed(system, backend, settings, observer), endpoints, settings).route(),
         new MonitorRoutes(backend, endpoints).route(),
+        new HookRoutes(backend, endpoints, Clock.systemUTC()).route(),
         // Anything else: 404 as JSON, but only to a client with the token (no probing for what exists).
         endpoints.secured("unmatched", () -> reject()));
   }

@@ -48,6 +48,11 @@ public final class Json {
     } else if (event instanceof AgentEvent.HealthChanged changed) {
       json.put("from", changed.from().wireName());
       json.put("to", changed.to().wireName());
+    } else if (event instanceof AgentEvent.HookReceived hooked) {
+      json.put("source", hooked.hook().source());
+      json.put("hook", hooked.hook().name());
+      json.put("sessionId", hooked.hook().sessionId().orElse(null));
+      json.put("details", hooked.hook().details());
     }
     return json;
   }

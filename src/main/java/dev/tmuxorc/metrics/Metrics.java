@@ -61,6 +61,7 @@ public final class Metrics implements CycleObserver {
   private final Counter captures;
   private final Counter captureFailures;
   private final Counter screensReused;
+  private final Counter hookEvents;
 
   private final Gauge poolClients;
   private final Gauge poolIdle;
@@ -120,6 +121,11 @@ public final class Metrics implements CycleObserver {
     captureFailures = counter("tmux_orc_capture_failures_total", "Pane captures that failed");
     screensReused = counter("tmux_orc_screens_reused_total",
         "Screens a full cycle reused instead of capturing, because their window had no activity since");
+    hookEvents = counter("tmux_orc_hook_events_total", "Hook events agents reported, by outcome (routed: reached "
+        + "their agent; dropped: no agent for them within a minute, or too many waiting)", "outcome");
+    for (String outcome : new String[] {"routed", "dropped"}) {
+      hookEvents.labelValues(outcome);
+    }
 
     poolClients = gauge("tmux_orc_pool_clients", "tmux clients in the pool");
     poolIdle = gauge("tmux_orc_pool_idle_clients", "Pool clients not carrying a batch");
@@ -240,6 +246,16 @@ public final class Metrics implements CycleObserver {
   }
 
   /** A full cycle reused a screen instead of capturing it. */
+  @Override
+  public void hookRouted() {
+    hookEvents.labelValues("routed").inc();
+  }
+
+  @Override
+  public void hookDropped() {
+    hookEvents.labelValues("dropped").inc();
+  }
+
   @Override
   public void screenReused() {
     screensReused.inc();

@@ -32,4 +32,10 @@ public interface CycleObserver {
   default void captureFailed() { }
 
   default void screenReused() { }
+
+  /** A hook event reached its agent. */
+  default void hookRouted() { }
+
+  /** A hook event was dropped: no agent for it within the hold, or too many waiting. */
+  default void hookDropped() { }
 }

@@ -6,6 +6,7 @@ import dev.tmuxorc.agent.AgentEvent;
 import dev.tmuxorc.agent.AgentStateMachine;
 import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.agent.Capture;
+import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.Strategy;
 import dev.tmuxorc.detect.ScreenClassifier;
@@ -64,6 +65,12 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
   public enum RunCycle implements Command { INSTANCE }
 
   private enum Report implements Command { INSTANCE }
+
+  /**
+   * A hook event from an agent, for the agent in {@code pane}; without a pane, the agent whose session the event
+   * names, or whose pane runs one of {@code pids} (the hook process's ancestors, nearest first).
+   */
+  public record Hooked(HookEvent event, Optional<PaneId> pane, List<Integer> pids) implements Command { }
 
   /**
    * Panes whose screens changed (from the {@link ChangeWatcher}); {@code structural} when panes appeared,
@@ -177,6 +184,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
   private final Set<String> orphansRemoved = new HashSet<>();
   private final Set<String> rejectedLines = new HashSet<>();
   private final CycleCounters counters = new CycleCounters();
+  private final HookRouting hookRouting;
   // The only state the delivering threads touch besides the (thread-safe) screen cache and the agents' refs.
   private final CaptureCounts captures = counters.captures();
 
@@ -193,6 +201,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
     this.listings = parts.listings();
     this.readiness = parts.readiness();
     this.metrics = parts.metrics();
+    this.hookRouting = new HookRouting(parts.clock(), metrics);
     PoolSettings poolSettings = settings.monitoring().pool();
     this.askTimeout = captureTimeout(settings);
     this.discovery = new Discovery(new AgentMatcher(settings.discovery(), settings.tmux().hiddenSessionPrefix()),
@@ -239,6 +248,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
         .onMessage(GetCycleStats.class, this::onGetCycleStats)
         .onMessage(GetScreen.class, this::onGetScreen)
         .onMessage(AgentStopped.class, this::onAgentStopped)
+        .onMessage(Hooked.class, this::onHooked)
         .build();
   }
 
@@ -376,6 +386,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
       }
       removeOrphanedHiddenSessions(result.panes());
       List<AgentPane> added = reconcile(result.agents());
+      hookRouting.retry(panes.values(), this::deliverHook);
       full.targets.complete(targets());
       String hidden = settings.tmux().hiddenSessionPrefix();
       listings.accept(new Listing(result.agents(),
@@ -558,6 +569,18 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
       agents.get(agent.get()).tell(new Agent.GetScreen(get.replyTo()));
     }
     return this;
+  }
+
+  private Behavior<Command> onHooked(Hooked hooked) {
+    hookRouting.route(hooked, panes.values(), this::deliverHook);
+    return this;
+  }
+
+  private void deliverHook(AgentPane agent, HookEvent event) {
+    ActorRef<Agent.Command> child = agents.get(agent.key());
+    if (child != null) {
+      child.tell(new Agent.Hook(event));
+    }
   }
 
   // A child the monitor did not stop (it gave up after failures) is forgotten; the next discovery respawns it.

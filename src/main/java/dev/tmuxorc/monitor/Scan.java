@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -56,7 +57,7 @@ public final class Scan {
         health = Health.UNRESPONSIVE;
       }
       statuses.add(new AgentStatus(agent, observation.state(), AgentState.UNKNOWN, health, capture.at(),
-          agent.pane().windowActivity(), observation.evidence(), observation.resetAt(), Map.of()));
+          agent.pane().windowActivity(), observation.evidence(), observation.resetAt(), Map.of(), Optional.empty()));
     }
     statuses.sort(BY_TARGET);
     return statuses;

@@ -24,7 +24,8 @@ class AgentViewTest {
         OptionalInt.empty(), Instant.EPOCH, ""), Role.AGENT, AgentKind.CLAUDE);
     AgentStatus status = new AgentStatus(agent, AgentState.IDLE, AgentState.WORKING, Health.HEALTHY,
         Instant.EPOCH, Instant.EPOCH, List.of(), Optional.empty(),
-        Map.of(AgentState.IDLE, Duration.ofMillis(200), AgentState.WORKING, Duration.ofMillis(1500)));
+        Map.of(AgentState.IDLE, Duration.ofMillis(200), AgentState.WORKING, Duration.ofMillis(1500)),
+        Optional.empty());
     AgentView view = AgentView.of(status);
     assertEquals(Map.of("working", 1500L, "idle", 200L), view.timeInStateMs());
     assertEquals("proj:1.0", view.target());

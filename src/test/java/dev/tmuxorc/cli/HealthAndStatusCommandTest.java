@@ -94,7 +94,8 @@ class HealthAndStatusCommandTest {
   @Test
   void statusShowsTheMonitorsAgentsAndJsonNamesTheMonitorAsItsSource() throws Exception {
     AgentView agent = new AgentView("%7", "proj:1.0", "proj", 1, "claude-1", 0, "agent", "claude", "waiting", "working",
-        "healthy", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", null, List.of(), "claude", 42, false, Map.of());
+        "healthy", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", null, List.of(), "claude", 42, false, Map.of(),
+        null);
     try (ApiStandIn api = ApiStandIn.start(dir, base).answer("/api/status", 200, HEALTHY)
         .answer("/api/agents", 200, Json.MAPPER.writeValueAsString(List.of(agent)))) {
       ScanCommandTest.Run run = ScanCommandTest.cli("status", "-c", config);

@@ -24,6 +24,8 @@ class ApiAuthTest extends RouteTestBase {
       HttpRequest.GET("/api/agents/%253/screen"), HttpRequest.GET("/api/sessions"),
       HttpRequest.GET("/api/events?since=0"), HttpRequest.GET("/metrics"), HttpRequest.GET("/health/ready"),
       HttpRequest.POST("/api/monitor/pause?duration=1m"), HttpRequest.POST("/api/monitor/resume"),
+      HttpRequest.POST("/api/hooks/claude").withEntity(org.apache.pekko.http.javadsl.model.HttpEntities.create(
+          org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, "{\"hook_event_name\":\"Stop\"}")),
       HttpRequest.GET("/api/nope"));
 
   private InMemoryBackend backend;
@@ -71,7 +73,8 @@ class ApiAuthTest extends RouteTestBase {
   void everySecuredRouteServesTheRightToken() {
     for (HttpRequest request : SECURED) {
       int status = route.run(request.addHeader(Authorization.oauth2(TOKEN))).statusCode();
-      assertEquals(request.getUri().path().equals("/api/nope") ? 404 : 200, status, request.getUri().toString());
+      String path = request.getUri().path();
+      assertEquals(path.equals("/api/nope") ? 404 : path.startsWith("/api/hooks/") ? 202 : 200, status, path);
     }
     // The scheme is case-insensitive.
     route.run(HttpRequest.GET("/api/status").addHeader(RawHeader.create("Authorization", "bearer " + TOKEN)))

@@ -6,15 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import dev.tmuxorc.agent.HookEvent;
+import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.journal.JournalEntry;
 import dev.tmuxorc.json.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.testkit.TestRoute;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
@@ -64,6 +68,46 @@ class ApiRoutesTest extends RouteTestBase {
   private static List<String> paneIds(JsonNode agents) {
     return java.util.stream.StreamSupport.stream(agents.spliterator(), false)
         .map(a -> a.path("paneId").asText()).toList();
+  }
+
+  private TestRouteResult postHook(String uri, String body, HttpHeader... headers) {
+    HttpRequest request = HttpRequest.POST(uri).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
+    for (HttpHeader header : headers) {
+      request = request.addHeader(header);
+    }
+    return route.run(request);
+  }
+
+  @Test
+  void aHookEventIsAcceptedAtOnceWithItsPaneAndAncestorPids() {
+    JsonNode accepted = json(postHook("/api/hooks/claude", """
+        {"hook_event_name": "Notification", "session_id": "s-1", "transcript_path": "/t/s-1.jsonl",
+         "notification_type": "permission_prompt", "prompt": "not kept", "cwd": "/work"}""",
+        RawHeader.create("X-Tmux-Pane", "%3"), RawHeader.create("X-Hook-Pids", "4242, 17,x,1"))
+        .assertStatusCode(202));
+    assertEquals("Notification", accepted.path("event").asText());
+    Object[] hook = backend.hooks.get(0);
+    HookEvent event = (HookEvent) hook[0];
+    assertEquals("claude", event.source());
+    assertEquals(Optional.of("s-1"), event.sessionId());
+    assertEquals("permission_prompt", event.details().get("notification_type"));
+    assertTrue(!event.details().containsKey("prompt"), "what the user typed is not kept");
+    assertEquals(Optional.of(new PaneId("%3")), hook[1]);
+    assertEquals(List.of(4242, 17, 1), hook[2], "malformed pids are ignored");
+
+    postHook("/api/hooks/gemini?pane=%257", "{\"hook_event_name\": \"AfterAgent\"}").assertStatusCode(202);
+    assertEquals(Optional.of(new PaneId("%7")), backend.hooks.get(1)[1]);
+  }
+
+  @Test
+  void aBadHookIsRefusedWithAJsonErrorAndNothingIsHandedOn() {
+    assertError(postHook("/api/hooks/claude", "{\"hook_event_name\": \"Stop\"}",
+        RawHeader.create("X-Tmux-Pane", "3; kill-server")), 400, "bad request");
+    assertError(postHook("/api/hooks/claude", "not json"), 400, "bad request");
+    assertError(postHook("/api/hooks/claude", "[1, 2]"), 400, "bad request");
+    assertError(postHook("/api/hooks/claude", "{\"session_id\": \"s\"}"), 400, "bad request");
+    assertError(postHook("/api/hooks/vim", "{\"hook_event_name\": \"Stop\"}"), 404, "not found");
+    assertEquals(0, backend.hooks.size());
   }
 
   @Test

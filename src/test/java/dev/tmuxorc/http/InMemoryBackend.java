@@ -1,6 +1,7 @@
 package dev.tmuxorc.http;
 
 import dev.tmuxorc.agent.AgentView;
+import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.journal.JournalEntry;
 import java.time.Duration;
@@ -41,7 +42,7 @@ final class InMemoryBackend implements ApiBackend {
   static AgentView view(String paneId, String session, String role, String state) {
     return new AgentView(paneId, session + ":1.0", session, 1, "claude-1", 0, role, "claude", state, "idle",
         "healthy", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", null, List.of(), "claude", 42, false,
-        Map.of());
+        Map.of(), null);
   }
 
   /** Journals an entry and publishes it, as the journal does: seq first, then the event stream. */
@@ -139,6 +140,15 @@ final class InMemoryBackend implements ApiBackend {
   @Override
   public CompletionStage<Void> resume() {
     resumes++;
+    return answer(null);
+  }
+
+  /** Hook events handed on, with their pane and pids, in order. */
+  final List<Object[]> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public CompletionStage<Void> hook(HookEvent event, Optional<PaneId> pane, List<Integer> pids) {
+    hooks.add(new Object[] {event, pane, pids});
     return answer(null);
   }
 }

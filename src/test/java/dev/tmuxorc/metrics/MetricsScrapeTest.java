@@ -74,7 +74,7 @@ class MetricsScrapeTest {
     Map<String, String> types = new TreeMap<>();
     families.forEach((name, family) -> types.put(name, family.get("type").asText()));
     Map<String, String> expected = new TreeMap<>();
-    for (String counter : List.of("cycles", "captures", "capture_failures", "screens_reused",
+    for (String counter : List.of("cycles", "captures", "capture_failures", "screens_reused", "hook_events",
         "pool_clients_created", "pool_client_reuses", "pool_clients_recycled", "pool_clients_replaced",
         "pool_acquisitions", "pool_acquisition_timeouts", "pool_failed_batches", "cache_hits", "cache_misses",
         "cache_evictions", "events", "journal_writes", "journal_write_failures", "journal_dropped",
