@@ -8,6 +8,7 @@ import dev.tmuxorc.app.Surfaces;
 import dev.tmuxorc.config.SettingsException;
 import dev.tmuxorc.daemon.DaemonClient;
 import dev.tmuxorc.daemon.DaemonRecord;
+import dev.tmuxorc.daemon.RunLock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,15 @@ final class MonitorCommand implements Callable<Integer> {
     Launcher.logLevel(main.global, false);
     var config = Launcher.config(main.global, overrides);
     Settings settings = Settings.from(config);
+    BaseDir base = BaseDir.current();
+    if (RunLock.acquire(base).isEmpty()) {
+      spec.commandLine().getErr().println("tmux-orc: a monitor already runs for " + base.path()
+          + DaemonRecord.read(base).map(r -> " (pid " + r.pid() + (r.url() != null ? ", " + r.url() : "") + ")")
+              .orElse("") + ": stop it first (tmux-orc monitor stop), or give this one its own "
+          + BaseDir.ENV_VAR);
+      spec.commandLine().getErr().flush();
+      return 1;
+    }
     log.info("tmux-orc monitoring tmux on {} (strategy {}); Ctrl-C to stop", settings.tmux().server().describe(),
         settings.monitoring().strategy().wireName());
     Guardian.Wiring wiring = Guardian.Wiring.of(settings).withSurfaces(Surfaces.from(config));
@@ -82,6 +92,8 @@ final class MonitorCommand implements Callable<Integer> {
     Launcher.logEvents(system, options.events.file);
     if (wiring.surfaces().http().isPresent()) {
       recordOnceBound(system, wiring.apiUrl(), settings);
+    } else {
+      recordDaemon(system, null, settings); // no API, but stop and status still find it
     }
     // Pekko's CoordinatedShutdown runs on SIGINT/SIGTERM through its JVM shutdown hook and stops every
     // actor; the pool's PostStop closes the control clients, and tmux then removes the hidden session.

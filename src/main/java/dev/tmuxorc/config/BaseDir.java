@@ -67,6 +67,11 @@ public record BaseDir(Path path) {
   }
 
   /** Held by {@code monitor start} while it starts one, so that two starts cannot race. */
+  /** Held by the running monitor for its whole life: one monitor per base directory. */
+  public Path runLock() {
+    return path.resolve("monitor.run.lock");
+  }
+
   public Path startLock() {
     return path.resolve("monitor.lock");
   }

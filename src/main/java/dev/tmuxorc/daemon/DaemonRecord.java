@@ -35,6 +35,15 @@ public record DaemonRecord(long pid, String url, String log, String startedAt, S
     args = args == null ? List.of() : List.copyOf(args);
   }
 
+  /** When the recorded process started, when the record says so legibly. */
+  public Optional<Instant> recordedAt() {
+    try {
+      return startedAt == null ? Optional.empty() : Optional.of(Instant.parse(startedAt));
+    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The record of this process; {@code args} are its tmux-orc arguments. */
   public static DaemonRecord ofThisProcess(String url, String socket, List<String> args) {
     ProcessHandle self = ProcessHandle.current();
@@ -74,15 +83,6 @@ public record DaemonRecord(long pid, String url, String log, String startedAt, S
     }
   }
 
-  /** Removes both files whatever they name: for a stale record, once its process is known not to run. */
-  public static void removeAll(BaseDir base) {
-    try {
-      Files.deleteIfExists(base.pidFile());
-      Files.deleteIfExists(base.daemonFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   /**
    * The recorded monitor, if any: the PID file is the authority on the PID; the JSON adds the details when it

@@ -87,7 +87,7 @@ public final class DaemonStarter {
       }
       Optional<DaemonState.Stale> stale = Optional.empty();
       if (state instanceof DaemonState.Stale s) {
-        DaemonRecord.removeAll(base); // its process is gone or another program: only the files go
+        s.record().removeIfOurs(base); // its process is gone or another program: only its files go
         stale = Optional.of(s);
       }
       return launch(args, timeout, stale);

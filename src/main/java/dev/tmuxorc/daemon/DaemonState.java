@@ -27,7 +27,7 @@ public sealed interface DaemonState {
     if (record.isEmpty()) {
       return new Absent();
     }
-    ProcessCheck.Verdict verdict = ProcessCheck.check(record.get().pid());
+    ProcessCheck.Verdict verdict = ProcessCheck.check(record.get().pid(), record.get().recordedAt());
     return verdict == ProcessCheck.Verdict.TMUX_ORC ? new Running(record.get()) : new Stale(record.get(), verdict);
   }
 }

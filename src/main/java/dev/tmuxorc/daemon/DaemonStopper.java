@@ -35,7 +35,7 @@ public final class DaemonStopper {
       return new NotRunning();
     }
     if (state instanceof DaemonState.Stale stale) {
-      DaemonRecord.removeAll(base);
+      stale.record().removeIfOurs(base); // only if still the stale one: a new monitor may have just recorded itself
       return new StaleRemoved(stale);
     }
     DaemonRecord record = ((DaemonState.Running) state).record();

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -26,6 +28,27 @@ public final class ProcessCheck {
   }
 
   public static Verdict check(long pid) {
+    return check(pid, Optional.empty());
+  }
+
+  /**
+   * As {@link #check(long)}, for the process that wrote a record at {@code recordedAt}: a process that started
+   * at another time is not the one that wrote it, whatever its command line (a reused PID, maybe another tmux-orc
+   * command, or an editor with "tmux-orc" in a path).
+   */
+  public static Verdict check(long pid, Optional<Instant> recordedAt) {
+    Verdict verdict = byCommandLine(pid);
+    if (verdict == Verdict.TMUX_ORC && recordedAt.isPresent()) {
+      Optional<Instant> started = ProcessHandle.of(pid).flatMap(h -> h.info().startInstant());
+      // start times have a coarse granularity (clock ticks): a little slack
+      if (started.isPresent() && Duration.between(recordedAt.get(), started.get()).abs().getSeconds() > 2) {
+        return Verdict.OTHER;
+      }
+    }
+    return verdict;
+  }
+
+  private static Verdict byCommandLine(long pid) {
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);
     if (handle.isEmpty() || !handle.get().isAlive()) {
       return Verdict.GONE;
