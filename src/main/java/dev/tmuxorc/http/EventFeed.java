@@ -60,6 +60,9 @@ final class EventFeed {
    * The entries after {@code lastSeen} (only live ones when empty) that {@code wanted} accepts. Completes once the
    * backlog is read; fails, with nothing left subscribed, when the journal cannot be read in time.
    */
+  /** The type of the entry that ends a full page of backlog. */
+  static final String PAGE_END = "PageEnd";
+
   CompletionStage<Source<JournalEntry, NotUsed>> after(OptionalLong lastSeen, Predicate<JournalEntry> wanted) {
     Pair<ActorRef, Source<JournalEntry, NotUsed>> live = Source.<JournalEntry>actorRef(
             message -> message == Stop.STOP ? Optional.of(CompletionStrategy.immediately()) : Optional.empty(),
@@ -93,17 +96,22 @@ final class EventFeed {
   private Source<JournalEntry, NotUsed> stream(List<JournalEntry> backlog, OptionalLong lastSeen,
       Pair<ActorRef, Source<JournalEntry, NotUsed>> live, Predicate<JournalEntry> wanted) {
     long lastReplayed = backlog.isEmpty() ? lastSeen.orElse(Long.MIN_VALUE) : backlog.get(backlog.size() - 1).seq();
-    Source<JournalEntry, NotUsed> rest;
+    Source<JournalEntry, NotUsed> entries;
     if (backlog.size() >= settings.sse().resumeLimit()) {
       // A full page: there may be more in the journal than was read. The stream ends after it and the client
-      // reconnects with the last id for the next page, so that live entries never jump over unread ones.
+      // reconnects with the last id for the next page, so that live entries never jump over unread ones. The
+      // page's last id must reach the client even when a filter drops that entry (else a page with nothing it
+      // asked for would be read again for ever): an entry of type PageEnd then carries it.
       stop(live.first());
-      rest = Source.empty();
+      entries = Source.from(backlog).filter(wanted::test);
+      if (!wanted.test(backlog.get(backlog.size() - 1))) {
+        entries = entries.concat(Source.single(pageEnd(lastReplayed)));
+      }
     } else {
-      rest = live.second().filter(entry -> entry.seq() > lastReplayed);
+      entries = Source.from(backlog).concat(live.second().filter(entry -> entry.seq() > lastReplayed))
+          .filter(wanted::test);
     }
-    return Source.from(backlog).concat(rest)
-        .filter(wanted::test)
+    return entries
         .recoverWithRetries(1, BufferOverflowException.class, () -> {
           observer.sseDropped();
           return Source.empty();
@@ -117,6 +125,13 @@ final class EventFeed {
           });
           return NotUsed.notUsed();
         });
+  }
+
+  /** The last entry of a full page: its id is the page's last, and it says to reconnect for more. */
+  static JournalEntry pageEnd(long lastSeq) {
+    return new JournalEntry(lastSeq, java.time.Instant.now(), PAGE_END, null,
+        "{\"type\":\"" + PAGE_END + "\",\"lastSeq\":" + lastSeq
+            + ",\"detail\":\"more entries follow: reconnect with Last-Event-ID " + lastSeq + "\"}");
   }
 
   /** Clients subscribed to live entries right now: each one's subscription ends with its stream. */

@@ -284,6 +284,19 @@ class ApiRoutesTest extends RouteTestBase {
   }
 
   @Test
+  void aFilteredFullPageStillHandsTheClientItsLastIdSoItNeverReadsThePageAgain() {
+    for (int i = 0; i < 5; i++) {
+      backend.append("CycleReport", null);
+    }
+    // resume-limit 3: the first page holds nothing for %3, and ends with a PageEnd carrying id 3.
+    String page = route.run(HttpRequest.GET("/api/events?since=0&agent=%253")).entityString();
+    assertEquals(List.of("3"), ids(page));
+    assertTrue(page.lines().anyMatch(l -> l.equals("event:PageEnd")), page);
+    assertEquals(List.of("5"), ids(route.run(HttpRequest.GET("/api/events?agent=%253")
+        .addHeader(HttpHeader.parse("Last-Event-ID", "2"))).entityString()), "the next page, 3 to 5, ends at 5");
+  }
+
+  @Test
   void eventDataIsOneLineEvenForMultiLineJson() {
     // Three entries: a full page (resume-limit 3), so that the stream ends.
     for (long seq = 1; seq <= 3; seq++) {
