@@ -116,8 +116,8 @@ public final class Guardian {
       Parts parts = new Parts(pool, monitor, fleet, cache, readiness, metrics);
       if (wiring.surfaces().http().isPresent()) {
         HttpSettings http = wiring.surfaces().http().get();
-        SupervisorApi api = new SupervisorApi(context.getSystem(), parts, caches, settings, journal, journalFile,
-            new ActionGate(clock), clock);
+        SupervisorApi api = new SupervisorApi(context.getSystem(), parts, caches, settings, journal,
+            journalCounters, journalFile, new ActionGate(clock), clock);
         HttpServer.start(context.getSystem(), http, new ApiRoutes(context.getSystem(), api, http,
                 new MetricsObserver(metrics)).route())
             .thenAccept(binding -> wiring.apiUrl().complete(url(binding.localAddress())))

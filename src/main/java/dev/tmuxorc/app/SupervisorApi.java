@@ -14,6 +14,7 @@ import dev.tmuxorc.fleet.FleetView;
 import dev.tmuxorc.fleet.SessionSummary;
 import dev.tmuxorc.http.ApiBackend;
 import dev.tmuxorc.journal.Journal;
+import dev.tmuxorc.journal.JournalCounters;
 import dev.tmuxorc.journal.JournalEntry;
 import dev.tmuxorc.journal.JournalStats;
 import dev.tmuxorc.monitor.CycleReport;
@@ -48,18 +49,21 @@ final class SupervisorApi implements ApiBackend {
   private final Caches caches;
   private final Settings settings;
   private final ActorRef<Journal.Command> journal; // null without a journal
+  private final JournalCounters journalCounters; // null without a journal
   private final Path journalFile;
   private final ActionGate gate;
   private final Clock clock;
   private final Instant started;
 
   SupervisorApi(ActorSystem<?> system, Guardian.Parts parts, Caches caches, Settings settings,
-      ActorRef<Journal.Command> journal, Path journalFile, ActionGate gate, Clock clock) {
+      ActorRef<Journal.Command> journal, JournalCounters journalCounters, Path journalFile, ActionGate gate,
+      Clock clock) {
     this.system = system;
     this.parts = parts;
     this.caches = caches;
     this.settings = settings;
     this.journal = journal;
+    this.journalCounters = journalCounters;
     this.journalFile = journalFile;
     this.gate = gate;
     this.clock = clock;
@@ -207,6 +211,11 @@ final class SupervisorApi implements ApiBackend {
       return CompletableFuture.completedFuture(List.of());
     }
     return ask(journal, replyTo -> new Journal.Read(seq, limit, replyTo));
+  }
+
+  @Override
+  public long lastSeq() {
+    return journalCounters == null ? 0 : journalCounters.lastSeq();
   }
 
   @Override

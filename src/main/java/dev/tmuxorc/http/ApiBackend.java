@@ -41,6 +41,9 @@ public interface ApiBackend {
    */
   CompletionStage<List<JournalEntry>> eventsAfter(long seq, int limit);
 
+  /** The last sequence number the journal handed out (published), or 0 when it has none yet. */
+  long lastSeq();
+
   /** Ready: tmux reachable and the first discovery done. */
   boolean ready();
 

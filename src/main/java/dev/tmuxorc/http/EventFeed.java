@@ -63,7 +63,7 @@ final class EventFeed {
   /** The type of the entry that ends a full page of backlog. */
   static final String PAGE_END = "PageEnd";
 
-  CompletionStage<Source<JournalEntry, NotUsed>> after(OptionalLong lastSeen, Predicate<JournalEntry> wanted) {
+  CompletionStage<Source<JournalEntry, NotUsed>> after(OptionalLong requested, Predicate<JournalEntry> wanted) {
     Pair<ActorRef, Source<JournalEntry, NotUsed>> live = Source.<JournalEntry>actorRef(
             message -> message == Stop.STOP ? Optional.of(CompletionStrategy.immediately()) : Optional.empty(),
             message -> Optional.empty(),
@@ -74,6 +74,11 @@ final class EventFeed {
     // Subscribed (synchronously) before the backlog is read: whatever is journalled meanwhile arrives live, and
     // the overlap is removed by sequence number below. Nothing is lost between the two, nothing repeated.
     eventStream.subscribe(subscriber, JournalEntry.class);
+    // An id above anything the journal handed out belongs to an earlier numbering (a journal file replaced or
+    // deleted): that client starts over from the journal's beginning rather than waiting for the numbers to
+    // catch up with it, and missing everything until then.
+    OptionalLong lastSeen = requested.isPresent() && requested.getAsLong() > backend.lastSeq()
+        ? OptionalLong.of(0) : requested;
     CompletionStage<List<JournalEntry>> backlog;
     try {
       backlog = lastSeen.isPresent()

@@ -236,6 +236,16 @@ public final class Journal extends AbstractBehavior<Journal.Command> {
   }
 
   /** Numbers the entries that waited for the file to open, from {@code first} on. */
+  /**
+   * The first number of this run after a file whose last stored entry is {@code lastStored}. The last run may
+   * have published numbers it never stored (killed within a flush interval, a full disk): at most the entries
+   * it held in memory, so this run starts that far above, and a client resuming from one of them is never
+   * handed a reused number.
+   */
+  private long firstAfter(long lastStored) {
+    return lastStored == 0 ? 1 : lastStored + 1 + settings.memoryEntries();
+  }
+
   private void startNumbering(long first) {
     nextSeq = first;
     counters.lastSeq.set(first - 1);
@@ -259,7 +269,7 @@ public final class Journal extends AbstractBehavior<Journal.Command> {
     if (opened.error() == null) {
       JournalStore.Status status = opened.status();
       if (nextSeq == 0) {
-        startNumbering(status.lastSeq() + 1);
+        startNumbering(firstAfter(status.lastSeq()));
       } else {
         nextSeq = Math.max(nextSeq, status.lastSeq() + 1);
       }
@@ -505,7 +515,7 @@ public final class Journal extends AbstractBehavior<Journal.Command> {
     }
     try {
       if (nextSeq == 0) {
-        startNumbering(writer.open().lastSeq() + 1);
+        startNumbering(firstAfter(writer.open().lastSeq()));
       }
       List<JournalEntry> rest = new ArrayList<>(pending);
       writer.append(rest);

@@ -143,6 +143,11 @@ final class InMemoryBackend implements ApiBackend {
     return answer(null);
   }
 
+  @Override
+  public long lastSeq() {
+    return journal.isEmpty() ? 0 : journal.get(journal.size() - 1).seq();
+  }
+
   /** Hook events handed on, with their pane and pids, in order. */
   final List<Object[]> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
