@@ -86,7 +86,7 @@ final class Endpoints {
 
   private Route authenticated(Supplier<Route> inner) {
     if (tokenDigest.isEmpty()) {
-      return inner.get();
+      return localOnly(inner);
     }
     return optionalHeaderValueByName("Authorization", header -> {
       if (header.isEmpty()) {
@@ -96,6 +96,42 @@ final class Endpoints {
           ? inner.get()
           : complete(unauthorized("wrong bearer token"));
     });
+  }
+
+  /**
+   * Without a token, loopback is the only protection, and a browser can be made to cross it: a web page whose
+   * name is re-pointed at 127.0.0.1 (DNS rebinding) sends its own name as Host, and a cross-site request carries
+   * its Origin. Both are refused; curl, the CLI and Claude Code's hooks send neither.
+   */
+  private Route localOnly(Supplier<Route> inner) {
+    return optionalHeaderValueByName("Host", host -> optionalHeaderValueByName("Origin", origin -> {
+      if (host.isPresent() && !HttpSettings.isLoopback(hostName(host.get()))) {
+        return complete(ApiError.response(StatusCodes.FORBIDDEN, "forbidden", "Host '" + host.get()
+            + "' does not name this machine: without tmux-orc.http.token the API answers only requests addressed"
+            + " to 127.0.0.1, ::1 or localhost"));
+      }
+      if (origin.isPresent() && !HttpSettings.isLoopback(hostName(
+          origin.get().replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://", "")))) {
+        return complete(ApiError.response(StatusCodes.FORBIDDEN, "forbidden", "cross-origin request from '"
+            + origin.get() + "' refused: without tmux-orc.http.token only pages of this machine may call the API"));
+      }
+      return inner.get();
+    }));
+  }
+
+  // "127.0.0.1:8585" -> "127.0.0.1", "[::1]:8585" -> "[::1]", "localhost" -> "localhost"
+  static String hostName(String hostAndPort) {
+    String h = hostAndPort.trim();
+    int slash = h.indexOf('/');
+    if (slash >= 0) {
+      h = h.substring(0, slash);
+    }
+    if (h.startsWith("[")) {
+      int close = h.indexOf(']');
+      return close > 0 ? h.substring(0, close + 1) : h;
+    }
+    int colon = h.lastIndexOf(':');
+    return colon >= 0 && h.indexOf(':') == colon ? h.substring(0, colon) : h;
   }
 
   private static Optional<String> bearerToken(String header) {

@@ -284,6 +284,22 @@ class ApiRoutesTest extends RouteTestBase {
   }
 
   @Test
+  void withoutATokenABrowserPageOfAnotherSiteIsRefused() {
+    // DNS rebinding: a page of evil.example re-pointed at 127.0.0.1 sends its own name as Host.
+    assertError(route.run(HttpRequest.GET("/api/agents").addHeader(RawHeader.create("Host", "evil.example:8585"))),
+        403, "forbidden");
+    assertError(route.run(HttpRequest.POST("/api/monitor/pause?duration=1h")
+        .addHeader(RawHeader.create("Origin", "https://evil.example"))), 403, "forbidden");
+    assertError(route.run(HttpRequest.GET("/api/agents").addHeader(RawHeader.create("Origin", "null"))),
+        403, "forbidden");
+    assertEquals(0, backend.pauses.size(), "a refused request never reaches the backend");
+    for (String local : List.of("127.0.0.1:8585", "localhost", "[::1]:8585")) {
+      route.run(HttpRequest.GET("/api/agents").addHeader(RawHeader.create("Host", local))
+          .addHeader(RawHeader.create("Origin", "http://" + local))).assertStatusCode(200);
+    }
+  }
+
+  @Test
   void anIdAboveAnythingTheJournalHandedOutStartsOverFromTheBeginning() {
     for (int i = 0; i < 3; i++) {
       backend.append("CycleReport", null);
