@@ -2,6 +2,7 @@ package dev.tmuxorc.detect;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One captured screen as normalised lines: no escape sequences, no NBSP, no trailing blanks or blank lines.
@@ -12,6 +13,8 @@ import java.util.Objects;
  * thread, for one classification.
  */
 final class Screen {
+
+  private static final Pattern BLANKS = Pattern.compile("\\s{2,}+");
 
   private static final char ESC = '\u001b';
   private static final char BEL = '\u0007';
@@ -85,7 +88,8 @@ final class Screen {
 
   /** Evidence for the line at a 0-based index. */
   Evidence evidence(String rule, String marker, int index) {
-    return new Evidence(rule, marker, index + 1, line(index).strip());
+    // Runs of blanks squeezed: a box line is padded to the pane's width, and evidence travels in every listing.
+    return new Evidence(rule, marker, index + 1, BLANKS.matcher(line(index).strip()).replaceAll(" "));
   }
 
   private static boolean isBlank(char c) {

@@ -14,13 +14,11 @@ import dev.tmuxorc.agent.AgentView;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
-import dev.tmuxorc.json.Json;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -49,7 +47,7 @@ final class AgentRoutes {
                 withPane(id, this::screen)))))),
         path(segment("api").slash("sessions"), () -> endpoints.secured("/api/sessions", () -> get(() ->
             endpoints.onBackend(backend::sessions, sessions ->
-                completeOK(sessions, Jackson.marshaller(Json.MAPPER)))))));
+                completeOK(sessions, JsonBody.marshaller()))))));
   }
 
   private Route agents() {
@@ -67,7 +65,7 @@ final class AgentRoutes {
               .and(matches(session, AgentView::session))
               .and(matches(role, AgentView::role));
           return endpoints.onBackend(backend::agents, all ->
-              completeOK(all.stream().filter(wanted).toList(), Jackson.marshaller(Json.MAPPER)));
+              completeOK(all.stream().filter(wanted).toList(), JsonBody.marshaller()));
         })));
   }
 
@@ -77,7 +75,7 @@ final class AgentRoutes {
 
   private Route agent(PaneId pane) {
     return endpoints.onBackend(() -> backend.agent(pane), view -> view
-        .<Route>map(found -> completeOK(found, Jackson.marshaller(Json.MAPPER)))
+        .<Route>map(found -> completeOK(found, JsonBody.marshaller()))
         .orElseGet(() -> complete(ApiError.response(StatusCodes.NOT_FOUND, "unknown pane",
             "no agent in pane " + pane))));
   }

@@ -48,7 +48,9 @@ final class ErrorHandlers {
           "request body over " + tooLarge.limit() + " bytes");
     }
     log.error("HTTP API: request failed", cause);
-    return ApiError.response(StatusCodes.INTERNAL_SERVER_ERROR, "internal error", String.valueOf(cause));
+    // The cause goes to the log (above), not to the client: exception texts can carry paths and SQL.
+    return ApiError.response(StatusCodes.INTERNAL_SERVER_ERROR, "internal error",
+        "the monitor failed to answer; its log says why");
   }
 
   private static Throwable unwrap(Throwable thrown) {

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
@@ -77,7 +76,7 @@ final class HookRoutes {
     Optional<PaneId> named = pane;
     return endpoints.onBackend(() -> backend.hook(event, named, pids(pidsText)), routed ->
         complete(StatusCodes.ACCEPTED, Map.of("accepted", true, "event", event.name()),
-            Jackson.marshaller(Json.MAPPER)));
+            JsonBody.marshaller()));
   }
 
   // Numbers only, a few: anything else in the header is ignored rather than refused (it is only a hint).

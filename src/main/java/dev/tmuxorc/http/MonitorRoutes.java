@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
@@ -56,11 +55,11 @@ final class MonitorRoutes {
                     "duration: '" + text.get() + "' is not a positive duration like 90s, 10m or 2h"));
               }
               return endpoints.onBackend(() -> backend.pause(duration.get()), until ->
-                  completeOK(Map.of("pausedUntil", until.toString()), Jackson.marshaller(Json.MAPPER)));
+                  completeOK(Map.of("pausedUntil", until.toString()), JsonBody.marshaller()));
             }))))),
         path(segment("api").slash("monitor").slash("resume"), () -> endpoints.secured("/api/monitor/resume", () ->
             post(() -> endpoints.onBackend(backend::resume, done ->
-                completeOK(Map.of("status", "resumed"), Jackson.marshaller(Json.MAPPER)))))));
+                completeOK(Map.of("status", "resumed"), JsonBody.marshaller()))))));
   }
 
   private static Optional<String> fromBody(String body) throws JsonProcessingException {

@@ -16,7 +16,7 @@ public final class ParseErrorResponses extends ParsingErrorHandler {
 
   @Override
   public HttpResponse handle(StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
-    log.warning("HTTP API: unparseable request: {}", info.formatPretty());
+    log.debug("HTTP API: unparseable request: {}", info.formatPretty()); // any local client could flood a WARN
     return ApiError.response(status, status.reason().toLowerCase(Locale.ROOT), info.summary());
   }
 }

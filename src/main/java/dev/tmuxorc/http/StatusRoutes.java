@@ -7,10 +7,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import dev.tmuxorc.json.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -35,21 +33,21 @@ final class StatusRoutes {
   public Route route() {
     return concat(
         path(segment("api").slash("status"), () -> endpoints.secured("/api/status", () -> get(() ->
-            endpoints.onBackend(backend::status, status -> completeOK(status, Jackson.marshaller(Json.MAPPER)))))),
+            endpoints.onBackend(backend::status, status -> completeOK(status, JsonBody.marshaller()))))),
         path("metrics", () -> endpoints.secured("/metrics", () -> get(() ->
             complete(HttpEntities.create(PROMETHEUS_TEXT, backend.metrics()))))),
         path(segment("health").slash("live"), () -> endpoints.open("/health/live", () -> get(() ->
-            completeOK(Map.of("status", "live"), Jackson.marshaller(Json.MAPPER))))),
+            completeOK(Map.of("status", "live"), JsonBody.marshaller())))),
         path(segment("health").slash("ready"), () -> endpoints.secured("/health/ready", () -> get(this::ready))));
   }
 
   private Route ready() {
     if (backend.ready()) {
-      return completeOK(Map.of("status", "ready"), Jackson.marshaller(Json.MAPPER));
+      return completeOK(Map.of("status", "ready"), JsonBody.marshaller());
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", "not ready");
     body.put("detail", backend.notReadyReason());
-    return complete(StatusCodes.SERVICE_UNAVAILABLE, body, Jackson.marshaller(Json.MAPPER));
+    return complete(StatusCodes.SERVICE_UNAVAILABLE, body, JsonBody.marshaller());
   }
 }
