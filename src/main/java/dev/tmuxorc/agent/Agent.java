@@ -148,14 +148,14 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
   private void apply(AgentStateMachine.Outcome outcome) {
     Instant now = clock.instant();
     outcome.stateChange().ifPresent(change -> {
-      getContext().getLog().info("{} {} ({}): {} -> {}{}", agent.role(), agent.pane().target(), agent.paneId(),
+      getContext().getLog().info("{} {} ({}): {} -> {}{}", agent.role(), agent.pane().loggedTarget(), agent.paneId(),
           change.from(), change.to(), machine.evidence().isEmpty() ? ""
               : " [" + machine.evidence().get(0).rule() + ": " + machine.evidence().get(0).text() + "]");
       publish(new AgentEvent.StateChanged(agent, change.from(), change.to(), machine.evidence(),
           machine.resetAt(), now));
     });
     outcome.healthChange().ifPresent(change -> {
-      getContext().getLog().info("{} {} ({}): health {} -> {}", agent.role(), agent.pane().target(),
+      getContext().getLog().info("{} {} ({}): health {} -> {}", agent.role(), agent.pane().loggedTarget(),
           agent.paneId(), change.from(), change.to());
       publish(new AgentEvent.HealthChanged(agent, change.from(), change.to(), now));
     });

@@ -6,6 +6,7 @@ import dev.tmuxorc.cache.Caches;
 import dev.tmuxorc.cache.PaneCache;
 import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.config.Settings;
+import dev.tmuxorc.config.Version;
 import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.detect.ScreenClassifier;
 import dev.tmuxorc.fleet.FleetView;
@@ -45,13 +46,9 @@ public final class Guardian {
   public record GetParts(ActorRef<Parts> replyTo) implements Command { }
 
   public record Parts(ActorRef<TmuxPool.Command> pool, ActorRef<Monitor.Command> monitor,
-      ActorRef<FleetView.Command> fleet, ActorRef<PaneCache.Command> cache, Readiness readiness, Metrics metrics) { }
+      ActorRef<FleetView.Command> fleet, ActorRef<PaneCache.Command> cache, Readiness readiness, Metrics metrics,
+      ActionGate gate) { }
 
-  /** The version in the jar's manifest, or "(development build)" outside a jar. */
-  public static String version() {
-    String version = Guardian.class.getPackage().getImplementationVersion();
-    return version != null ? version : "(development build)";
-  }
 
   private Guardian() {
   }
@@ -89,7 +86,7 @@ public final class Guardian {
       Clock clock = wiring.clock();
       Caches caches = new Caches(settings);
       Readiness readiness = new Readiness();
-      Metrics metrics = new Metrics(version(), settings.monitoring().strategy().wireName());
+      Metrics metrics = new Metrics(Version.current(), settings.monitoring().strategy().wireName());
       // Before anything publishes: the listener and the journal must see every agent's discovery.
       context.spawn(MetricsListener.create(metrics), "metrics-listener");
       ActorRef<Journal.Command> journal = null;
@@ -113,11 +110,11 @@ public final class Guardian {
               : null,
           listing -> fleet.tell(new FleetView.Listed(listing)), readiness, metrics, clock), wiring.periodic()),
           "monitor");
-      Parts parts = new Parts(pool, monitor, fleet, cache, readiness, metrics);
+      Parts parts = new Parts(pool, monitor, fleet, cache, readiness, metrics, new ActionGate(clock));
       if (wiring.surfaces().http().isPresent()) {
         HttpSettings http = wiring.surfaces().http().get();
-        SupervisorApi api = new SupervisorApi(context.getSystem(), parts, caches, settings, journal,
-            journalCounters, journalFile, new ActionGate(clock), clock);
+        TreeApi api = new TreeApi(context.getSystem(), parts, caches, settings, journal,
+            journalCounters, journalFile, clock);
         HttpServer.start(context.getSystem(), http, new ApiRoutes(context.getSystem(), api, http,
                 new MetricsObserver(metrics)).route())
             .thenAccept(binding -> wiring.apiUrl().complete(url(binding.localAddress())))

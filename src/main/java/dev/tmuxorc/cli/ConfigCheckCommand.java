@@ -73,7 +73,8 @@ final class ConfigCheckCommand implements Callable<Integer> {
       if (loaded != null) {
         Map<String, Object> settings = new LinkedHashMap<>();
         leaves(loaded.config()).forEach((key, value) -> settings.put(key,
-            Map.of("value", value.unwrapped() == null ? "null" : value.unwrapped(), "origin", origin(value))));
+            Map.of("value", secret(key, value) ? REDACTED : value.unwrapped() == null ? "null" : value.unwrapped(),
+                "origin", origin(value))));
         result.put("settings", settings);
       }
       out.println(Json.PRETTY.writeValueAsString(result));
@@ -94,7 +95,8 @@ final class ConfigCheckCommand implements Callable<Integer> {
         hidden++;
         continue;
       }
-      out.println(e.getKey() + " = " + render(e.getValue()) + "   # " + origin(e.getValue()));
+      out.println(e.getKey() + " = " + (secret(e.getKey(), e.getValue()) ? REDACTED : render(e.getValue()))
+          + "   # " + origin(e.getValue()));
     }
     if (hidden > 0) {
       out.println("(" + hidden + " screen-marker keys under " + DETECTION + "* not shown: --all shows them)");
@@ -110,6 +112,13 @@ final class ConfigCheckCommand implements Callable<Integer> {
   }
 
   /** HOCON, with the quotes left off the plain words and durations that need none (as a user writes them). */
+  static final String REDACTED = "(set, not shown)";
+
+  // A token is a password: config check output ends up in terminals, tickets and CI logs.
+  static boolean secret(String key, ConfigValue value) {
+    return key.endsWith(".token") && value.unwrapped() instanceof String text && !text.isEmpty();
+  }
+
   static String render(ConfigValue value) {
     if (value.valueType() == ConfigValueType.STRING && ((String) value.unwrapped()).matches("[A-Za-z0-9._@/*-]+")) {
       return (String) value.unwrapped();

@@ -81,11 +81,10 @@ public final class Main implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
       String gcs = ManagementFactory.getGarbageCollectorMXBeans().stream()
           .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", "));
       return new String[] {
-          "tmux-orc " + (version != null ? version : "(development build)"),
+          "tmux-orc " + dev.tmuxorc.config.Version.current(),
           "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + "), max heap "
               + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB, GC: " + gcs};
     }

@@ -2,6 +2,7 @@ package dev.tmuxorc.daemon;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.tmuxorc.config.BaseDir;
+import dev.tmuxorc.config.Version;
 import dev.tmuxorc.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,11 +49,10 @@ public record DaemonRecord(long pid, String url, String log, String startedAt, S
   public static DaemonRecord ofThisProcess(String url, String socket, List<String> args) {
     ProcessHandle self = ProcessHandle.current();
     String logs = System.getProperty(DaemonCommandLine.LOGS_PROPERTY);
-    String version = DaemonRecord.class.getPackage().getImplementationVersion();
     return new DaemonRecord(self.pid(), url,
         logs == null ? null : Path.of(logs).resolve("monitor.log").toString(),
         self.info().startInstant().orElseGet(Instant::now).toString(),
-        version == null ? "development build" : version, socket, args);
+        Version.current(), socket, args);
   }
 
   /**

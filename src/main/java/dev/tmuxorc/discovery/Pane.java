@@ -22,4 +22,20 @@ public record Pane(
   public String target() {
     return sessionName + ":" + windowIndex + "." + paneIndex;
   }
+
+  /** The target for a log line: session names are anyone's text, and a newline in one would forge a line. */
+  public String loggedTarget() {
+    return printable(target());
+  }
+
+  /** The window name for a log line, likewise. */
+  public String loggedWindowName() {
+    return printable(windowName);
+  }
+
+  private static String printable(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return out.toString();
+  }
 }

@@ -106,8 +106,8 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
   /**
    * The cycle in flight: a full one (list-panes and the known agents' captures in one batch, then captures of
    * agents discovered by it) or a partial one (changed panes only). It ends when every part is done. Only
-   * the supervisor touches its fields; {@code targets} (the agents to deliver captures to, once reconciled)
-   * is completed by the supervisor and read by the threads that deliver captures.
+   * the monitor touches its fields; {@code targets} (the agents to deliver captures to, once reconciled)
+   * is completed by the monitor and read by the threads that deliver captures.
    */
   private static final class Cycle {
     final long startNanos = System.nanoTime();
@@ -171,7 +171,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
   private final Sweep sweep;
   private final ScreenCache screens; // null when screen reuse is off
   // The screen cache compares our times with tmux's window_activity, which tmux takes from the wall clock:
-  // its times come from the wall clock too, whatever clock the rest of the supervisor is given.
+  // its times come from the wall clock too, whatever clock the rest of the monitor is given.
   private final Clock wallClock = Clock.systemUTC();
   private final Duration askTimeout;
   private final Map<AgentId, ActorRef<Agent.Command>> agents = new HashMap<>();
@@ -207,7 +207,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
     this.discovery = new Discovery(new AgentMatcher(settings.discovery(), settings.tmux().hiddenSessionPrefix()),
         settings.discovery().roleOption());
     boolean sequential = settings.monitoring().strategy() == Strategy.POLLING;
-    // The capture stream runs as long as this supervisor: its materializer is bound to this actor.
+    // The capture stream runs as long as this monitor: its materializer is bound to this actor.
     this.sweep = new Sweep(pool, context.getSystem(), Materializer.createMaterializer(context),
         sequential ? 1 : settings.monitoring().captureBatchSize(),
         sequential ? 1 : poolSettings.maxSize(), askTimeout, clock);
@@ -537,8 +537,8 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
         getContext().watchWith(child, new AgentStopped(agent.key()));
         agents.put(agent.key(), child);
         added.add(agent);
-        getContext().getLog().info("discovered {} {} ({}) kind={} window '{}'", agent.role(), agent.pane().target(),
-            agent.paneId(), agent.kind(), agent.pane().windowName());
+        getContext().getLog().info("discovered {} {} ({}) kind={} window '{}'", agent.role(),
+            agent.pane().loggedTarget(), agent.paneId(), agent.kind(), agent.pane().loggedWindowName());
         publish(new AgentEvent.AgentDiscovered(agent, clock.instant()));
       } else if (!agent.equals(panes.get(agent.key()))) {
         child.tell(new Agent.PaneUpdated(agent));
@@ -549,7 +549,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
       if (!seen.contains(key)) {
         AgentPane gone = panes.remove(key);
         getContext().stop(agents.remove(key));
-        getContext().getLog().info("{} {} ({}) is gone", gone.role(), gone.pane().target(), gone.paneId());
+        getContext().getLog().info("{} {} ({}) is gone", gone.role(), gone.pane().loggedTarget(), gone.paneId());
         publish(new AgentEvent.AgentGone(gone, clock.instant()));
       }
     }
@@ -561,10 +561,12 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
     return this;
   }
 
+  // The pane_content layer has it when screen reuse is on (no message to the agent, which may be restarting).
   private Behavior<Command> onGetScreen(GetScreen get) {
     Optional<AgentId> agent = panes.keySet().stream().filter(id -> id.pane().equals(get.pane())).findFirst();
-    if (agent.isEmpty()) {
-      get.replyTo().tell(Optional.empty());
+    Optional<String> cached = agent.flatMap(id -> screens == null ? Optional.empty() : screens.last(id));
+    if (agent.isEmpty() || cached.isPresent()) {
+      get.replyTo().tell(cached);
     } else {
       agents.get(agent.get()).tell(new Agent.GetScreen(get.replyTo()));
     }
@@ -588,7 +590,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
     if (agents.remove(stopped.agent()) != null) {
       AgentPane pane = panes.remove(stopped.agent());
       getContext().getLog().warn("the actor of {} {} ({}) stopped; it is respawned at the next discovery",
-          pane.role(), pane.pane().target(), pane.paneId());
+          pane.role(), pane.pane().loggedTarget(), pane.paneId());
     }
     return this;
   }

@@ -32,6 +32,18 @@ class ConfigCheckCommandTest {
   }
 
   @Test
+  void aTokenIsNeverPrinted() throws Exception {
+    Path file = Files.writeString(dir.resolve("app.conf"), "tmux-orc.http.token = \"s3cret-t0ken\"\n");
+    for (String[] args : new String[][] {{"config", "check", "-c", file.toString()},
+        {"config", "check", "--json", "-c", file.toString()}}) {
+      ScanCommandTest.Run run = ScanCommandTest.cli(args);
+      assertEquals(0, run.status(), run.err());
+      assertFalse(run.out().contains("s3cret-t0ken"), run.out());
+      assertTrue(run.out().contains(ConfigCheckCommand.REDACTED), run.out());
+    }
+  }
+
+  @Test
   void unknownKeysAreWarnedAboutWithTheClosestValidKey() throws Exception {
     Path file = Files.writeString(dir.resolve("app.conf"), "tmux-orc.monitring.poll-interval = 2s\n");
     ScanCommandTest.Run run = ScanCommandTest.cli("config", "check", "-c", file.toString());

@@ -7,6 +7,7 @@ import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.cache.CacheStats;
 import dev.tmuxorc.cache.Caches;
 import dev.tmuxorc.config.Settings;
+import dev.tmuxorc.config.Version;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.fleet.AgentFilter;
 import dev.tmuxorc.fleet.FleetSummary;
@@ -42,7 +43,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * The HTTP API's answers, from the running tree: one ask to the FleetView per query (never one per agent), the
  * journal for the event backlog, the metrics registry, the readiness flag, the action gate.
  */
-final class SupervisorApi implements ApiBackend {
+final class TreeApi implements ApiBackend {
 
   private final ActorSystem<?> system;
   private final Guardian.Parts parts;
@@ -55,9 +56,8 @@ final class SupervisorApi implements ApiBackend {
   private final Clock clock;
   private final Instant started;
 
-  SupervisorApi(ActorSystem<?> system, Guardian.Parts parts, Caches caches, Settings settings,
-      ActorRef<Journal.Command> journal, JournalCounters journalCounters, Path journalFile, ActionGate gate,
-      Clock clock) {
+  TreeApi(ActorSystem<?> system, Guardian.Parts parts, Caches caches, Settings settings,
+      ActorRef<Journal.Command> journal, JournalCounters journalCounters, Path journalFile, Clock clock) {
     this.system = system;
     this.parts = parts;
     this.caches = caches;
@@ -65,7 +65,7 @@ final class SupervisorApi implements ApiBackend {
     this.journal = journal;
     this.journalCounters = journalCounters;
     this.journalFile = journalFile;
-    this.gate = gate;
+    this.gate = parts.gate();
     this.clock = clock;
     this.started = clock.instant();
   }
@@ -90,7 +90,7 @@ final class SupervisorApi implements ApiBackend {
       Optional<JournalStats> journalStats, List<CacheStats> cacheStats) {
     Instant now = clock.instant();
     Map<String, Object> status = new LinkedHashMap<>();
-    status.put("version", Guardian.version());
+    status.put("version", Version.current());
     status.put("startedAt", started.toString());
     status.put("uptimeSeconds", Duration.between(started, now).toSeconds());
     status.put("tmux", settings.tmux().server().describe());
