@@ -89,7 +89,9 @@ class MonitorDaemonCommandTest {
   }
 
   private void record(long pid, String url) {
-    new DaemonRecord(pid, url, base.monitorLog().toString(), "2026-11-30T09:00:00Z", "1.0", "tmux -L work",
+    new DaemonRecord(pid, url, base.monitorLog().toString(), ProcessHandle.of(pid)
+        .flatMap(p -> p.info().startInstant()).map(Object::toString).orElse("2026-11-30T09:00:00Z"), "1.0",
+        "tmux -L work",
         List.of("monitor", "--foreground", "-L", "work")).write(base);
   }
 

@@ -75,7 +75,7 @@ class MonitorProcessTest {
 
     monitor.destroy(); // SIGTERM
     assertTrue(monitor.waitFor(20, TimeUnit.SECONDS), "monitor exits on SIGTERM");
-    awaitLog(log, "closed 1 tmux client(s)");
+    awaitLog(log, "tmux client(s) on socket"); // how many the pool held at the end depends on timing
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (System.nanoTime() < deadline && tmux.sessions().size() > 1) {
       Thread.sleep(50);

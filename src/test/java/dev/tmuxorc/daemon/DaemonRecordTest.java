@@ -9,6 +9,7 @@ import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.testing.FakeProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,12 @@ class DaemonRecordTest {
   }
 
   private static DaemonRecord record(long pid) {
-    return new DaemonRecord(pid, "http://127.0.0.1:8585", "/tmp/monitor.log", "2026-01-01T00:00:00Z", "1.0",
+    return record(pid, ProcessHandle.of(pid).flatMap(p -> p.info().startInstant()).map(Object::toString)
+        .orElse("2026-01-01T00:00:00Z"));
+  }
+
+  private static DaemonRecord record(long pid, String startedAt) {
+    return new DaemonRecord(pid, "http://127.0.0.1:8585", "/tmp/monitor.log", startedAt, "1.0",
         "tmux -L work", List.of("monitor", "--foreground", "-L", "work"));
   }
 
@@ -83,6 +89,12 @@ class DaemonRecordTest {
       record(ours.pid()).write(base);
       DaemonState.Running running = assertInstanceOf(DaemonState.Running.class, DaemonState.of(base));
       assertEquals(ours.pid(), running.record().pid());
+
+      // The PID of a monitor that started an hour earlier, reused by a process that looks like tmux-orc
+      // (another tmux-orc command, an editor in a tmux-orc directory): not the monitor, never signalled.
+      record(ours.pid(), Instant.parse(ours.startedAt()).minusSeconds(3600).toString()).write(base);
+      DaemonState.Stale recycled = assertInstanceOf(DaemonState.Stale.class, DaemonState.of(base));
+      assertEquals(ProcessCheck.Verdict.OTHER, recycled.verdict());
     }
   }
 

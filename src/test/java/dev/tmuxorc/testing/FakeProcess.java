@@ -44,6 +44,11 @@ public final class FakeProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** When it started, as a monitor records its own start. */
+  public String startedAt() {
+    return process.info().startInstant().orElseThrow().toString();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
