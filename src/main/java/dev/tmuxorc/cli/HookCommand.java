@@ -6,10 +6,13 @@ import com.typesafe.config.ConfigParseOptions;
 import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.config.ConfigFiles;
 import dev.tmuxorc.daemon.DaemonClient;
+import dev.tmuxorc.daemon.DaemonRecord;
+import dev.tmuxorc.daemon.ProcessCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,10 +123,15 @@ final class HookCommand implements Callable<Integer> {
       if (body.isEmpty()) {
         return;
       }
+      Optional<DaemonRecord> monitor = DaemonRecord.readPidAndUrl(BaseDir.current())
+          .filter(r -> ProcessCheck.isTmuxOrc(r.pid()));
+      if (monitor.isEmpty()) {
+        return;
+      }
       // the root is Main, or Line on the launcher's fast path: both hold the global options as "global"
       GlobalOptions global = (GlobalOptions) spec.root().mixins().get("global").userObject();
-      DaemonClient client = DaemonClient.find(BaseDir.current(), token(global));
-      client.postJson("/api/hooks/" + kind, body.get(), headers(), POST_LIMIT);
+      new DaemonClient(URI.create(monitor.get().url()), token(global))
+          .postJson("/api/hooks/" + kind, body.get(), headers(), POST_LIMIT);
     } catch (Throwable e) {
       // no monitor, a stuck one, a refusal: the hook has nothing to tell anyone
     }
