@@ -23,13 +23,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * {@code tmux-orc hook claude|codex|gemini}: hands one hook event (JSON on stdin) to the running monitor, adding
@@ -51,7 +51,7 @@ final class HookCommand implements Callable<Integer> {
   static final Duration POST_LIMIT = Duration.ofMillis(500);
   static final int MAX_PIDS = 8;
   // Only a stdin that is never closed (someone typing at it) could exceed this: the agent closes it at once.
-  private static final Duration TOTAL_LIMIT = Duration.ofSeconds(3);
+  private static final Duration STDIN_LIMIT = Duration.ofSeconds(3);
 
   @Spec
   CommandSpec spec;
@@ -63,13 +63,25 @@ final class HookCommand implements Callable<Integer> {
   @Option(names = "--pane", paramLabel = "%N", description = "The agent's pane (default: $TMUX_PANE).")
   String pane;
 
+  // System.nanoTime() when the post began (0 before): the worker is given up on POST_LIMIT after it
+  private volatile long postingSince;
+
   @Override
   public Integer call() {
     try {
       Thread worker = new Thread(this::deliver, "tmux-orc-hook");
       worker.setDaemon(true);
+      long start = System.nanoTime();
       worker.start();
-      worker.join(TOTAL_LIMIT.toMillis());
+      while (worker.isAlive()) {
+        long posting = postingSince;
+        long deadline = posting != 0 ? posting + POST_LIMIT.toNanos() : start + STDIN_LIMIT.toNanos();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        worker.join(Math.max(1, Math.min(20, left / 1_000_000)));
+      }
     } catch (Throwable e) {
       // nothing may reach the agent
     }
@@ -130,8 +142,9 @@ final class HookCommand implements Callable<Integer> {
       }
       // the root is Main, or Line on the launcher's fast path: both hold the global options as "global"
       GlobalOptions global = (GlobalOptions) spec.root().mixins().get("global").userObject();
-      new DaemonClient(URI.create(monitor.get().url()), token(global))
-          .postJson("/api/hooks/" + kind, body.get(), headers(), POST_LIMIT);
+      DaemonClient client = new DaemonClient(URI.create(monitor.get().url()), token(global));
+      postingSince = System.nanoTime();
+      client.postJson("/api/hooks/" + kind, body.get(), headers(), POST_LIMIT);
     } catch (Throwable e) {
       // no monitor, a stuck one, a refusal: the hook has nothing to tell anyone
     }

@@ -57,7 +57,7 @@ final class HooksCommand {
   }
 
   /** The running monitor's API URL, else the configured one (a port of 0 is no URL), else none. */
-  static Optional<String> monitorUrl(GlobalOptions global, Config config) {
+  static Optional<String> monitorUrl(Config config) {
     try {
       return Optional.of(DaemonClient.find(BaseDir.current(), Optional.empty()).base().toString());
     } catch (DaemonUnavailableException e) {

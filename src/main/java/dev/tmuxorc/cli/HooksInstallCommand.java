@@ -57,7 +57,7 @@ final class HooksInstallCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     var config = Launcher.config(hooks.main.global, Map.of());
-    Optional<String> baseUrl = Optional.ofNullable(url).or(() -> HooksCommand.monitorUrl(hooks.main.global, config));
+    Optional<String> baseUrl = Optional.ofNullable(url).or(() -> HooksCommand.monitorUrl(config));
     HookForm chosen;
     try {
       chosen = form != null ? HookForm.of(form) : baseUrl.isPresent() ? HookForm.HTTP : HookForm.COMMAND;

@@ -45,7 +45,9 @@ public enum HookForm {
     switch (this) {
       case HTTP -> {
         // Field names as in Claude Code's hooks reference (type http: url, timeout in seconds, headers whose
-        // $VAR references are filled only from allowedEnvVars). A 2xx with an empty body is a plain success.
+        // $VAR references are filled only from allowedEnvVars). A 2xx with an empty body is a plain success;
+        // a body would be read as hook output. Not confirmed: the version that brought http hooks, and whether
+        // every one of our events takes one (--form curl where not).
         handler.put("type", "http");
         handler.put("url", url);
         handler.put("timeout", 1);
