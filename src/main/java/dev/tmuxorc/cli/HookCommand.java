@@ -52,6 +52,9 @@ final class HookCommand implements Callable<Integer> {
   static final int MAX_PIDS = 8;
   // Only a stdin that is never closed (someone typing at it) could exceed this: the agent closes it at once.
   private static final Duration STDIN_LIMIT = Duration.ofSeconds(3);
+  // Lets the post's own timeout end the worker: a thread still blocked in a socket read when the JVM exits
+  // holds the exit up by 300 ms (HotSpot waits that long for threads in native code).
+  private static final Duration GRACE = Duration.ofMillis(100);
 
   @Spec
   CommandSpec spec;
@@ -75,7 +78,8 @@ final class HookCommand implements Callable<Integer> {
       worker.start();
       while (worker.isAlive()) {
         long posting = postingSince;
-        long deadline = posting != 0 ? posting + POST_LIMIT.toNanos() : start + STDIN_LIMIT.toNanos();
+        long deadline = posting != 0 ? posting + POST_LIMIT.toNanos() + GRACE.toNanos()
+            : start + STDIN_LIMIT.toNanos();
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;

@@ -77,16 +77,18 @@ public final class DaemonClient {
   }
 
   /**
-   * POSTs {@code body} as JSON with extra {@code headers}, giving up once {@code limit} has passed in all
-   * (connecting included; a monitor that stops reading a large body mid-way is for the caller to give up on): for
-   * the hook command, which must never be slowed by a stuck monitor. Through HttpURLConnection rather than the HttpClient, which sets up TLS when it is built:
+   * POSTs {@code body} as JSON with extra {@code headers}: connecting and then answering get {@code limit} each
+   * (a loopback connect is immediate or refused at once; a monitor that stops reading a large body mid-way is for
+   * the caller to give up on): for the hook command, which must never be slowed by a stuck monitor. Through HttpURLConnection rather than the HttpClient, which sets up TLS when it is built:
    * a few hundred milliseconds of class loading per hook event, for a plain-HTTP loopback call.
    */
   public Response postJson(String path, byte[] body, Map<String, String> headers, Duration limit) {
     try {
       long deadline = System.nanoTime() + limit.toNanos();
+      // both timeouts take effect at connect: a read timeout set afterwards is ignored
       HttpURLConnection connection = (HttpURLConnection) base.resolve(path).toURL().openConnection();
       connection.setConnectTimeout((int) limit.toMillis());
+      connection.setReadTimeout((int) limit.toMillis());
       connection.setRequestMethod("POST");
       connection.setDoOutput(true);
       connection.setFixedLengthStreamingMode(body.length);
@@ -94,11 +96,9 @@ public final class DaemonClient {
       token.ifPresent(t -> connection.setRequestProperty("Authorization", "Bearer " + t));
       headers.forEach(connection::setRequestProperty);
       connection.connect();
-      long left = (deadline - System.nanoTime()) / 1_000_000;
-      if (left <= 0) {
+      if (System.nanoTime() > deadline) {
         throw new SocketTimeoutException("connected too late");
       }
-      connection.setReadTimeout((int) left);
       try (OutputStream out = connection.getOutputStream()) {
         out.write(body);
       }
