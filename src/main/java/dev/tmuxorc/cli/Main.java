@@ -23,7 +23,7 @@ import picocli.CommandLine.Mixin;
             + "else built-in defaults (see conf/application.conf)."},
     subcommands = {ScanCommand.class, StatusCommand.class, HealthCommand.class, MonitorCommand.class,
         EventsCommand.class, PerfCommand.class, ClassifyCommand.class, DemoCommand.class,
-        BenchmarkCommand.class, ConfigCommand.class, CompletionCommand.class,
+        BenchmarkCommand.class, ConfigCommand.class, CompletionCommand.class, HookCommand.class, HooksCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -39,6 +39,10 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    if (HookCommand.isHookCall(args)) {
+      // An agent's hook, on every tool call: no logging set-up, nothing printed, exit 0 whatever happens.
+      System.exit(HookCommand.runSilently(args));
+    }
     // Creating a logger on the main thread first avoids SLF4J's "replayed" warning at start-up.
     LoggerFactory.getLogger(Main.class);
     System.exit(run(args));

@@ -2,6 +2,11 @@ package dev.tmuxorc.daemon;
 
 import dev.tmuxorc.config.BaseDir;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,7 +28,7 @@ public final class DaemonClient {
 
   private final URI base;
   private final Optional<String> token;
-  private final HttpClient http;
+  private HttpClient http; // built on first use: see postJson
 
   /** An answer of the API. */
   public record Response(int status, String body) {
@@ -34,7 +40,6 @@ public final class DaemonClient {
   public DaemonClient(URI base, Optional<String> token) {
     this.base = base;
     this.token = token.filter(t -> !t.isBlank());
-    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
   }
 
   /**
@@ -71,6 +76,45 @@ public final class DaemonClient {
     return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
   }
 
+  /**
+   * POSTs {@code body} as JSON with extra {@code headers}: connecting and then answering get {@code limit} each
+   * (a loopback connect is immediate or refused at once; a monitor that stops reading a large body mid-way is for
+   * the caller to give up on): for the hook command, which must never be slowed by a stuck monitor. Through HttpURLConnection rather than the HttpClient, which sets up TLS when it is built:
+   * a few hundred milliseconds of class loading per hook event, for a plain-HTTP loopback call.
+   */
+  public Response postJson(String path, byte[] body, Map<String, String> headers, Duration limit) {
+    try {
+      long deadline = System.nanoTime() + limit.toNanos();
+      // both timeouts take effect at connect: a read timeout set afterwards is ignored
+      HttpURLConnection connection = (HttpURLConnection) base.resolve(path).toURL().openConnection();
+      connection.setConnectTimeout((int) limit.toMillis());
+      connection.setReadTimeout((int) limit.toMillis());
+      connection.setRequestMethod("POST");
+      connection.setDoOutput(true);
+      connection.setFixedLengthStreamingMode(body.length);
+      connection.setRequestProperty("Content-Type", "application/json");
+      token.ifPresent(t -> connection.setRequestProperty("Authorization", "Bearer " + t));
+      headers.forEach(connection::setRequestProperty);
+      connection.connect();
+      if (System.nanoTime() > deadline) {
+        throw new SocketTimeoutException("connected too late");
+      }
+      try (OutputStream out = connection.getOutputStream()) {
+        out.write(body);
+      }
+      int status = connection.getResponseCode();
+      InputStream answer = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+      String text = answer == null ? "" : new String(answer.readAllBytes(), StandardCharsets.UTF_8);
+      connection.disconnect();
+      return new Response(status, text);
+    } catch (SocketTimeoutException e) {
+      throw new DaemonUnavailableException("the monitor at " + base + " did not answer " + path + " within "
+          + limit.toMillis() + " ms", e);
+    } catch (IOException e) {
+      throw new DaemonUnavailableException("the monitor at " + base + " failed: " + e, e);
+    }
+  }
+
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT)
         .header("Accept", "application/json");
@@ -78,9 +122,16 @@ public final class DaemonClient {
     return builder;
   }
 
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    }
+    return http;
+  }
+
   private Response send(HttpRequest request) {
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = http().send(request, HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.body());
     } catch (HttpTimeoutException e) {
       throw new DaemonUnavailableException("the monitor at " + base + " did not answer " + request.uri().getPath()

@@ -62,6 +62,20 @@ class DaemonRecordTest {
   }
 
   @Test
+  void theHooksQuickReadGivesThePidAndUrlOnlyWhenBothFilesAgree() throws Exception {
+    BaseDir base = base();
+    assertEquals(Optional.empty(), DaemonRecord.readPidAndUrl(base));
+    record(4242).write(base);
+    DaemonRecord quick = DaemonRecord.readPidAndUrl(base).orElseThrow();
+    assertEquals(List.of(4242L, "http://127.0.0.1:8585"), List.of(quick.pid(), quick.url()));
+
+    Files.writeString(base.pidFile(), "77\n");
+    assertEquals(Optional.empty(), DaemonRecord.readPidAndUrl(base), "a JSON of another process");
+    new DaemonRecord(77, null, null, null, null, null, List.of()).write(base);
+    assertEquals(Optional.empty(), DaemonRecord.readPidAndUrl(base), "no API");
+  }
+
+  @Test
   void removeIfOursLeavesTheFilesOfAnotherMonitor() throws Exception {
     BaseDir base = base();
     record(10).write(base);
