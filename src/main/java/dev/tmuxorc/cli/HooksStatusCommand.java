@@ -105,8 +105,10 @@ final class HooksStatusCommand implements Callable<Integer> {
       row.put("paneId", agent.path("paneId").asText());
       row.put("target", agent.path("target").asText());
       row.put("kind", agent.path("kind").asText());
-      row.put("lastHookAt", hooks.hasNonNull("lastHookAt") ? hooks.get("lastHookAt").asText() : null);
-      row.put("hookEvents", hooks.hasNonNull("hookEvents") ? hooks.get("hookEvents") : null);
+      // the API's AgentView.Hooks: lastAt, events (how many), lastEvent
+      row.put("lastHookAt", hooks.hasNonNull("lastAt") ? hooks.get("lastAt").asText() : null);
+      row.put("hookEvents", hooks.hasNonNull("events") ? hooks.get("events") : null);
+      row.put("lastHookEvent", hooks.hasNonNull("lastEvent") ? hooks.get("lastEvent").asText() : null);
       result.add(row);
     }
     return result;

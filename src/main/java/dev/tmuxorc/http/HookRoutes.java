@@ -16,8 +16,8 @@ import dev.tmuxorc.json.Json;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
@@ -25,7 +25,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 /**
  * The hook intake: {@code POST /api/hooks/claude} (and {@code codex}, {@code gemini}) with the hook's JSON as the
  * agent sends it; the pane in the {@code X-Tmux-Pane} header or {@code ?pane=%N}, else the hook process's
- * ancestors in {@code X-Hook-Pids}. Answers 202 at once: a hook must never wait for the monitor.
+ * ancestors in {@code X-Hook-Pids}. Answers an empty 202 at once: a hook must never wait for the monitor.
  */
 final class HookRoutes {
 
@@ -74,9 +74,9 @@ final class HookRoutes {
       return complete(ApiError.badRequest("body: " + e.getMessage()));
     }
     Optional<PaneId> named = pane;
+    // An empty 202: Claude Code reads a hook's answer as the hook's output, and text there would reach the model.
     return endpoints.onBackend(() -> backend.hook(event, named, pids(pidsText)), routed ->
-        complete(StatusCodes.ACCEPTED, Map.of("accepted", true, "event", event.name()),
-            JsonBody.marshaller()));
+        complete(HttpResponse.create().withStatus(StatusCodes.ACCEPTED))); // pekko's own 202 has a text body
   }
 
   // Numbers only, a few: anything else in the header is ignored rather than refused (it is only a hint).

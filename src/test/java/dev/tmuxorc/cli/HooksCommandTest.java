@@ -280,7 +280,7 @@ class HooksCommandTest {
     BaseDir base = new BaseDir(dir.resolve("base"));
     String agents = """
         [{"paneId":"%3","target":"w:1.0","kind":"claude",
-          "hooks":{"lastHookAt":"2026-11-30T09:00:00Z","hookEvents":42}},
+          "hooks":{"lastAt":"2026-11-30T09:00:00Z","events":42,"lastEvent":"Stop"}},
          {"paneId":"%4","target":"w:2.0","kind":"codex"}]""";
     try (ApiStandIn api = ApiStandIn.start(dir, base).answer("/api/agents", 200, agents)) {
       ScanCommandTest.Run run = cli("hooks", "status");
