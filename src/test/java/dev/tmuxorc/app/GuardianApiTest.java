@@ -126,6 +126,19 @@ class GuardianApiTest {
     assertEquals(List.of("claude-1", "qa"), List.of(listed.get(0).path("windowName").asText(),
         listed.get(1).path("windowName").asText()), listed.toString());
 
+    // A hook event posted for a pane reaches that agent: its session and last event show in the API.
+    String pane = listed.get(1).path("paneId").asText();
+    HttpResponse<String> hooked = http.send(HttpRequest.newBuilder(api.resolve("/api/hooks/claude"))
+        .header("Content-Type", "application/json").header("X-Tmux-Pane", pane)
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "{\"hook_event_name\":\"SessionStart\",\"session_id\":\"s-42\",\"source\":\"startup\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, hooked.statusCode(), hooked.body());
+    JsonNode hooks = await(() -> json(get(api, "/api/agents/" + pane.replace("%", "%25"))).path("hooks"),
+        h -> h.path("events").asLong() == 1, "the agent's hooks in /api/agents");
+    assertEquals("s-42", hooks.path("sessionId").asText(), hooks.toString());
+    assertEquals("SessionStart", hooks.path("lastEvent").asText(), hooks.toString());
+
     // Stopping the tree: every child stops, then the guardian's PostStop removes the hidden session.
     testKit.stop(guardian, PATIENCE);
     List<String> sessions = await(tmux::sessions, s -> !s.contains(hidden), "the hidden session removed");
