@@ -508,7 +508,9 @@ public final class Journal extends AbstractBehavior<Journal.Command> {
   private Behavior<Command> onPostStop() {
     try {
       if (job != null) {
-        job.get(10, TimeUnit.SECONDS);
+        // a batch takes milliseconds; a disk that hangs must not eat the shutdown's 10 s (the hidden tmux
+        // session is removed after the actors stop)
+        job.get(3, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
       // its failure was its own batch's; what is pending is written below all the same
