@@ -142,9 +142,7 @@ public final class Sweep {
         batch.leadReply().complete(reply);
       } else if (delivered.compareAndSet(index - offset, 0, 1)) {
         batch.deliver().accept(capture(agents.get(index - offset), reply, clock.instant()));
-        if (batch.undelivered().decrementAndGet() == 0) {
-          batch.done().complete(agents.size());
-        }
+        delivered(batch);
       }
     };
     CompletionStage<List<Reply>> replies = AskPattern.askWithStatus(pool,
@@ -168,15 +166,27 @@ public final class Sweep {
         }
       }
       List<AgentPane> agents = batch.agents();
+      if (agents.isEmpty()) {
+        batch.done().complete(0);
+      }
       for (int i = 0; i < agents.size(); i++) {
         if (batch.delivered().compareAndSet(i, 0, 1)) {
           batch.deliver().accept(error != null ? new Capture.Failed(agents.get(i), describe(error), at)
               : capture(agents.get(i), replies.get(i + offset), at));
+          delivered(batch);
         }
       }
-      batch.done().complete(agents.size());
+      // The listener may still be handing on a capture it marked: whoever hands on the last one completes the
+      // batch, after its hand-over (else a cycle could end, and a barrier be asked, before an agent got it).
     } catch (RuntimeException e) {
       batch.done().completeExceptionally(e);
+    }
+  }
+
+  // One more capture handed on; the last one completes the batch.
+  private static void delivered(Batch batch) {
+    if (batch.undelivered().decrementAndGet() == 0) {
+      batch.done().complete(batch.agents().size());
     }
   }
 
