@@ -24,6 +24,7 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tmuxorc.sim.ProcessSample;
 import dev.tmuxorc.sim.SimulatedFleet;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -765,26 +766,11 @@ public class ApiBench {
   }
 
   static long ticks(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
+    return ProcessSample.ticks(pid);
   }
 
   static double rssMb(long pid) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // gone
-    }
-    return Double.NaN;
+    return ProcessSample.rssMb(pid);
   }
 
   static double clkTck() {

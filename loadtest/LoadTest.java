@@ -19,6 +19,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
+import dev.tmuxorc.sim.ProcessSample;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -487,28 +488,12 @@ final class ProcStat {
 
   /** utime+stime in ticks, or -1 when the process is gone. */
   static long ticks(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // after "pid (comm) ": f[0] = state (field 3), so utime (field 14) = f[11], stime (15) = f[12]
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
+    return ProcessSample.ticks(pid);
   }
 
   /** VmRSS in MB, or NaN when the process is gone. */
   static double rssMb(long pid) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // gone
-    }
-    return Double.NaN;
+    return ProcessSample.rssMb(pid);
   }
 }
 
