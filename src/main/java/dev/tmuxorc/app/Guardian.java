@@ -113,6 +113,10 @@ public final class Guardian {
       Parts parts = new Parts(pool, monitor, fleet, cache, readiness, metrics, new ActionGate(clock));
       if (wiring.surfaces().http().isPresent()) {
         HttpSettings http = wiring.surfaces().http().get();
+        if (journal == null) {
+          // the journal is what numbers the entries /api/events streams
+          context.getLog().warn("tmux-orc.journal.enabled = false: /api/events will stream nothing");
+        }
         TreeApi api = new TreeApi(context.getSystem(), parts, caches, settings, journal,
             journalCounters, journalFile, clock);
         HttpServer.start(context.getSystem(), http, new ApiRoutes(context.getSystem(), api, http,
