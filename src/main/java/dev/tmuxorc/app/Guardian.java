@@ -117,7 +117,7 @@ public final class Guardian {
           // the journal is what numbers the entries /api/events streams
           context.getLog().warn("tmux-orc.journal.enabled = false: /api/events will stream nothing");
         }
-        TreeApi api = new TreeApi(context.getSystem(), parts, caches, settings, journal,
+        TreeApi api = new TreeApi(context.getSystem(), parts, settings, journal,
             journalCounters, journalFile, clock);
         HttpServer.start(context.getSystem(), http, new ApiRoutes(context.getSystem(), api, http,
                 new MetricsObserver(metrics)).route())

@@ -5,7 +5,7 @@ import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.agent.AgentView;
 import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.cache.CacheStats;
-import dev.tmuxorc.cache.Caches;
+import dev.tmuxorc.cache.PaneCache;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.Version;
 import dev.tmuxorc.discovery.PaneId;
@@ -47,7 +47,6 @@ final class TreeApi implements ApiBackend {
 
   private final ActorSystem<?> system;
   private final Guardian.Parts parts;
-  private final Caches caches;
   private final Settings settings;
   private final ActorRef<Journal.Command> journal; // null without a journal
   private final JournalCounters journalCounters; // null without a journal
@@ -56,11 +55,10 @@ final class TreeApi implements ApiBackend {
   private final Clock clock;
   private final Instant started;
 
-  TreeApi(ActorSystem<?> system, Guardian.Parts parts, Caches caches, Settings settings,
+  TreeApi(ActorSystem<?> system, Guardian.Parts parts, Settings settings,
       ActorRef<Journal.Command> journal, JournalCounters journalCounters, Path journalFile, Clock clock) {
     this.system = system;
     this.parts = parts;
-    this.caches = caches;
     this.settings = settings;
     this.journal = journal;
     this.journalCounters = journalCounters;
@@ -79,11 +77,12 @@ final class TreeApi implements ApiBackend {
     CompletableFuture<FleetSummary> fleet = ask(parts.fleet(), FleetView.GetSummary::new);
     CompletableFuture<CycleStats> cycles = ask(parts.monitor(), Monitor.GetCycleStats::new);
     CompletableFuture<PoolStats> pool = ask(parts.pool(), TmuxPool.GetStats::new);
+    CompletableFuture<List<CacheStats>> cacheStats = ask(parts.cache(), PaneCache.GetStats::new);
     CompletableFuture<Optional<JournalStats>> journalStats = journal == null
         ? CompletableFuture.completedFuture(Optional.empty())
         : this.<Journal.Command, JournalStats>ask(journal, Journal.GetStats::new).thenApply(Optional::of);
-    return CompletableFuture.allOf(fleet, cycles, pool, journalStats).thenApply(all ->
-        status(fleet.join(), cycles.join(), pool.join(), journalStats.join(), caches.stats()));
+    return CompletableFuture.allOf(fleet, cycles, pool, cacheStats, journalStats).thenApply(all ->
+        status(fleet.join(), cycles.join(), pool.join(), journalStats.join(), cacheStats.join()));
   }
 
   private Map<String, Object> status(FleetSummary fleet, CycleStats cycles, PoolStats pool,

@@ -2,12 +2,16 @@ package dev.tmuxorc.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.tmuxorc.config.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the cache layers (Caffeine: bounded, expiring, with statistics) for their owners, and reads every
@@ -18,7 +22,10 @@ public final class Caches {
 
   private final Settings.Caches settings;
   private final Duration screenMaxAge;
+  private static final Logger log = LoggerFactory.getLogger(Caches.class);
+
   private final Map<CacheLayer, Cache<?, ?>> built = new EnumMap<>(CacheLayer.class);
+  private final AtomicBoolean fullSaid = new AtomicBoolean();
 
   public Caches(Settings settings) {
     this.settings = settings.caches();
@@ -38,7 +45,14 @@ public final class Caches {
       case PANE_CONTENT -> builder.expireAfterWrite(screenMaxAge);
       // Refreshed by every discovery: a session that no listing has shown for this long is gone.
       case SESSION_INFO -> builder.expireAfterWrite(settings.sessionInfoTtl());
-      case AGENT_STATUS -> { } // agents leave when their pane does (AgentGone), not by age
+      // Agents leave when their pane does (AgentGone), not by age; an agent evicted for size is missing from
+      // every listing, so that is said, once.
+      case AGENT_STATUS -> builder.evictionListener((key, value, cause) -> {
+        if (cause == RemovalCause.SIZE && !fullSaid.getAndSet(true)) {
+          log.warn("more agents than tmux-orc.cache.agent-status.max-size ({}): some are missing from the API and "
+              + "the CLI; raise it", maxSize(layer));
+        }
+      });
       default -> throw new IllegalArgumentException(layer.name());
     }
     return builder.build();
