@@ -14,4 +14,9 @@ public record PoolStats(
     long timeouts,
     long failedBatches,
     boolean available,
-    String unavailableReason) { }
+    String unavailableReason,
+    long recentTimeouts) {
+
+  /** The window {@code recentTimeouts} counts: timeouts of the last ten minutes, what health judges. */
+  public static final java.time.Duration RECENT = java.time.Duration.ofMinutes(10);
+}

@@ -117,6 +117,7 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
   private long replaced;
   private long acquisitions;
   private long timeouts;
+  private final Deque<Long> timeoutNanos = new ArrayDeque<>(); // of the last PoolStats.RECENT, bounded
   private long failedBatches;
   private int inFlight;
 
@@ -268,6 +269,10 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
       if (waiter.id() == timedOut.waiterId()) {
         it.remove();
         timeouts++;
+        timeoutNanos.addLast(System.nanoTime());
+        if (timeoutNanos.size() > 10_000) {
+          timeoutNanos.removeFirst();
+        }
         waiter.run().replyTo().tell(StatusReply.error(new TimeoutException(
             "no tmux client became free within " + settings.connectionTimeout() + " (pool max-size "
                 + settings.maxSize() + ", " + inFlight + " batches in flight)")));
@@ -382,7 +387,15 @@ public final class TmuxPool extends AbstractBehavior<TmuxPool.Command> {
     int idle = (int) slots.values().stream().filter(s -> !s.leased).count();
     return new PoolStats(slots.size(), idle, waiters.size(), inFlight, created, reused, recycled, replaced,
         acquisitions, timeouts, failedBatches, unavailableReason == null,
-        unavailableReason == null ? "" : unavailableReason);
+        unavailableReason == null ? "" : unavailableReason, recentTimeouts());
+  }
+
+  private long recentTimeouts() {
+    long since = System.nanoTime() - PoolStats.RECENT.toNanos();
+    while (!timeoutNanos.isEmpty() && timeoutNanos.peekFirst() - since < 0) {
+      timeoutNanos.removeFirst();
+    }
+    return timeoutNanos.size();
   }
 
   private static Throwable unwrap(Throwable t) {

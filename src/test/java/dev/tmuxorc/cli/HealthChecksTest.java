@@ -97,7 +97,18 @@ class HealthChecksTest {
   void poolTimeoutsPastTheirLimitFail() throws Exception {
     HealthChecks.Check timeouts = check(status(s -> at(s, "pool").put("timeouts", 3)), "pool timeouts");
     assertFalse(timeouts.ok());
-    assertEquals("3 since start (limit 2)", timeouts.detail());
+    assertEquals("3 since start (limit 2)", timeouts.detail(), "a monitor that reports no recent count");
+  }
+
+  @Test
+  void onlyTheLastTenMinutesOfPoolTimeoutsCountWhenTheMonitorReportsThem() throws Exception {
+    HealthChecks.Check old = check(status(s -> at(s, "pool").put("timeouts", 50).put("recentTimeouts", 0)),
+        "pool timeouts");
+    assertTrue(old.ok(), "fifty long ago: " + old.detail());
+    HealthChecks.Check recent = check(status(s -> at(s, "pool").put("timeouts", 50).put("recentTimeouts", 3)),
+        "pool timeouts");
+    assertFalse(recent.ok());
+    assertEquals("3 in the last 10 minutes (limit 2)", recent.detail());
   }
 
   @Test

@@ -59,7 +59,7 @@ class MetricsScrapeTest {
     metrics.captureSucceeded();
     metrics.captureFailed();
     metrics.screenReused();
-    metrics.pool(new PoolStats(4, 3, 0, 1, 6, 90, 1, 1, 100, 2, 3, true, null));
+    metrics.pool(new PoolStats(4, 3, 0, 1, 6, 90, 1, 1, 100, 2, 3, true, null, 2));
     metrics.cache(new CacheStats("pane_content", 12, 1000, 30, 10, 4, 0));
     metrics.journal(50, 1, 2, 65536);
     metrics.actorRestarted("tmux-pool");

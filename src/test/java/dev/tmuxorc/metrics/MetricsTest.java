@@ -264,6 +264,7 @@ class MetricsTest {
   private static PoolStats pool(int size, int idle, int inFlight, int waiting, long created, long acquisitions,
       boolean available) {
     return new PoolStats(size, idle, waiting, inFlight, created, acquisitions - created, created + 1, created + 2,
-        acquisitions, acquisitions / 10, acquisitions / 20, available, available ? null : "tmux is down");
+        acquisitions, acquisitions / 10, acquisitions / 20, available, available ? null : "tmux is down",
+        acquisitions / 10);
   }
 }
