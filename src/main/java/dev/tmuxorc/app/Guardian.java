@@ -9,6 +9,7 @@ import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.Version;
 import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.detect.ScreenClassifier;
+import dev.tmuxorc.fleet.FleetSummary;
 import dev.tmuxorc.fleet.FleetView;
 import dev.tmuxorc.http.ApiRoutes;
 import dev.tmuxorc.http.HttpServer;
@@ -16,6 +17,7 @@ import dev.tmuxorc.http.HttpSettings;
 import dev.tmuxorc.journal.Journal;
 import dev.tmuxorc.journal.JournalCounters;
 import dev.tmuxorc.journal.JournalSettings;
+import dev.tmuxorc.journal.JournalStats;
 import dev.tmuxorc.metrics.Metrics;
 import dev.tmuxorc.metrics.MetricsListener;
 import dev.tmuxorc.metrics.MetricsSampler;
@@ -27,11 +29,17 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -80,15 +88,15 @@ public final class Guardian {
     }
   }
 
+  /** The subscribers have subscribed (or did not answer in time): the monitor may start publishing. */
+  private record Subscribed(Throwable failure) implements Command { }
+
   public static Behavior<Command> create(Settings settings, Wiring wiring) {
-    return Behaviors.setup(context -> {
-      ClientFactory clients = wiring.clients();
+    return Behaviors.setup(context -> Behaviors.withStash(100, stash -> {
       Clock clock = wiring.clock();
       Caches caches = new Caches(settings);
-      Readiness readiness = new Readiness();
       Metrics metrics = new Metrics(Version.current(), settings.monitoring().strategy().wireName());
-      // Before anything publishes: the listener and the journal must see every agent's discovery.
-      context.spawn(MetricsListener.create(metrics), "metrics-listener");
+      ActorRef<MetricsListener.Command> listener = context.spawn(MetricsListener.create(metrics), "metrics-listener");
       ActorRef<Journal.Command> journal = null;
       JournalCounters journalCounters = null;
       Path journalFile = null;
@@ -99,48 +107,99 @@ public final class Guardian {
         journal = context.spawn(Journal.create(journalSettings, journalFile, journalCounters), "journal");
       }
       ActorRef<TmuxPool.Command> pool = context.spawn(Behaviors.supervise(TmuxPool.create(settings.tmux(),
-          settings.monitoring().pool(), clients)).onFailure(SupervisorStrategy.restart()), "tmux-pool");
+          settings.monitoring().pool(), wiring.clients())).onFailure(SupervisorStrategy.restart()), "tmux-pool");
       context.spawn(MetricsSampler.create(metrics, pool, caches, journalCounters), "metrics-sampler");
       ActorRef<PaneCache.Command> cache = context.spawn(PaneCache.create(caches), "cache");
       ActorRef<FleetView.Command> fleet = context.spawn(Behaviors.supervise(FleetView.create(caches, clock))
           .onFailure(SupervisorStrategy.restart()), "fleet-view");
-      // Without screen reuse the pane_content layer is never built: /api/status and health then show none.
-      ActorRef<Monitor.Command> monitor = context.spawn(Monitor.create(settings, new Monitor.Parts(pool, clients,
-          wiring.classifier(), settings.monitoring().screenReuse().enabled() ? caches.layer(CacheLayer.PANE_CONTENT)
-              : null,
-          listing -> fleet.tell(new FleetView.Listed(listing)), readiness, metrics, clock), wiring.periodic()),
-          "monitor");
-      Parts parts = new Parts(pool, monitor, fleet, cache, readiness, metrics, new ActionGate(clock));
-      if (wiring.surfaces().http().isPresent()) {
-        HttpSettings http = wiring.surfaces().http().get();
-        if (journal == null) {
-          // the journal is what numbers the entries /api/events streams
-          context.getLog().warn("tmux-orc.journal.enabled = false: /api/events will stream nothing");
-        }
-        TreeApi api = new TreeApi(context.getSystem(), parts, settings, journal,
-            journalCounters, journalFile, clock);
-        HttpServer.start(context.getSystem(), http, new ApiRoutes(context.getSystem(), api, http,
-                new MetricsObserver(metrics)).route())
-            .thenAccept(binding -> wiring.apiUrl().complete(url(binding.localAddress())))
-            .exceptionally(failure -> {
-              wiring.apiUrl().completeExceptionally(failure);
-              return null;
-            });
-      } else {
-        wiring.apiUrl().completeExceptionally(new IllegalStateException("the HTTP API is turned off"));
+      // Each subscriber subscribes in its setup, which runs some time after its spawn: the monitor, which
+      // publishes, starts only once each has answered a message (so its setup has run, and its Subscribe went to
+      // the event stream before anything the monitor will publish). Else the first discoveries could be missed.
+      Duration patience = settings.askTimeout();
+      var scheduler = context.getSystem().scheduler();
+      List<CompletableFuture<?>> answers = new ArrayList<>(List.of(
+          AskPattern.<MetricsListener.Command, Done>ask(listener, MetricsListener.Subscribed::new, patience,
+              scheduler).toCompletableFuture(),
+          AskPattern.<FleetView.Command, FleetSummary>ask(fleet, FleetView.GetSummary::new, patience, scheduler)
+              .toCompletableFuture()));
+      if (journal != null) {
+        answers.add(AskPattern.<Journal.Command, JournalStats>ask(journal, Journal.GetStats::new, patience,
+            scheduler).toCompletableFuture());
       }
+      context.pipeToSelf(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)),
+          (ok, failure) -> new Subscribed(failure));
+      ActorRef<Journal.Command> journalRef = journal;
+      JournalCounters counters = journalCounters;
+      Path file = journalFile;
       return Behaviors.receive(Command.class)
-          .onMessage(GetParts.class, get -> {
-            get.replyTo().tell(parts);
+          .onMessage(Subscribed.class, subscribed -> {
+            if (subscribed.failure() != null) {
+              context.getLog().warn("a subscriber did not answer in time ({}); starting the monitor anyway",
+                  subscribed.failure().getMessage());
+            }
+            Parts parts = start(context, settings, wiring, caches, metrics, pool, cache, fleet, journalRef, counters,
+                file);
+            return stash.unstashAll(running(settings, parts));
+          })
+          .onMessage(Command.class, message -> {
+            stash.stash(message); // GetParts waits for the monitor
             return Behaviors.same();
           })
-          // Children have stopped (the pool closed its clients): our hidden session can go.
           .onSignal(PostStop.class, signal -> {
             settings.tmux().removeHiddenSession();
             return Behaviors.same();
           })
           .build();
-    });
+    }));
+  }
+
+  // The second half of the wiring: the monitor, and the HTTP API over the whole tree.
+  private static Parts start(ActorContext<Command> context, Settings settings, Wiring wiring, Caches caches,
+      Metrics metrics, ActorRef<TmuxPool.Command> pool, ActorRef<PaneCache.Command> cache,
+      ActorRef<FleetView.Command> fleet, ActorRef<Journal.Command> journal, JournalCounters journalCounters,
+      Path journalFile) {
+    Clock clock = wiring.clock();
+    Readiness readiness = new Readiness();
+    // Without screen reuse the pane_content layer is never built: /api/status and health then show none.
+    ActorRef<Monitor.Command> monitor = context.spawn(Monitor.create(settings, new Monitor.Parts(pool,
+        wiring.clients(), wiring.classifier(),
+        settings.monitoring().screenReuse().enabled() ? caches.layer(CacheLayer.PANE_CONTENT) : null,
+        listing -> fleet.tell(new FleetView.Listed(listing)), readiness, metrics, clock), wiring.periodic()),
+        "monitor");
+    Parts parts = new Parts(pool, monitor, fleet, cache, readiness, metrics, new ActionGate(clock));
+    if (wiring.surfaces().http().isPresent()) {
+      HttpSettings http = wiring.surfaces().http().get();
+      if (journal == null) {
+        // the journal is what numbers the entries /api/events streams
+        context.getLog().warn("tmux-orc.journal.enabled = false: /api/events will stream nothing");
+      }
+      TreeApi api = new TreeApi(context.getSystem(), parts, settings, journal, journalCounters, journalFile, clock);
+      HttpServer.start(context.getSystem(), http, new ApiRoutes(context.getSystem(), api, http,
+              new MetricsObserver(metrics)).route())
+          .thenAccept(binding -> wiring.apiUrl().complete(url(binding.localAddress())))
+          .exceptionally(failure -> {
+            wiring.apiUrl().completeExceptionally(failure);
+            return null;
+          });
+    } else {
+      wiring.apiUrl().completeExceptionally(new IllegalStateException("the HTTP API is turned off"));
+    }
+    return parts;
+  }
+
+  private static Behavior<Command> running(Settings settings, Parts parts) {
+    return Behaviors.receive(Command.class)
+        .onMessage(GetParts.class, get -> {
+          get.replyTo().tell(parts);
+          return Behaviors.same();
+        })
+        .onMessage(Subscribed.class, ignored -> Behaviors.same())
+        // Children have stopped (the pool closed its clients): our hidden session can go.
+        .onSignal(PostStop.class, signal -> {
+          settings.tmux().removeHiddenSession();
+          return Behaviors.same();
+        })
+        .build();
   }
 
   private static String url(InetSocketAddress bound) {

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
@@ -37,6 +39,12 @@ public final class MetricsListener extends AbstractBehavior<MetricsListener.Comm
   private record Observed(AgentEvent event) implements Command { }
 
   private record Reported(CycleReport report) implements Command { }
+
+  /**
+   * Answered once the listener runs: by then it has subscribed (in its setup), so whatever is published after
+   * the answer reaches it.
+   */
+  public record Subscribed(ActorRef<Done> replyTo) implements Command { }
 
   /** How many ended agents are remembered, to ignore their late events; the oldest are forgotten first. */
   static final int MAX_REMEMBERED_GONE = 4096;
@@ -87,6 +95,10 @@ public final class MetricsListener extends AbstractBehavior<MetricsListener.Comm
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Observed.class, observed -> onEvent(observed.event()))
+        .onMessage(Subscribed.class, subscribed -> {
+          subscribed.replyTo().tell(Done.getInstance());
+          return this;
+        })
         .onMessage(Reported.class, reported -> {
           metrics.eventSeen(CycleReport.class.getSimpleName());
           return this;
