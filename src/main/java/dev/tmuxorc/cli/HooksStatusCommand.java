@@ -37,7 +37,7 @@ final class HooksStatusCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--json", description = "Print {settings: [{scope, file, exists, events, forms, targets, "
-      + "error}], monitor: {url, agents: [{paneId, target, kind, lastHookAt, hookEvents}]} or null}.")
+      + "error}], monitor: {url, agents: [{paneId, target, kind, lastHookAt, hookEvents, lastHookEvent}]} or null}.")
   boolean json;
 
   @Override

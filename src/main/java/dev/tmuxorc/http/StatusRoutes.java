@@ -7,6 +7,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import dev.tmuxorc.metrics.Metrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.ContentType;
@@ -18,9 +19,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 /** The daemon's own state: {@code /api/status}, {@code /metrics}, {@code /health/live} and {@code /health/ready}. */
 final class StatusRoutes {
 
-  /** The Prometheus text exposition format, version 0.0.4. */
+  /** The Prometheus text exposition format, as the official client names what it writes. */
   static final ContentType.NonBinary PROMETHEUS_TEXT =
-      (ContentType.NonBinary) ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8");
+      (ContentType.NonBinary) ContentTypes.parse(Metrics.CONTENT_TYPE);
 
   private final ApiBackend backend;
   private final Endpoints endpoints;
