@@ -5,8 +5,11 @@ import dev.tmuxorc.detect.PaneFacts;
 import dev.tmuxorc.detect.ScreenClassifier;
 import dev.tmuxorc.discovery.AgentPane;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -19,9 +22,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * One watched agent: classifies each capture of its pane, runs its {@link AgentStateMachine}, and
- * publishes {@link AgentEvent}s. When a verdict needs confirmation (idle debounce, crash seen on screen) it
- * captures its own pane again after the debounce instead of waiting for the next sweep.
+ * One watched agent: classifies each capture of its pane and runs its {@link AgentStateMachine} (the screen's
+ * reading), reads its hook events by the {@link HookMapping}, fuses both in its {@link SignalFusion} into the
+ * state it publishes, and publishes {@link AgentEvent}s. When a verdict needs confirmation (idle debounce, crash
+ * seen on screen) it captures its own pane again after the debounce instead of waiting for the next sweep; when
+ * the fusion has a deadline (a stall, hook silence, a disagreement) it looks again then.
  */
 public final class Agent extends AbstractBehavior<Agent.Command> {
 
@@ -41,12 +46,17 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
   /** The last screen this agent classified (empty before its first capture). */
   public record GetScreen(ActorRef<Optional<String>> replyTo) implements Command { }
 
+  /** Why the agent is in its state. */
+  public record Explain(ActorRef<Optional<Explanation>> replyTo) implements Command { }
+
   private enum Confirm implements Command { INSTANCE }
 
+  private enum Check implements Command { INSTANCE }
+
   public static Behavior<Command> create(AgentPane agent, ScreenClassifier classifier,
-      AgentStateMachine.Rules rules, ConfirmCapture confirm, Clock clock) {
+      AgentStateMachine.Rules rules, HookRules hookRules, ConfirmCapture confirm, Clock clock) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new Agent(context, timers, agent, classifier, rules, confirm, clock)));
+        new Agent(context, timers, agent, classifier, rules, hookRules, confirm, clock)));
   }
 
   private final TimerScheduler<Command> timers;
@@ -54,7 +64,11 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
   private final ConfirmCapture confirm;
   private final Clock clock;
   private final AgentStateMachine machine;
+  private final HookMapping mapping;
+  private final SignalFusion fusion;
+  private final StateBook book; // the fused state, the one published
   private AgentPane agent;
+  private Instant lastCapture;
   // The last screen classified, with which pane facts, and the verdict: most screens are seen again unchanged
   // (full cycles hand an agent its last screen when its window was quiet), and the classifier reads nothing
   // but the screen and the facts (the time only dates a reset, which the state machine keeps from the first).
@@ -64,7 +78,8 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
   private HookFacts hooks; // null until the agent's first hook event
 
   private Agent(ActorContext<Command> context, TimerScheduler<Command> timers, AgentPane agent,
-      ScreenClassifier classifier, AgentStateMachine.Rules rules, ConfirmCapture confirm, Clock clock) {
+      ScreenClassifier classifier, AgentStateMachine.Rules rules, HookRules hookRules, ConfirmCapture confirm,
+      Clock clock) {
     super(context);
     // Pekko cannot always infer the class of a behavior created in setup(); name the logger ourselves.
     context.setLoggerName(Agent.class);
@@ -74,8 +89,11 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
     this.confirm = confirm;
     this.clock = clock;
     this.machine = new AgentStateMachine(rules, clock.instant());
+    this.mapping = hookRules.mapping();
+    this.fusion = new SignalFusion(SignalFusion.Tuning.of(hookRules.settings()));
+    this.book = new StateBook(clock.instant());
     if (agent.pane().dead()) {
-      apply(machine.paneDead(deadStatus(agent), clock.instant()));
+      apply(machine.paneDead(deadStatus(agent), clock.instant()), clock.instant());
     }
   }
 
@@ -90,7 +108,16 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
           get.replyTo().tell(Optional.ofNullable(classifiedScreen));
           return this;
         })
+        .onMessage(Explain.class, explain -> {
+          explain.replyTo().tell(Optional.of(explanation()));
+          return this;
+        })
         .onMessageEquals(Confirm.INSTANCE, this::onConfirm)
+        .onMessageEquals(Check.INSTANCE, () -> {
+          Instant now = clock.instant();
+          fuse(now, now);
+          return this;
+        })
         .onSignal(PreRestart.class, signal -> {
           publish(new AgentEvent.AgentRestarted(agent, clock.instant()));
           return this;
@@ -110,9 +137,10 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
         classifiedScreen = screen.text();
         classifiedWith = facts;
       }
-      apply(machine.observe(screen.text(), classified, screen.at()));
+      lastCapture = screen.at();
+      apply(machine.observe(screen.text(), classified, screen.at()), screen.at());
     } else {
-      apply(machine.captureFailed(capture.at()));
+      apply(machine.captureFailed(capture.at()), capture.at());
     }
     return this;
   }
@@ -122,15 +150,17 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
     agent = updated.agent();
     if (died) {
       timers.cancel(Confirm.INSTANCE);
-      apply(machine.paneDead(deadStatus(agent), clock.instant()));
+      apply(machine.paneDead(deadStatus(agent), clock.instant()), clock.instant());
     }
     return this;
   }
 
-  // Recorded and published; turning hook events into states, fused with the screen, is the next step.
   private Behavior<Command> onHook(Hook hook) {
-    hooks = hooks == null ? HookFacts.first(hook.event()) : hooks.with(hook.event());
-    publish(new AgentEvent.HookReceived(agent, hook.event(), hook.event().at()));
+    HookEvent event = hook.event();
+    hooks = hooks == null ? HookFacts.first(event) : hooks.with(event);
+    publish(new AgentEvent.HookReceived(agent, event, event.at()));
+    fusion.hook(mapping.read(event));
+    fuse(event.at(), clock.instant());
     return this;
   }
 
@@ -145,21 +175,48 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
     return this;
   }
 
-  private void apply(AgentStateMachine.Outcome outcome) {
-    Instant now = clock.instant();
-    outcome.stateChange().ifPresent(change -> {
-      getContext().getLog().info("{} {} ({}): {} -> {}{}", agent.role(), agent.pane().loggedTarget(), agent.paneId(),
-          change.from(), change.to(), machine.evidence().isEmpty() ? ""
-              : " [" + machine.evidence().get(0).rule() + ": " + machine.evidence().get(0).text() + "]");
-      publish(new AgentEvent.StateChanged(agent, change.from(), change.to(), machine.evidence(),
-          machine.resetAt(), now));
-    });
+  // The screen's outcome: its health change and confirmation are the agent's; its state goes through the fusion.
+  private void apply(AgentStateMachine.Outcome outcome, Instant at) {
+    outcome.stateChange().ifPresent(change -> fusion.screenChanged(change.from(), change.to(), at));
     outcome.healthChange().ifPresent(change -> {
       getContext().getLog().info("{} {} ({}): health {} -> {}", agent.role(), agent.pane().loggedTarget(),
           agent.paneId(), change.from(), change.to());
-      publish(new AgentEvent.HealthChanged(agent, change.from(), change.to(), now));
+      publish(new AgentEvent.HealthChanged(agent, change.from(), change.to(), clock.instant()));
     });
     outcome.confirmAfter().ifPresent(delay -> timers.startSingleTimer(Confirm.INSTANCE, delay));
+    fuse(at, clock.instant());
+  }
+
+  /** Re-judges the state from both sources; {@code at} dates a change of state (the capture, the hook event). */
+  private void fuse(Instant at, Instant now) {
+    SignalFusion.Step step = fusion.update(screenReading(), now);
+    for (SignalFusion.FlagChange flag : step.flags()) {
+      hooks = hooks == null ? null : hooks.with(flag.flag(), flag.on());
+      getContext().getLog().info("{} {} ({}): {} {} ({})", agent.role(), agent.pane().loggedTarget(),
+          agent.paneId(), flag.flag(), flag.on() ? "raised" : "cleared", flag.reason());
+      publish(new AgentEvent.FlagChanged(agent, flag.flag(), flag.on(), flag.reason(), now));
+    }
+    SignalFusion.Verdict verdict = step.verdict();
+    book.set(verdict.state(), verdict.evidence(), verdict.resetAt(), at).ifPresent(change -> {
+      getContext().getLog().info("{} {} ({}): {} -> {}{}", agent.role(), agent.pane().loggedTarget(), agent.paneId(),
+          change.from(), change.to(), verdict.evidence().isEmpty() ? ""
+              : " [" + verdict.evidence().get(0).rule() + ": " + verdict.evidence().get(0).text() + "]");
+      publish(new AgentEvent.StateChanged(agent, change.from(), change.to(), verdict.evidence(), verdict.resetAt(),
+          now));
+    });
+    step.disagreement().ifPresent(d -> publish(new AgentEvent.SignalsDisagreed(agent, d.hook(), d.hookState(),
+        d.screenState(), d.screenEvidence(), d.decided().state(), d.decided().evidence(), now)));
+    if (step.nextCheck().isPresent()) {
+      Duration wait = Duration.between(now, step.nextCheck().get());
+      timers.startSingleTimer(Check.INSTANCE, wait.isNegative() ? Duration.ZERO : wait);
+    } else if (timers.isTimerActive(Check.INSTANCE)) {
+      timers.cancel(Check.INSTANCE);
+    }
+  }
+
+  private SignalFusion.ScreenReading screenReading() {
+    return new SignalFusion.ScreenReading(machine.state(), machine.evidence(), machine.resetAt(),
+        machine.lastChange());
   }
 
   private void publish(AgentEvent event) {
@@ -168,9 +225,40 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
 
   private AgentStatus status() {
     Instant now = clock.instant();
-    return new AgentStatus(agent, machine.state(), machine.previousState(), machine.health(), machine.since(),
-        machine.lastChange(), machine.evidence(), machine.resetAt(), machine.timeInState(now),
-        Optional.ofNullable(hooks));
+    return new AgentStatus(agent, book.state(), book.previousState(), machine.health(), book.since(),
+        machine.lastChange(), book.evidence(), book.resetAt(), book.timeInState(now), Optional.ofNullable(hooks));
+  }
+
+  private Explanation explanation() {
+    Instant now = clock.instant();
+    Observation last = classified;
+    Explanation.Screen screen = new Explanation.Screen(machine.state().wireName(), machine.lastVerdict().wireName(),
+        last == null ? List.of() : last.evidence(), lastCapture == null ? null : lastCapture.toString(),
+        lastCapture == null ? null : ageMs(lastCapture, now), machine.lastChange().toString(),
+        ageMs(machine.lastChange(), now));
+    Explanation.Hook hook = fusion.reading().map(reading -> new Explanation.Hook(reading.source(), reading.event(),
+        reading.key(), reading.meaning().wireName(), reading.at().toString(), ageMs(reading.at(), now),
+        fusion.readingInForce(), hooks.lastEvent(), hooks.lastAt().toString(), ageMs(hooks.lastAt(), now),
+        hooks.events(), hooks.sessionId().orElse(null), hooks.transcriptPath().orElse(null))).orElse(null);
+    List<String> flags = new ArrayList<>();
+    if (fusion.stalled()) {
+      flags.add(AgentFlag.STALLED.wireName());
+    }
+    if (fusion.silent()) {
+      flags.add(AgentFlag.HOOKS_SILENT.wireName());
+    }
+    List<Explanation.Transition> transitions = book.transitions().stream()
+        .map(t -> new Explanation.Transition(t.from().wireName(), t.to().wireName(), t.at().toString(),
+            t.evidence().isEmpty() ? "none" : t.evidence().get(0).rule(), t.evidence()))
+        .toList();
+    return new Explanation(agent.paneId().value(), agent.pane().target(), agent.kind().wireName(),
+        book.state().wireName(), book.since().toString(), ageMs(book.since(), now),
+        book.evidence().isEmpty() ? "none" : book.evidence().get(0).rule(), book.evidence(), screen, hook,
+        List.copyOf(flags), transitions, now.toString());
+  }
+
+  private static long ageMs(Instant then, Instant now) {
+    return Math.max(0, Duration.between(then, now).toMillis());
   }
 
   private static Optional<Integer> deadStatus(AgentPane agent) {

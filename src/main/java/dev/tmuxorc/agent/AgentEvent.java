@@ -31,6 +31,17 @@ public sealed interface AgentEvent {
   /** The agent reported a hook event about itself (through {@code POST /api/hooks/<source>}). */
   record HookReceived(AgentPane agent, HookEvent hook, Instant at) implements AgentEvent { }
 
+  /** The fusion of the agent's signals raised or cleared a flag ({@code stalled}, {@code hooks_silent}). */
+  record FlagChanged(AgentPane agent, AgentFlag flag, boolean on, String reason, Instant at) implements AgentEvent { }
+
+  /**
+   * The agent's hooks and its screen read different states for {@code hooks.disagree-after}: both readings, the
+   * state decided and the rule that decided it (the first evidence).
+   */
+  record SignalsDisagreed(AgentPane agent, HookReading hook, AgentState hookState, AgentState screenState,
+      List<Evidence> screenEvidence, AgentState decided, List<Evidence> evidence, Instant at)
+      implements AgentEvent { }
+
   /** The agent's actor failed and is being restarted (its supervisor logs why); its state starts afresh. */
   record AgentRestarted(AgentPane agent, Instant at) implements AgentEvent { }
 }

@@ -6,7 +6,6 @@ import dev.tmuxorc.detect.Evidence;
 import dev.tmuxorc.detect.Observation;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,25 +57,20 @@ public final class AgentStateMachine {
   public record Change<T>(T from, T to) { }
 
   private final Rules rules;
-  private AgentState state = AgentState.UNKNOWN;
-  private AgentState previousState = AgentState.UNKNOWN;
-  private Instant since;
+  private final StateBook book;
   private Instant lastChange;
   // The last screen itself rather than a hash of it: String.equals is a vectorised compare, cheaper than
   // hashing every character of every capture, for a few KB per agent.
   private String lastScreen;
   private boolean unknownAndChanged;
   private AgentState lastVerdict = AgentState.UNKNOWN;
-  private List<Evidence> evidence = List.of();
-  private Optional<Instant> resetAt = Optional.empty();
   private int consecutiveFailures;
   private int consecutiveCaptureFailures;
   private Health health = Health.HEALTHY;
-  private final Map<AgentState, Duration> timeInState = new EnumMap<>(AgentState.class);
 
   public AgentStateMachine(Rules rules, Instant firstSeen) {
     this.rules = rules;
-    this.since = firstSeen;
+    this.book = new StateBook(firstSeen);
     this.lastChange = firstSeen;
   }
 
@@ -106,7 +100,7 @@ public final class AgentStateMachine {
     Optional<Change<Health>> healthChange = verdict == AgentState.ERROR || verdict == AgentState.CRASHED
         ? checkFailed(false) : checkSucceeded();
 
-    boolean holdRateLimit = state == AgentState.RATE_LIMITED && resetAt.map(at::isBefore).orElse(false)
+    boolean holdRateLimit = book.state() == AgentState.RATE_LIMITED && book.resetAt().map(at::isBefore).orElse(false)
         && verdict != AgentState.WORKING && verdict != AgentState.RATE_LIMITED;
     if (holdRateLimit) {
       return new Outcome(Optional.empty(), healthChange, Optional.empty());
@@ -127,17 +121,16 @@ public final class AgentStateMachine {
         }
         yield previousVerdict == AgentState.CRASHED;
       }
-      case UNKNOWN -> state == AgentState.UNKNOWN;
+      case UNKNOWN -> book.state() == AgentState.UNKNOWN;
       default -> true;
     };
     Optional<Change<AgentState>> stateChange = Optional.empty();
     if (accept) {
-      evidence = observation.evidence();
       // Keep the first reset time: "resets 3pm" read after 3pm would roll over to tomorrow.
-      if (verdict == AgentState.RATE_LIMITED && (state != AgentState.RATE_LIMITED || resetAt.isEmpty())) {
-        resetAt = observation.resetAt();
-      }
-      stateChange = moveTo(verdict, at);
+      Optional<Instant> resetAt = verdict != AgentState.RATE_LIMITED ? Optional.empty()
+          : book.state() == AgentState.RATE_LIMITED && book.resetAt().isPresent() ? book.resetAt()
+          : observation.resetAt();
+      stateChange = book.set(verdict, observation.evidence(), resetAt, at);
     }
     return new Outcome(stateChange, healthChange, confirm);
   }
@@ -145,30 +138,15 @@ public final class AgentStateMachine {
   /** The pane's process is gone ({@code pane_dead}): crashed at once, no confirmation needed. */
   public Outcome paneDead(Optional<Integer> exitStatus, Instant at) {
     lastVerdict = AgentState.CRASHED;
-    evidence = List.of(new Evidence("pane-dead", "#{pane_dead}=1", 0,
+    List<Evidence> evidence = List.of(new Evidence("pane-dead", "#{pane_dead}=1", 0,
         exitStatus.map(s -> "pane exited with status " + s).orElse("pane is dead")));
     Optional<Change<Health>> health = checkFailed(false);
-    return new Outcome(moveTo(AgentState.CRASHED, at), health, Optional.empty());
+    return new Outcome(book.set(AgentState.CRASHED, evidence, Optional.empty(), at), health, Optional.empty());
   }
 
   /** The capture could not be made. */
   public Outcome captureFailed(Instant at) {
     return new Outcome(Optional.empty(), checkFailed(true), Optional.empty());
-  }
-
-  private Optional<Change<AgentState>> moveTo(AgentState next, Instant at) {
-    if (next == state) {
-      return Optional.empty();
-    }
-    timeInState.merge(state, Duration.between(since, at), Duration::plus);
-    if (next != AgentState.RATE_LIMITED) {
-      resetAt = Optional.empty();
-    }
-    Change<AgentState> change = new Change<>(state, next);
-    previousState = state;
-    state = next;
-    since = at;
-    return Optional.of(change);
   }
 
   private Optional<Change<Health>> checkFailed(boolean captureImpossible) {
@@ -203,11 +181,11 @@ public final class AgentStateMachine {
   }
 
   public AgentState state() {
-    return state;
+    return book.state();
   }
 
   public AgentState previousState() {
-    return previousState;
+    return book.previousState();
   }
 
   public Health health() {
@@ -215,7 +193,7 @@ public final class AgentStateMachine {
   }
 
   public Instant since() {
-    return since;
+    return book.since();
   }
 
   /** When the screen last changed (the agent's last visible activity). */
@@ -224,22 +202,24 @@ public final class AgentStateMachine {
   }
 
   public List<Evidence> evidence() {
-    return evidence;
+    return book.evidence();
   }
 
   public Optional<Instant> resetAt() {
-    return resetAt;
+    return book.resetAt();
   }
 
   public int consecutiveFailures() {
     return consecutiveFailures;
   }
 
+  /** The verdict of the last screen looked at, accepted or not (unknown after a frame caught half-drawn). */
+  public AgentState lastVerdict() {
+    return lastVerdict;
+  }
+
   /** Time spent in each state so far, the current one counted up to {@code now}. */
   public Map<AgentState, Duration> timeInState(Instant now) {
-    Map<AgentState, Duration> copy = new EnumMap<>(AgentState.class);
-    copy.putAll(timeInState);
-    copy.merge(state, Duration.between(since, now), Duration::plus);
-    return copy;
+    return book.timeInState(now);
   }
 }

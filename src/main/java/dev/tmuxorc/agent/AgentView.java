@@ -34,12 +34,16 @@ public record AgentView(
     Map<String, Long> timeInStateMs,
     Hooks hooks) {
 
-  /** What the agent's hooks told: null when none came (from scan, or an agent without hooks). */
-  public record Hooks(String sessionId, String transcriptPath, String lastEvent, String lastAt, long events) {
+  /**
+   * What the agent's hooks told: null when none came (from scan, or an agent without hooks). {@code stalled}:
+   * hooks said working and nothing moved since; {@code silent}: the hooks stopped while the screen went on.
+   */
+  public record Hooks(String sessionId, String transcriptPath, String lastEvent, String lastAt, long events,
+      boolean stalled, boolean silent) {
 
     static Hooks of(HookFacts facts) {
       return new Hooks(facts.sessionId().orElse(null), facts.transcriptPath().orElse(null), facts.lastEvent(),
-          iso(facts.lastAt()), facts.events());
+          iso(facts.lastAt()), facts.events(), facts.stalled(), facts.silent());
     }
   }
 

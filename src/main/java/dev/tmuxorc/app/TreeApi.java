@@ -3,6 +3,7 @@ package dev.tmuxorc.app;
 import dev.tmuxorc.actions.ActionGate;
 import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.agent.AgentView;
+import dev.tmuxorc.agent.Explanation;
 import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.cache.CacheStats;
 import dev.tmuxorc.cache.PaneCache;
@@ -187,6 +188,11 @@ final class TreeApi implements ApiBackend {
   @Override
   public CompletionStage<Optional<String>> screen(PaneId pane) {
     return ask(parts.monitor(), replyTo -> new Monitor.GetScreen(pane, replyTo));
+  }
+
+  @Override
+  public CompletionStage<Optional<Explanation>> explain(PaneId pane) {
+    return ask(parts.monitor(), replyTo -> new Monitor.Explain(pane, replyTo));
   }
 
   @Override

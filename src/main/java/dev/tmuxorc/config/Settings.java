@@ -2,10 +2,12 @@ package dev.tmuxorc.config;
 
 import static dev.tmuxorc.config.ConfigValues.atLeast;
 import static dev.tmuxorc.config.ConfigValues.invalid;
+import static dev.tmuxorc.config.ConfigValues.notNegative;
 import static dev.tmuxorc.config.ConfigValues.positive;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import dev.tmuxorc.detect.HookMeaning;
 import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.DiscoverySettings;
 import dev.tmuxorc.tmux.ClientKind;
@@ -20,7 +22,7 @@ import java.util.Optional;
 
 /** All of tmux-orc's settings, read once from the {@code tmux-orc} config tree and validated. */
 public record Settings(TmuxSettings tmux, Monitoring monitoring, DiscoverySettings discovery, Caches caches,
-    Health health, Duration askTimeout, Config detection) {
+    Health health, Hooks hooks, Duration askTimeout, Config detection) {
 
   /** The monitoring cycle. */
   public record Monitoring(Strategy strategy, Duration pollInterval, Duration checkInterval, int captureBatchSize,
@@ -33,6 +35,14 @@ public record Settings(TmuxSettings tmux, Monitoring monitoring, DiscoverySettin
   /** The limits of {@code tmux-orc health}'s checks. */
   public record Health(Duration cycleP95Max, long poolTimeoutsMax, double cacheHitRateMin, long cacheMinLookups,
       int criticalAgentsMax, int unresponsiveAgentsMax) { }
+
+  /**
+   * How hook events are read and fused with the screen (docs/detection.md): what each event means, per source
+   * ({@code claude}, {@code codex}, {@code gemini}) and event name, or {@code "Event:value"} for an event whose
+   * qualifying field (e.g. {@code notification_type}) has that value.
+   */
+  public record Hooks(Duration stalledAfter, Duration silenceAfter, Duration echo, Duration disagreeAfter,
+      Map<String, Map<String, HookMeaning>> mapping) { }
 
   /** Bounds of the cache layers. */
   public record Caches(long paneContentMaxSize, long agentStatusMaxSize, long sessionInfoMaxSize,
@@ -47,7 +57,7 @@ public record Settings(TmuxSettings tmux, Monitoring monitoring, DiscoverySettin
   public static Settings from(Config root) {
     try {
       return new Settings(tmux(root), monitoring(root), discovery(root), caches(root), health(root),
-          positive(root, "tmux-orc.ask-timeout"), root.getConfig("tmux-orc.detection"));
+          hooks(root), positive(root, "tmux-orc.ask-timeout"), root.getConfig("tmux-orc.detection"));
     } catch (ConfigException e) {
       throw new SettingsException("invalid configuration: " + e.getMessage(), e);
     }
@@ -131,6 +141,33 @@ public record Settings(TmuxSettings tmux, Monitoring monitoring, DiscoverySettin
         atLeast(c, "tmux-orc.health.critical-agents-max", 0),
         atLeast(c, "tmux-orc.health.unresponsive-agents-max", 0));
   }
+
+  private static Hooks hooks(Config c) {
+    Map<String, Map<String, HookMeaning>> mapping = new LinkedHashMap<>();
+    Config sources = c.getConfig("tmux-orc.hooks.mapping");
+    for (String source : sources.root().keySet()) {
+      if (!HOOK_SOURCES.contains(source)) {
+        throw invalid("tmux-orc.hooks.mapping." + source, "unknown hook source (expected one of " + HOOK_SOURCES
+            + ")");
+      }
+      Map<String, HookMeaning> meanings = new LinkedHashMap<>();
+      Config events = sources.getConfig(source);
+      for (String event : events.root().keySet()) {
+        String key = "tmux-orc.hooks.mapping." + source + "." + quoteKey(event);
+        try {
+          meanings.put(event, HookMeaning.parse(c.getString(key)));
+        } catch (IllegalArgumentException | ConfigException.WrongType e) {
+          throw invalid(key, e.getMessage());
+        }
+      }
+      mapping.put(source, Map.copyOf(meanings));
+    }
+    return new Hooks(positive(c, "tmux-orc.hooks.stalled-after"), positive(c, "tmux-orc.hooks.silence-after"),
+        notNegative(c, "tmux-orc.hooks.echo"), positive(c, "tmux-orc.hooks.disagree-after"), Map.copyOf(mapping));
+  }
+
+  /** The sources whose hook events are taken in (POST /api/hooks/SOURCE). */
+  public static final List<String> HOOK_SOURCES = List.of("claude", "codex", "gemini");
 
   private static Caches caches(Config c) {
     return new Caches(atLeast(c, "tmux-orc.cache.pane-content.max-size", 1),

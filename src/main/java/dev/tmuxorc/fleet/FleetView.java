@@ -140,6 +140,8 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
     } else if (event instanceof AgentEvent.HookReceived hooked) {
       tracked = new Tracked(s.withHooks(Optional.of(s.hooks().map(h -> h.with(hooked.hook()))
           .orElseGet(() -> HookFacts.first(hooked.hook())))), tracked.past());
+    } else if (event instanceof AgentEvent.FlagChanged flagged) {
+      tracked = new Tracked(s.withHooks(s.hooks().map(h -> h.with(flagged.flag(), flagged.on()))), tracked.past());
     }
     put(id, tracked);
     return this;

@@ -24,7 +24,10 @@ import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** The fleet: {@code /api/agents} (filtered), one agent, its last screen, and {@code /api/sessions}. */
+/**
+ * The fleet: {@code /api/agents} (filtered), one agent, its last screen, why it is in its state ({@code explain}),
+ * and {@code /api/sessions}.
+ */
 final class AgentRoutes {
 
   static final List<String> STATES = Arrays.stream(AgentState.values()).map(AgentState::wireName).toList();
@@ -44,7 +47,9 @@ final class AgentRoutes {
         pathPrefix(segment("api").slash("agents").slash(segment()), id -> concat(
             pathEnd(() -> endpoints.secured("/api/agents/{paneId}", () -> get(() -> withPane(id, this::agent)))),
             path("screen", () -> endpoints.secured("/api/agents/{paneId}/screen", () -> get(() ->
-                withPane(id, this::screen)))))),
+                withPane(id, this::screen)))),
+            path("explain", () -> endpoints.secured("/api/agents/{paneId}/explain", () -> get(() ->
+                withPane(id, this::explain)))))),
         path(segment("api").slash("sessions"), () -> endpoints.secured("/api/sessions", () -> get(() ->
             endpoints.onBackend(backend::sessions, sessions ->
                 completeOK(sessions, JsonBody.marshaller()))))));
@@ -85,6 +90,13 @@ final class AgentRoutes {
         .<Route>map(found -> complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, found)))
         .orElseGet(() -> complete(ApiError.response(StatusCodes.NOT_FOUND, "no screen",
             "no captured screen for pane " + pane))));
+  }
+
+  private Route explain(PaneId pane) {
+    return endpoints.onBackend(() -> backend.explain(pane), explanation -> explanation
+        .<Route>map(found -> completeOK(found, JsonBody.marshaller()))
+        .orElseGet(() -> complete(ApiError.response(StatusCodes.NOT_FOUND, "unknown pane",
+            "no agent in pane " + pane))));
   }
 
   /** The pane id of a path segment (decoded: {@code %253} arrives as {@code %3}), or 400 for anything else. */

@@ -1,6 +1,7 @@
 package dev.tmuxorc.http;
 
 import dev.tmuxorc.agent.AgentView;
+import dev.tmuxorc.agent.Explanation;
 import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.journal.JournalEntry;
@@ -29,6 +30,9 @@ public interface ApiBackend {
 
   /** The last captured screen of the pane's agent, as text. */
   CompletionStage<Optional<String>> screen(PaneId pane);
+
+  /** Why the pane's agent is in its state: each source's reading, the deciding rule, the last transitions. */
+  CompletionStage<Optional<Explanation>> explain(PaneId pane);
 
   /** Sessions with their agents' counts by state: {@code name, agents, byState}. */
   CompletionStage<List<Map<String, Object>>> sessions();

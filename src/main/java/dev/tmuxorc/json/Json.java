@@ -53,6 +53,18 @@ public final class Json {
       json.put("hook", hooked.hook().name());
       json.put("sessionId", hooked.hook().sessionId().orElse(null));
       json.put("details", hooked.hook().details());
+    } else if (event instanceof AgentEvent.FlagChanged flagged) {
+      json.put("flag", flagged.flag().wireName());
+      json.put("on", flagged.on());
+      json.put("reason", flagged.reason());
+    } else if (event instanceof AgentEvent.SignalsDisagreed disagreed) {
+      json.put("hook", disagreed.hook().key());
+      json.put("hookAt", disagreed.hook().at().toString());
+      json.put("hookState", disagreed.hookState().wireName());
+      json.put("screenState", disagreed.screenState().wireName());
+      json.put("screenEvidence", disagreed.screenEvidence());
+      json.put("decided", disagreed.decided().wireName());
+      json.put("evidence", disagreed.evidence());
     }
     return json;
   }

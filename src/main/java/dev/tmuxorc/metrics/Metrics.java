@@ -2,6 +2,7 @@ package dev.tmuxorc.metrics;
 
 import dev.tmuxorc.cache.CacheStats;
 import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.agent.AgentFlag;
 import dev.tmuxorc.agent.Health;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.AgentKind;
@@ -86,6 +87,8 @@ public final class Metrics implements CycleObserver {
   private final Gauge agentsByHealth;
   private final Gauge agentsByKind;
   private final Histogram stateDuration;
+  private final Gauge agentsFlagged;
+  private final Counter disagreements;
   private final Counter events;
 
   private final Total journalWrites;
@@ -171,6 +174,14 @@ public final class Metrics implements CycleObserver {
     stateDuration = Histogram.builder().name("tmux_orc_agent_state_duration_seconds").unit(Unit.SECONDS)
         .help("Time agents spent in a state, observed when they leave it").labelNames("state")
         .classicOnly().classicUpperBounds(STATE_BUCKETS).register(registry);
+    agentsFlagged = gauge("tmux_orc_agents_flagged", "Watched agents with a flag raised (stalled, hooks_silent)",
+        "flag");
+    for (AgentFlag flag : AgentFlag.values()) {
+      agentsFlagged.labelValues(flag.wireName()).set(0);
+    }
+    disagreements = counter("tmux_orc_signal_disagreements_total",
+        "Times an agent's hooks and its screen read different states for hooks.disagree-after, by both readings",
+        "hook", "screen");
     events = counter("tmux_orc_events_total", "Events published on the event stream, by type", "type");
     for (Class<?> type : AgentEvent.class.getPermittedSubclasses()) {
       events.labelValues(type.getSimpleName());
@@ -347,6 +358,16 @@ public final class Metrics implements CycleObserver {
     agentsByState.labelValues(state.wireName(), role.wireName()).inc(delta);
     agentsByHealth.labelValues(health.wireName()).inc(delta);
     agentsByKind.labelValues(kind.wireName()).inc(delta);
+  }
+
+  /** Adds {@code delta} (+1 or -1) agents to those with {@code flag} raised. */
+  void agentsFlagged(AgentFlag flag, int delta) {
+    agentsFlagged.labelValues(flag.wireName()).inc(delta);
+  }
+
+  /** Hooks read {@code hook} while the screen read {@code screen} (both bounded vocabularies). */
+  void disagreement(AgentState hook, AgentState screen) {
+    disagreements.labelValues(hook.wireName(), screen.wireName()).inc();
   }
 
   /** An agent left {@code state} after {@code spent} in it. */

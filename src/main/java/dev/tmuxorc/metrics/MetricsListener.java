@@ -2,6 +2,7 @@ package dev.tmuxorc.metrics;
 
 import dev.tmuxorc.discovery.AgentId;
 import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.agent.AgentFlag;
 import dev.tmuxorc.agent.Health;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.AgentKind;
@@ -10,7 +11,10 @@ import dev.tmuxorc.discovery.Role;
 import dev.tmuxorc.monitor.CycleReport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.pekko.Done;
@@ -79,6 +83,7 @@ public final class MetricsListener extends AbstractBehavior<MetricsListener.Comm
 
   private final Metrics metrics;
   private final Map<AgentId, Tracked> agents = new HashMap<>();
+  private final Map<AgentId, Set<AgentFlag>> flags = new HashMap<>();
   private final Map<AgentId, Instant> gone = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<AgentId, Instant> eldest) {
@@ -140,7 +145,17 @@ public final class MetricsListener extends AbstractBehavior<MetricsListener.Comm
       after = new Tracked(known.state(), changed.to(), known.kind(), known.role(), known.since());
     } else if (event instanceof AgentEvent.AgentGone) {
       gone.put(key, event.at());
+      unflag(key);
       after = null;
+    } else if (event instanceof AgentEvent.FlagChanged changed) {
+      Set<AgentFlag> raised = flags.computeIfAbsent(key, k -> EnumSet.noneOf(AgentFlag.class));
+      if (changed.on() ? raised.add(changed.flag()) : raised.remove(changed.flag())) {
+        metrics.agentsFlagged(changed.flag(), changed.on() ? 1 : -1);
+      }
+      after = known;
+    } else if (event instanceof AgentEvent.SignalsDisagreed disagreed) {
+      metrics.disagreement(disagreed.hookState(), disagreed.screenState());
+      after = known;
     } else if (event instanceof AgentEvent.AgentRestarted) {
       metrics.actorRestarted("agent");
       after = known;
@@ -166,9 +181,17 @@ public final class MetricsListener extends AbstractBehavior<MetricsListener.Comm
     }
   }
 
+  private void unflag(AgentId key) {
+    Set<AgentFlag> raised = flags.remove(key);
+    if (raised != null) {
+      raised.forEach(flag -> metrics.agentsFlagged(flag, -1));
+    }
+  }
+
   private Behavior<Command> forgetAll() {
     agents.values().forEach(t -> metrics.agentsCounted(t.state(), t.role(), t.health(), t.kind(), -1));
     agents.clear();
+    List.copyOf(flags.keySet()).forEach(this::unflag);
     return this;
   }
 }

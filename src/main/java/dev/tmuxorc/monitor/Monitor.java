@@ -6,7 +6,9 @@ import dev.tmuxorc.agent.AgentEvent;
 import dev.tmuxorc.agent.AgentStateMachine;
 import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.agent.Capture;
+import dev.tmuxorc.agent.Explanation;
 import dev.tmuxorc.agent.HookEvent;
+import dev.tmuxorc.agent.HookRules;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.Strategy;
 import dev.tmuxorc.detect.ScreenClassifier;
@@ -88,6 +90,9 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
 
   /** The last screen the pane's agent classified; empty when no agent watches that pane. */
   public record GetScreen(PaneId pane, ActorRef<Optional<String>> replyTo) implements Command { }
+
+  /** Why the agent of a pane is in its state (empty: no such agent). */
+  public record Explain(PaneId pane, ActorRef<Optional<Explanation>> replyTo) implements Command { }
 
   /** What a full cycle's discovery found: every agent, and every pane (for sessions and windows). */
   public record Listing(List<AgentPane> agents, List<Pane> panes, Instant at) { }
@@ -185,6 +190,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
   private final Set<String> rejectedLines = new HashSet<>();
   private final CycleCounters counters = new CycleCounters();
   private final HookRouting hookRouting;
+  private final HookRules hookRules;
   // The only state the delivering threads touch besides the (thread-safe) screen cache and the agents' refs.
   private final CaptureCounts captures = counters.captures();
 
@@ -196,6 +202,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
     this.settings = settings;
     this.classifier = parts.classifier();
     this.rules = AgentStateMachine.Rules.of(settings.monitoring());
+    this.hookRules = HookRules.of(settings.hooks());
     this.clock = parts.clock();
     this.pool = parts.pool();
     this.listings = parts.listings();
@@ -247,6 +254,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
         .onMessage(SweepFinished.class, this::onSweepFinished)
         .onMessage(GetCycleStats.class, this::onGetCycleStats)
         .onMessage(GetScreen.class, this::onGetScreen)
+        .onMessage(Explain.class, this::onExplain)
         .onMessage(AgentStopped.class, this::onAgentStopped)
         .onMessage(Hooked.class, this::onHooked)
         .build();
@@ -532,7 +540,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
       ActorRef<Agent.Command> child = agents.get(agent.key());
       if (child == null) {
         String name = "agent-" + agent.paneId().value().substring(1) + "-" + (++spawned);
-        child = getContext().spawn(Behaviors.supervise(Agent.create(agent, classifier, rules,
+        child = getContext().spawn(Behaviors.supervise(Agent.create(agent, classifier, rules, hookRules,
             a -> sweep.collect(List.of(a)), clock)).onFailure(AGENT_RESTART), name);
         getContext().watchWith(child, new AgentStopped(agent.key()));
         agents.put(agent.key(), child);
@@ -569,6 +577,16 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
       get.replyTo().tell(cached);
     } else {
       agents.get(agent.get()).tell(new Agent.GetScreen(get.replyTo()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onExplain(Explain explain) {
+    Optional<AgentId> agent = panes.keySet().stream().filter(id -> id.pane().equals(explain.pane())).findFirst();
+    if (agent.isEmpty()) {
+      explain.replyTo().tell(Optional.empty());
+    } else {
+      agents.get(agent.get()).tell(new Agent.Explain(explain.replyTo()));
     }
     return this;
   }

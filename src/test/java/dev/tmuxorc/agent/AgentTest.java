@@ -76,7 +76,8 @@ class AgentTest {
     AgentPane agent = new AgentPane(pane(new PaneId(paneId), false), Role.AGENT, AgentKind.CLAUDE);
     out[0] = agent;
     return testKit.spawn(Agent.create(agent, Classifier.fromConfig(settings.detection()),
-        AgentStateMachine.Rules.of(settings.monitoring()), a -> sweep.collect(List.of(a)), Clock.systemUTC()));
+        AgentStateMachine.Rules.of(settings.monitoring()), HookRules.of(settings.hooks()),
+        a -> sweep.collect(List.of(a)), Clock.systemUTC()));
   }
 
   private static Pane pane(PaneId paneId, boolean dead) {

@@ -1,6 +1,7 @@
 package dev.tmuxorc.http;
 
 import dev.tmuxorc.agent.AgentView;
+import dev.tmuxorc.agent.Explanation;
 import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.journal.JournalEntry;
@@ -27,6 +28,7 @@ final class InMemoryBackend implements ApiBackend {
 
   final List<AgentView> agents = new CopyOnWriteArrayList<>();
   final Map<String, String> screens = new LinkedHashMap<>();
+  final Map<String, Explanation> explanations = new LinkedHashMap<>();
   final List<JournalEntry> journal = new CopyOnWriteArrayList<>();
   final List<Duration> pauses = new CopyOnWriteArrayList<>();
   volatile int resumes;
@@ -94,6 +96,11 @@ final class InMemoryBackend implements ApiBackend {
   @Override
   public CompletionStage<Optional<String>> screen(PaneId pane) {
     return answer(Optional.ofNullable(screens.get(pane.value())));
+  }
+
+  @Override
+  public CompletionStage<Optional<Explanation>> explain(PaneId pane) {
+    return answer(Optional.ofNullable(explanations.get(pane.value())));
   }
 
   @Override

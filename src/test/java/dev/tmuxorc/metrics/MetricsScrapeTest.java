@@ -82,7 +82,7 @@ class MetricsScrapeTest {
       expected.put("tmux_orc_" + counter, "counter"); // the parser names counter families without _total
     }
     for (String gauge : List.of("info", "uptime_seconds", "pool_clients", "pool_idle_clients", "pool_in_flight",
-        "pool_waiting", "pool_available", "cache_size", "agents_by_state", "agents_by_health", "agents_by_kind",
+        "pool_waiting", "pool_available", "cache_size", "agents_by_state", "agents_by_health", "agents_by_kind", "agents_flagged",
         "journal_size_bytes", "sse_clients")) {
       expected.put("tmux_orc_" + gauge, "gauge");
     }

@@ -1,5 +1,6 @@
 package dev.tmuxorc.metrics;
 
+import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.monitor.CycleObserver;
 import dev.tmuxorc.cache.CacheStats;
 import static dev.tmuxorc.metrics.Samples.count;
@@ -248,6 +249,7 @@ class MetricsTest {
     metrics.cycleSucceeded(CycleObserver.CycleKind.FULL, Duration.ofMillis(1)); // histograms appear on first use
     metrics.httpRequest("/metrics", 200, Duration.ofMillis(1));
     metrics.actorRestarted("agent");
+    metrics.disagreement(AgentState.WORKING, AgentState.IDLE); // labelled counters appear on first use
     Set<String> exported = new TreeSet<>(metrics.scrape().lines()
         .filter(line -> line.startsWith("# TYPE ")).map(line -> line.split(" ")[2]).toList());
     exported.add("tmux_orc_agent_state_duration_seconds"); // observed by the listener only
