@@ -1,6 +1,8 @@
 package dev.tmuxorc.agent;
 
 import dev.tmuxorc.detect.Evidence;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -27,6 +29,18 @@ public record Explanation(String paneId, String target, String kind, String stat
   public record Hook(String source, String event, String mappingKey, String meaning, String at, long ageMs,
       boolean inForce, String lastEvent, String lastEventAt, long lastEventAgeMs, long events, String sessionId,
       String transcriptPath) { }
+
+  /** What one look at the screen explains (a one-shot scan): the screen's verdict, no hooks, no history. */
+  public static Explanation ofSnapshot(AgentStatus status, Instant now) {
+    String state = status.state().wireName();
+    long age = Math.max(0, Duration.between(status.since(), now).toMillis());
+    String rule = status.evidence().isEmpty() ? "none" : status.evidence().get(0).rule();
+    return new Explanation(status.agent().paneId().value(), status.agent().pane().target(),
+        status.agent().kind().wireName(), state, status.since().toString(), age, rule, status.evidence(),
+        new Screen(state, state, status.evidence(), status.since().toString(), age, status.lastChange().toString(),
+            Math.max(0, Duration.between(status.lastChange(), now).toMillis())),
+        null, List.of(), List.of(), now.toString());
+  }
 
   /** One move between states, with the evidence (deciding rule first) of the state moved to. */
   public record Transition(String from, String to, String at, String rule, List<Evidence> evidence) { }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
         "Configuration: --config FILE, else $TMUX_ORC_CONFIG, else BASE/application.conf (BASE: "
             + "$TMUX_ORCHESTRATOR_BASE_DIR, else ~/.tmux-orchestrator), "
             + "else built-in defaults (see conf/application.conf)."},
-    subcommands = {ScanCommand.class, StatusCommand.class, HealthCommand.class, MonitorCommand.class,
+    subcommands = {ScanCommand.class, StatusCommand.class, ExplainCommand.class, HealthCommand.class, MonitorCommand.class,
         EventsCommand.class, PerfCommand.class, ClassifyCommand.class, DemoCommand.class,
         BenchmarkCommand.class, ConfigCommand.class, CompletionCommand.class, HookCommand.class, HooksCommand.class,
         CommandLine.HelpCommand.class})
