@@ -106,6 +106,7 @@ final class TreeApi implements ApiBackend {
     agents.put("byHealth", fleet.byHealth());
     agents.put("byKind", fleet.byKind());
     agents.put("byRole", fleet.byRole());
+    agents.put("hooks", fleet.hooks());
     status.put("agents", agents);
     status.put("lastDiscovery", fleet.lastListing() == null ? null : fleet.lastListing().toString());
     status.put("pool", pool);
@@ -131,6 +132,7 @@ final class TreeApi implements ApiBackend {
     json.put("cacheMinLookups", h.cacheMinLookups());
     json.put("criticalAgentsMax", h.criticalAgentsMax());
     json.put("unresponsiveAgentsMax", h.unresponsiveAgentsMax());
+    json.put("hooksSilentAgentsMax", h.hooksSilentAgentsMax());
     return json;
   }
 

@@ -29,7 +29,8 @@ final class HealthChecks {
         l.path("cacheHitRateMin").asDouble(fallback.cacheHitRateMin()),
         l.path("cacheMinLookups").asLong(fallback.cacheMinLookups()),
         l.path("criticalAgentsMax").asInt(fallback.criticalAgentsMax()),
-        l.path("unresponsiveAgentsMax").asInt(fallback.unresponsiveAgentsMax()));
+        l.path("unresponsiveAgentsMax").asInt(fallback.unresponsiveAgentsMax()),
+        l.path("hooksSilentAgentsMax").asInt(fallback.hooksSilentAgentsMax()));
   }
 
   static List<Check> of(JsonNode status, Settings.Health limits) {
@@ -60,6 +61,15 @@ final class HealthChecks {
         critical + " (limit " + limits.criticalAgentsMax() + ")"));
     checks.add(new Check("agents unresponsive", unresponsive <= limits.unresponsiveAgentsMax(),
         unresponsive + " (limit " + limits.unresponsiveAgentsMax() + ")"));
+    JsonNode hooks = status.path("agents").path("hooks");
+    if (hooks.isObject()) {
+      int silent = hooks.path("silent").asInt();
+      checks.add(new Check("hooks flowing", silent <= limits.hooksSilentAgentsMax(), silent + " of "
+          + hooks.path("withHooks").asInt() + " agent(s) with hooks went silent (limit "
+          + limits.hooksSilentAgentsMax() + ")" + (silent > 0 ? "; `tmux-orc hooks status` names them" : "")));
+    } else { // a monitor from before hook fusion: no agent's state rests on hooks there
+      checks.add(new Check("hooks flowing", true, "not reported by this monitor"));
+    }
 
     JsonNode journal = status.path("journal");
     if (journal.path("enabled").isBoolean() && !journal.path("enabled").asBoolean()) {

@@ -34,7 +34,7 @@ public record Settings(TmuxSettings tmux, Monitoring monitoring, DiscoverySettin
 
   /** The limits of {@code tmux-orc health}'s checks. */
   public record Health(Duration cycleP95Max, long poolTimeoutsMax, double cacheHitRateMin, long cacheMinLookups,
-      int criticalAgentsMax, int unresponsiveAgentsMax) { }
+      int criticalAgentsMax, int unresponsiveAgentsMax, int hooksSilentAgentsMax) { }
 
   /**
    * How hook events are read and fused with the screen (docs/detection.md): what each event means, per source
@@ -139,7 +139,8 @@ public record Settings(TmuxSettings tmux, Monitoring monitoring, DiscoverySettin
         atLeast(c, "tmux-orc.health.pool-timeouts-max", 0), hitRate,
         atLeast(c, "tmux-orc.health.cache-min-lookups", 0),
         atLeast(c, "tmux-orc.health.critical-agents-max", 0),
-        atLeast(c, "tmux-orc.health.unresponsive-agents-max", 0));
+        atLeast(c, "tmux-orc.health.unresponsive-agents-max", 0),
+        atLeast(c, "tmux-orc.health.hooks-silent-agents-max", 0));
   }
 
   private static Hooks hooks(Config c) {

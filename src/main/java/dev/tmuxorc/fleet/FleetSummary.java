@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * The fleet at a glance: how many agents, by state, health, kind and role (wire names, every state present),
- * when discovery last listed the panes, and the latest cycle report (null before the first).
+ * how many have hooks and how many of those are stalled or silent ({@code withHooks}, {@code stalled},
+ * {@code silent}), when discovery last listed the panes, and the latest cycle report (null before the first).
  */
 public record FleetSummary(int agents, Map<String, Integer> byState, Map<String, Integer> byHealth,
-    Map<String, Integer> byKind, Map<String, Integer> byRole, Instant lastListing, CycleReport lastReport) { }
+    Map<String, Integer> byKind, Map<String, Integer> byRole, Map<String, Integer> hooks, Instant lastListing,
+    CycleReport lastReport) { }

@@ -228,8 +228,26 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
         count(all, Health.values(), s -> s.health().wireName(), Health::wireName),
         count(all, AgentKind.values(), s -> s.agent().kind().wireName(), AgentKind::wireName),
         count(all, Role.values(), s -> s.agent().role().wireName(), Role::wireName),
-        lastListing, lastReport));
+        hooks(all), lastListing, lastReport));
     return this;
+  }
+
+  private static Map<String, Integer> hooks(List<AgentStatus> all) {
+    int with = 0;
+    int stalled = 0;
+    int silent = 0;
+    for (AgentStatus status : all) {
+      if (status.hooks().isPresent()) {
+        with++;
+        stalled += status.hooks().get().stalled() ? 1 : 0;
+        silent += status.hooks().get().silent() ? 1 : 0;
+      }
+    }
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    counts.put("withHooks", with);
+    counts.put("stalled", stalled);
+    counts.put("silent", silent);
+    return counts;
   }
 
   private static <E> Map<String, Integer> count(List<AgentStatus> all, E[] values, Function<AgentStatus, String> key,

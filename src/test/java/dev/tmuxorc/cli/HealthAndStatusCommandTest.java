@@ -56,7 +56,7 @@ class HealthAndStatusCommandTest {
 
       assertEquals(0, run.status(), run.out() + run.err());
       List<String> lines = run.out().lines().toList();
-      assertEquals(8, lines.size(), run.out());
+      assertEquals(9, lines.size(), run.out());
       assertTrue(lines.subList(0, 7).stream().allMatch(l -> l.startsWith("✓ ")), run.out());
       assertTrue(lines.get(0).matches("✓ tmux reachable +tmux -L work"), lines.get(0));
       assertEquals("healthy", lines.get(7));
@@ -75,7 +75,7 @@ class HealthAndStatusCommandTest {
 
       JsonNode json = Json.MAPPER.readTree(ScanCommandTest.cli("health", "--json", "-c", config).out());
       assertEquals(false, json.path("healthy").asBoolean(true));
-      assertEquals(7, json.path("checks").size(), json.toString());
+      assertEquals(8, json.path("checks").size(), json.toString());
     }
   }
 

@@ -17,17 +17,18 @@ import org.junit.jupiter.api.Test;
 class HealthChecksTest {
 
   /** p95 at most 500 ms, 2 pool timeouts, a hit rate of 0.5 after 100 lookups, 1 critical, 0 unresponsive. */
-  private static final Settings.Health LIMITS = new Settings.Health(Duration.ofMillis(500), 2, 0.5, 100, 1, 0);
+  private static final Settings.Health LIMITS = new Settings.Health(Duration.ofMillis(500), 2, 0.5, 100, 1, 0, 0);
 
   private static final List<String> NAMES = List.of("tmux reachable", "cycle p95", "pool timeouts",
-      "cache hit rate", "agents critical", "agents unresponsive", "journal writable");
+      "cache hit rate", "agents critical", "agents unresponsive", "hooks flowing", "journal writable");
 
   /** A healthy monitor's status, every value exactly at its limit; {@code change} edits it. */
   private static JsonNode status(Consumer<ObjectNode> change) throws Exception {
     ObjectNode status = (ObjectNode) Json.MAPPER.readTree("""
         {"tmux": "tmux -L work", "ready": true,
          "cycles": {"p95Ms": 500.0},
-         "agents": {"byHealth": {"healthy": 3, "critical": 1, "unresponsive": 0}},
+         "agents": {"byHealth": {"healthy": 3, "critical": 1, "unresponsive": 0},
+                    "hooks": {"withHooks": 2, "stalled": 1, "silent": 0}},
          "pool": {"available": true, "timeouts": 2, "unavailableReason": null},
          "caches": [{"layer": "agent_status", "hits": 0, "misses": 900, "hitRate": 0.0},
                     {"layer": "pane_content", "hits": 50, "misses": 50, "hitRate": 0.5}],
@@ -57,7 +58,7 @@ class HealthChecksTest {
     JsonNode withLimits = status(s -> s.set("healthLimits", Json.MAPPER.valueToTree(java.util.Map.of(
         "cycleP95MaxMs", 250, "poolTimeoutsMax", 7, "cacheHitRateMin", 0.9, "cacheMinLookups", 10,
         "criticalAgentsMax", 3, "unresponsiveAgentsMax", 4))));
-    assertEquals(new Settings.Health(Duration.ofMillis(250), 7, 0.9, 10, 3, 4),
+    assertEquals(new Settings.Health(Duration.ofMillis(250), 7, 0.9, 10, 3, 4, 0),
         HealthChecks.limits(withLimits, LIMITS));
     assertFalse(HealthChecks.of(withLimits, HealthChecks.limits(withLimits, LIMITS)).get(1).ok(),
         "500 ms is past the monitor's own 250 ms");
@@ -69,7 +70,7 @@ class HealthChecksTest {
     assertTrue(checks.stream().allMatch(HealthChecks.Check::ok), checks.toString());
     assertEquals("tmux -L work", checks.get(0).detail());
     assertEquals("500.0 ms (limit 500.0 ms)", checks.get(1).detail());
-    assertEquals("/base/journal.db", checks.get(6).detail());
+    assertEquals("/base/journal.db", checks.get(7).detail());
   }
 
   @Test
@@ -128,7 +129,7 @@ class HealthChecksTest {
 
   @Test
   void aMinimumHitRateOfZeroTurnsTheCacheCheckOff() throws Exception {
-    Settings.Health off = new Settings.Health(Duration.ofMillis(500), 2, 0, 100, 1, 0);
+    Settings.Health off = new Settings.Health(Duration.ofMillis(500), 2, 0, 100, 1, 0, 0);
     JsonNode status = status(s -> ((ObjectNode) s.get("caches").get(1)).put("hits", 0).put("misses", 1000)
         .put("hitRate", 0.0));
     HealthChecks.Check cache = HealthChecks.of(status, off).get(3);
@@ -156,6 +157,17 @@ class HealthChecksTest {
   }
 
   @Test
+  void agentsWhoseHooksWentSilentPastTheLimitFailAndAMonitorReportingNoneIsNotFailedForIt() throws Exception {
+    HealthChecks.Check silent = check(status(s -> at(s, "agents", "hooks").put("silent", 1)), "hooks flowing");
+    assertFalse(silent.ok());
+    assertEquals("1 of 2 agent(s) with hooks went silent (limit 0); `tmux-orc hooks status` names them",
+        silent.detail());
+    HealthChecks.Check older = check(status(s -> at(s, "agents").remove("hooks")), "hooks flowing");
+    assertTrue(older.ok());
+    assertEquals("not reported by this monitor", older.detail());
+  }
+
+  @Test
   void anUnwritableJournalFailsWithItsErrorAndATurnedOffJournalPasses() throws Exception {
     HealthChecks.Check full = check(status(s -> at(s, "journal").put("writable", false)
         .put("lastError", "SQLITE_FULL: database or disk is full")), "journal writable");
@@ -174,7 +186,7 @@ class HealthChecksTest {
     assertEquals(NAMES, checks.stream().map(HealthChecks.Check::name).toList());
     assertFalse(checks.get(0).ok(), "tmux reachable: " + checks.get(0));
     assertEquals("the first discovery has not finished", checks.get(0).detail());
-    assertFalse(checks.get(6).ok(), "journal writable: " + checks.get(6));
+    assertFalse(checks.get(7).ok(), "journal writable: " + checks.get(7));
     assertTrue(checks.get(1).ok(), "no p95 yet is no failure: " + checks.get(1));
   }
 }
