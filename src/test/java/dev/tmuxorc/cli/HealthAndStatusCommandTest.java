@@ -57,9 +57,9 @@ class HealthAndStatusCommandTest {
       assertEquals(0, run.status(), run.out() + run.err());
       List<String> lines = run.out().lines().toList();
       assertEquals(9, lines.size(), run.out());
-      assertTrue(lines.subList(0, 7).stream().allMatch(l -> l.startsWith("✓ ")), run.out());
+      assertTrue(lines.subList(0, 8).stream().allMatch(l -> l.startsWith("✓ ")), run.out());
       assertTrue(lines.get(0).matches("✓ tmux reachable +tmux -L work"), lines.get(0));
-      assertEquals("healthy", lines.get(7));
+      assertEquals("healthy", lines.get(8));
       assertEquals(List.of("GET /api/status Bearer s3cret"), api.requests());
     }
   }
