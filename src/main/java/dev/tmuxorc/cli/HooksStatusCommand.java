@@ -37,7 +37,7 @@ final class HooksStatusCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--json", description = "Print {settings: [{scope, file, exists, events, forms, targets, "
-      + "error}], monitor: {url, agents: [{paneId, target, kind, lastHookAt, hookEvents, lastHookEvent}]} or null}.")
+      + "error}], monitor: {url, agents: [{paneId, target, kind, lastHookAt, hookEvents, lastHookEvent, hooksSilent, stalled}]} or null}.")
   boolean json;
 
   @Override
@@ -109,6 +109,9 @@ final class HooksStatusCommand implements Callable<Integer> {
       row.put("lastHookAt", hooks.hasNonNull("lastAt") ? hooks.get("lastAt").asText() : null);
       row.put("hookEvents", hooks.hasNonNull("events") ? hooks.get("events") : null);
       row.put("lastHookEvent", hooks.hasNonNull("lastEvent") ? hooks.get("lastEvent").asText() : null);
+      // raised by the fusion: hooks silent (the screen decides alone), stalled (working, nothing moves)
+      row.put("hooksSilent", hooks.path("silent").asBoolean(false));
+      row.put("stalled", hooks.path("stalled").asBoolean(false));
       result.add(row);
     }
     return result;
@@ -148,8 +151,10 @@ final class HooksStatusCommand implements Callable<Integer> {
     for (Map<String, Object> agent : agents) {
       Object last = agent.get("lastHookAt");
       Object count = agent.get("hookEvents");
-      out.printf("  %-6s %-20s %-8s last hook: %s, events: %s%n", agent.get("paneId"), agent.get("target"),
-          agent.get("kind"), last == null ? "unknown" : last, count == null ? "unknown" : count);
+      String flags = (Boolean) agent.get("hooksSilent") ? "  SILENT: the screen decides alone"
+          : (Boolean) agent.get("stalled") ? "  stalled" : "";
+      out.printf("  %-6s %-20s %-8s last hook: %s, events: %s%s%n", agent.get("paneId"), agent.get("target"),
+          agent.get("kind"), last == null ? "none" : last, count == null ? "0" : count, flags);
     }
   }
 }

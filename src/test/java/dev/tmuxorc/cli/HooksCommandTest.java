@@ -280,7 +280,7 @@ class HooksCommandTest {
     BaseDir base = new BaseDir(dir.resolve("base"));
     String agents = """
         [{"paneId":"%3","target":"w:1.0","kind":"claude",
-          "hooks":{"lastAt":"2026-11-30T09:00:00Z","events":42,"lastEvent":"Stop"}},
+          "hooks":{"lastAt":"2026-11-30T09:00:00Z","events":42,"lastEvent":"Stop","silent":true}},
          {"paneId":"%4","target":"w:2.0","kind":"codex"}]""";
     try (ApiStandIn api = ApiStandIn.start(dir, base).answer("/api/agents", 200, agents)) {
       ScanCommandTest.Run run = cli("hooks", "status");
@@ -288,9 +288,9 @@ class HooksCommandTest {
       assertTrue(run.out().contains("user     " + settings + ": 11/11 events, curl -> "
           + "http://127.0.0.1:9999/api/hooks/claude"), run.out());
       assertTrue(run.out().contains("monitor  " + api.url() + ": 2 agent(s)"), run.out());
-      assertTrue(run.out().matches("(?s).*%3 +w:1\\.0 +claude +last hook: 2026-11-30T09:00:00Z, events: 42.*"),
-          run.out());
-      assertTrue(run.out().matches("(?s).*%4 +w:2\\.0 +codex +last hook: unknown, events: unknown.*"), run.out());
+      assertTrue(run.out().matches("(?s).*%3 +w:1\\.0 +claude +last hook: 2026-11-30T09:00:00Z, events: 42  SILENT: the "
+          + "screen decides alone.*"), run.out());
+      assertTrue(run.out().matches("(?s).*%4 +w:2\\.0 +codex +last hook: none, events: 0.*"), run.out());
 
       JsonNode json = Json.MAPPER.readTree(cli("hooks", "status", "--json").out());
       assertEquals("user", json.get("settings").get(0).get("scope").asText());
@@ -298,6 +298,7 @@ class HooksCommandTest {
       assertEquals("curl", json.get("settings").get(0).get("forms").get(0).asText());
       assertEquals(42, json.get("monitor").get("agents").get(0).get("hookEvents").asInt());
       assertTrue(json.get("monitor").get("agents").get(1).get("lastHookAt").isNull());
+      assertTrue(json.get("monitor").get("agents").get(0).get("hooksSilent").asBoolean());
     }
     ScanCommandTest.Run alone = cli("hooks", "status");
     assertTrue(alone.out().contains("monitor  not running"), alone.out());
