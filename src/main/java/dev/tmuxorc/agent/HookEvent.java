@@ -36,7 +36,10 @@ public record HookEvent(String source, String name, Optional<String> sessionId, 
     if (body == null || !body.isObject()) {
       throw new IllegalArgumentException("the body is not a JSON object");
     }
-    JsonNode name = body.path("hook_event_name");
+    // Codex's notify names its event in "type" ("agent-turn-complete"); its hooks and everyone else's in
+    // hook_event_name.
+    JsonNode name = body.has("hook_event_name") || !"codex".equals(source) ? body.path("hook_event_name")
+        : body.path("type");
     if (!name.isTextual() || name.asText().isBlank() || name.asText().length() > 64) {
       throw new IllegalArgumentException("hook_event_name: missing, empty or too long");
     }
@@ -47,7 +50,8 @@ public record HookEvent(String source, String name, Optional<String> sessionId, 
         details.put(field, bounded(value.asText()));
       }
     }
-    return new HookEvent(source, bounded(name.asText()), text(body, "session_id"), text(body, "transcript_path"),
+    Optional<String> session = text(body, "session_id").or(() -> text(body, "thread-id"));
+    return new HookEvent(source, bounded(name.asText()), session, text(body, "transcript_path"),
         text(body, "cwd"), Map.copyOf(details), at);
   }
 

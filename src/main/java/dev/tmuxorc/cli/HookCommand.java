@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "hook",
     description = {
-        "For an agent's hook configuration (see `hooks install`): reads one hook event (JSON) on stdin and posts "
+        "For an agent's hook configuration (see `hooks install`): reads one hook event (JSON) on stdin (or as the "
+            + "argument after KIND, as Codex's notify passes it) and posts "
             + "it to the running monitor (POST /api/hooks/KIND) with the pane ($TMUX_PANE) and its ancestor "
             + "pids, giving up after 500 ms.",
         "Always exits 0 and prints nothing, whatever happens (no monitor, a stuck monitor, bad input), so that "
@@ -62,6 +63,11 @@ final class HookCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "KIND", arity = "0..1", completionCandidates = Kinds.class,
       description = "The agent that fires the hook: ${COMPLETION-CANDIDATES}.")
   String kind;
+
+  // Codex runs its notify program with the event's JSON as the last argument, not on stdin.
+  @Parameters(index = "1", paramLabel = "JSON", arity = "0..1",
+      description = "The event's JSON as an argument instead of stdin (what Codex's `notify` passes).")
+  String argument;
 
   @Option(names = "--pane", paramLabel = "%N", description = "The agent's pane (default: $TMUX_PANE).")
   String pane;
@@ -135,7 +141,9 @@ final class HookCommand implements Callable<Integer> {
       if (kind == null || !KINDS.contains(kind)) {
         return;
       }
-      Optional<byte[]> body = readBounded(System.in);
+      Optional<byte[]> body = argument != null
+          ? Optional.of(argument.getBytes(java.nio.charset.StandardCharsets.UTF_8)).filter(b -> b.length <= MAX_BODY)
+          : readBounded(System.in);
       if (body.isEmpty()) {
         return;
       }

@@ -91,6 +91,19 @@ class HookCommandTest {
   }
 
   @Test
+  void codexNotifysJsonArgumentIsPostedInsteadOfStdin() throws Exception {
+    try (ApiStandIn api = ApiStandIn.start(dir, base)) {
+      stdin("ignored".getBytes(StandardCharsets.UTF_8));
+      String event = "{\"type\":\"agent-turn-complete\",\"thread-id\":\"t-1\"}";
+      ScanCommandTest.Run run = ScanCommandTest.cli("-c", emptyConfig, "hook", "codex", event);
+
+      assertEquals("", run.out() + run.err());
+      assertEquals("/api/hooks/codex", api.received().get(0).uri());
+      assertArrayEquals(event.getBytes(StandardCharsets.UTF_8), api.received().get(0).body());
+    }
+  }
+
+  @Test
   void sendsTheConfiguredTokenFoundWithoutLoadingTheWholeConfiguration() throws Exception {
     String config = Files.writeString(dir.resolve("token.conf"), "tmux-orc.http.token = \"s3cret\"\n").toString();
     try (ApiStandIn api = ApiStandIn.start(dir, base).answer("/api/hooks/claude", 202, "")) {
