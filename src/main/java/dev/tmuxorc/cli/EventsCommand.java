@@ -50,10 +50,15 @@ import picocli.CommandLine.Spec;
 final class EventsCommand implements Callable<Integer> {
 
   /** Short names for --type. */
-  static final Map<String, String> ALIASES = Map.of("state", "StateChanged", "health", "HealthChanged",
-      "discovered", "AgentDiscovered", "gone", "AgentGone", "cycle", "CycleReport", "report", "CycleReport");
-  static final List<String> KNOWN_TYPES = List.of("AgentDiscovered", "StateChanged", "HealthChanged", "AgentGone",
-      "CycleReport");
+  static final Map<String, String> ALIASES = Map.ofEntries(Map.entry("state", "StateChanged"),
+      Map.entry("health", "HealthChanged"), Map.entry("discovered", "AgentDiscovered"), Map.entry("gone", "AgentGone"),
+      Map.entry("cycle", "CycleReport"), Map.entry("report", "CycleReport"), Map.entry("hook", "HookReceived"),
+      Map.entry("flag", "FlagChanged"), Map.entry("disagreement", "SignalsDisagreed"),
+      Map.entry("restarted", "AgentRestarted"));
+  /** Every type the journal holds: each agent event's record name, and the cycle report. */
+  static final List<String> KNOWN_TYPES = java.util.stream.Stream.concat(
+      java.util.Arrays.stream(dev.tmuxorc.agent.AgentEvent.class.getPermittedSubclasses()).map(Class::getSimpleName),
+      java.util.stream.Stream.of("CycleReport")).toList();
   private static final Duration FOLLOW_INTERVAL = Duration.ofMillis(500);
   /** Entries printed per poll at most while following, so that a burst is printed in pieces. */
   private static final int FOLLOW_BATCH = 1_000;
@@ -75,8 +80,9 @@ final class EventsCommand implements Callable<Integer> {
 
   @Option(names = "--type", paramLabel = "TYPE", split = ",",
       description = "Only entries of this type, case-insensitive: StateChanged (state), HealthChanged (health), "
-          + "AgentDiscovered (discovered), AgentGone (gone), CycleReport (cycle, report), or any type the "
-          + "journal holds. Repeatable or comma-separated.")
+          + "AgentDiscovered (discovered), AgentGone (gone), HookReceived (hook), FlagChanged (flag: stalled, "
+          + "hooks silent), SignalsDisagreed (disagreement), AgentRestarted (restarted), CycleReport (cycle, "
+          + "report), or any type the journal holds. Repeatable or comma-separated.")
   List<String> types = new ArrayList<>();
 
   @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "100",
