@@ -6,6 +6,8 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.config.ConfigFiles;
+import dev.tmuxorc.actions.ActionSettings;
+import dev.tmuxorc.app.Surfaces;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.SettingsException;
 import dev.tmuxorc.json.Json;
@@ -62,6 +64,8 @@ final class ConfigCheckCommand implements Callable<Integer> {
     try {
       loaded = ConfigFiles.load(file, Launcher.flags(global, Map.of()), System.getenv());
       Settings.from(loaded.config());
+      Surfaces.from(loaded.config());
+      ActionSettings.from(loaded.config());
     } catch (SettingsException e) {
       loaded = null;
       error = e.getMessage();

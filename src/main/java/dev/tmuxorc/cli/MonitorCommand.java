@@ -2,6 +2,7 @@ package dev.tmuxorc.cli;
 
 import com.typesafe.config.Config;
 import dev.tmuxorc.config.BaseDir;
+import dev.tmuxorc.actions.ActionSettings;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.app.Guardian;
 import dev.tmuxorc.app.Surfaces;
@@ -76,6 +77,7 @@ final class MonitorCommand implements Callable<Integer> {
     Launcher.logLevel(main.global, false);
     var config = Launcher.config(main.global, overrides);
     Settings settings = Settings.from(config);
+    ActionSettings.from(config); // refused at start, not when an action first needs it
     BaseDir base = BaseDir.current();
     if (RunLock.acquire(base).isEmpty()) {
       spec.commandLine().getErr().println("tmux-orc: a monitor already runs for " + base.path()

@@ -115,6 +115,16 @@ public final class Classifier implements ScreenClassifier {
     return Observation.of(AgentState.UNKNOWN);
   }
 
+  /**
+   * What is typed in the live prompt of a screen (its first line of typed text; a placeholder counts as nothing):
+   * "" for an empty prompt, empty when no live prompt is on screen. Actions type only into an empty prompt.
+   */
+  public Optional<String> promptInput(String screen, AgentKind kind) {
+    Screen lines = Screen.of(screen);
+    LiveRegion region = LiveRegion.locate(lines, markersByKind.get(kind), liveRegionLines);
+    return region.hasPrompt() ? Optional.of(region.typed()) : Optional.empty();
+  }
+
   // A selection list counts below a framed prompt's input; an unframed prompt line may be the list's cursor line
   // ("> 1. Yes"), so there the list may start on it.
   private int selectionFrom(Screen screen, LiveRegion region, KindMarkers markers) {
