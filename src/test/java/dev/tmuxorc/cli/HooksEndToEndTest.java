@@ -120,6 +120,7 @@ class HooksEndToEndTest {
   private int steps;
   private final long t0 = System.nanoTime();
 
+  /** Where the time goes, in the test's output file (target/surefire-reports), for a run found slow. */
   private void phase(String what) {
     System.out.printf("%6d ms  %s%n", (System.nanoTime() - t0) / 1_000_000, what);
   }
