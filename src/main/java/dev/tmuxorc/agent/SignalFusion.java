@@ -85,12 +85,12 @@ final class SignalFusion {
   void hook(HookReading hook) {
     lastHookAt = hook.at();
     unansweredSince = null;
+    stale = false; // even an ignored event (SubagentStop...): the stalled working reading counts again
     if ("claude".equals(hook.source())) {
       claudeHooksFlowed = true;
     }
     if (hook.meaning() != HookMeaning.IGNORE) {
       reading = hook;
-      stale = false;
     }
   }
 

@@ -174,6 +174,30 @@ class SignalFusionTest {
   }
 
   @Test
+  void anyHookEventEndsAStallEvenOneThatMeansNothing() {
+    // HookFacts (the API's hooks.stalled) clears the flag on every hook event: the fusion must agree, or the API
+    // says "not stalled" while explain, the metrics and the verdict go on saying stalled, with no FlagChanged.
+    hook("PreToolUse", at(0), "tool_name", "Bash");
+    SignalFusion.ScreenReading frozen = screen(AgentState.IDLE, at(0));
+    assertEquals("stalled", fusion.update(frozen, at(120)).verdict().rule());
+    assertTrue(fusion.stalled());
+
+    hook("SubagentStop", at(130)); // ignored by the mapping, but a sign of life all the same
+    SignalFusion.Step alive = fusion.update(frozen, at(130));
+    assertEquals(List.of(new SignalFusion.FlagChange(AgentFlag.STALLED, false, "a hook event arrived")),
+        alive.flags());
+    assertFalse(fusion.stalled());
+    assertTrue(fusion.readingInForce(), "the working reading counts again");
+    assertEquals(AgentState.WORKING, alive.verdict().state());
+    assertEquals("hook", alive.verdict().rule());
+    assertEquals("PreToolUse", fusion.reading().orElseThrow().event(), "an ignored event is no reading");
+    // and it stalls again if nothing follows, stalled-after from that event
+    assertTrue(fusion.update(frozen, at(249)).flags().isEmpty());
+    assertEquals(List.of(AgentFlag.STALLED), fusion.update(frozen, at(250)).flags().stream()
+        .map(SignalFusion.FlagChange::flag).toList());
+  }
+
+  @Test
   void hooksThatStopWhileTheScreenTurnsToWorkingAreSilentUntilTheNextOne() {
     hook("Stop", at(0));
     fusion.update(screen(AgentState.IDLE, at(0)), at(1));
