@@ -190,14 +190,15 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
   /** Re-judges the state from both sources; {@code at} dates a change of state (the capture, the hook event). */
   private void fuse(Instant at, Instant now) {
     SignalFusion.Step step = fusion.update(screenReading(), now);
+    SignalFusion.Verdict verdict = step.verdict();
+    var stateChange = book.set(verdict.state(), verdict.evidence(), verdict.resetAt(), at);
     for (SignalFusion.FlagChange flag : step.flags()) {
       hooks = hooks == null ? null : hooks.with(flag.flag(), flag.on());
       getContext().getLog().info("{} {} ({}): {} {} ({})", agent.role(), agent.pane().loggedTarget(),
           agent.paneId(), flag.flag(), flag.on() ? "raised" : "cleared", flag.reason());
-      publish(new AgentEvent.FlagChanged(agent, flag.flag(), flag.on(), flag.reason(), now));
+      publish(new AgentEvent.FlagChanged(agent, flag.flag(), flag.on(), flag.reason(), verdict.evidence(), now));
     }
-    SignalFusion.Verdict verdict = step.verdict();
-    book.set(verdict.state(), verdict.evidence(), verdict.resetAt(), at).ifPresent(change -> {
+    stateChange.ifPresent(change -> {
       getContext().getLog().info("{} {} ({}): {} -> {}{}", agent.role(), agent.pane().loggedTarget(), agent.paneId(),
           change.from(), change.to(), verdict.evidence().isEmpty() ? ""
               : " [" + verdict.evidence().get(0).rule() + ": " + verdict.evidence().get(0).text() + "]");

@@ -31,8 +31,13 @@ public sealed interface AgentEvent {
   /** The agent reported a hook event about itself (through {@code POST /api/hooks/<source>}). */
   record HookReceived(AgentPane agent, HookEvent hook, Instant at) implements AgentEvent { }
 
-  /** The fusion of the agent's signals raised or cleared a flag ({@code stalled}, {@code hooks_silent}). */
-  record FlagChanged(AgentPane agent, AgentFlag flag, boolean on, String reason, Instant at) implements AgentEvent { }
+  /**
+   * The fusion of the agent's signals raised or cleared a flag ({@code stalled}, {@code hooks_silent}), with the
+   * evidence of the agent's state after it (the deciding rule first: it changes with the flag even when the state
+   * does not).
+   */
+  record FlagChanged(AgentPane agent, AgentFlag flag, boolean on, String reason, List<Evidence> evidence, Instant at)
+      implements AgentEvent { }
 
   /**
    * The agent's hooks and its screen read different states for {@code hooks.disagree-after}: both readings, the

@@ -141,7 +141,10 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
       tracked = new Tracked(s.withHooks(Optional.of(s.hooks().map(h -> h.with(hooked.hook()))
           .orElseGet(() -> HookFacts.first(hooked.hook())))), tracked.past());
     } else if (event instanceof AgentEvent.FlagChanged flagged) {
-      tracked = new Tracked(s.withHooks(s.hooks().map(h -> h.with(flagged.flag(), flagged.on()))), tracked.past());
+      AgentStatus flaggedStatus = new AgentStatus(s.agent(), s.state(), s.previousState(), s.health(), s.since(),
+          s.lastChange(), flagged.evidence(), s.resetAt(), Map.of(), s.hooks().map(h -> h.with(flagged.flag(),
+          flagged.on())));
+      tracked = new Tracked(flaggedStatus, tracked.past());
     }
     put(id, tracked);
     return this;

@@ -57,6 +57,7 @@ public final class Json {
       json.put("flag", flagged.flag().wireName());
       json.put("on", flagged.on());
       json.put("reason", flagged.reason());
+      json.put("evidence", flagged.evidence());
     } else if (event instanceof AgentEvent.SignalsDisagreed disagreed) {
       json.put("hook", disagreed.hook().key());
       json.put("hookAt", disagreed.hook().at().toString());

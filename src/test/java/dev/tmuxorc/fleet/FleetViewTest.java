@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.agent.HookEvent;
+import dev.tmuxorc.agent.AgentFlag;
 import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.agent.Health;
 import dev.tmuxorc.cache.CacheLayer;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -138,6 +141,32 @@ class FleetViewTest {
         .findFirst().orElseThrow();
     assertEquals(2, statuses.size());
     assertTrue(statuses.hits() >= 2 && statuses.misses() >= 1, statuses.toString());
+  }
+
+  @Test
+  void hookFactsAndFlagsComeFromTheEventsAndAFlagBringsTheRuleThatDecidesNow() {
+    AgentPane dev = agent("%5", "proj", 1, "claude-1", Role.AGENT);
+    awaitSubscribed();
+    fleet.tell(new FleetView.Listed(new Monitor.Listing(List.of(dev), List.of(dev.pane()), T0)));
+    publish(new AgentEvent.HookReceived(dev, new HookEvent("claude", "PreToolUse", Optional.of("s-1"),
+        Optional.empty(), Optional.empty(), Map.of(), T0.plusSeconds(1)), T0.plusSeconds(1)));
+    publish(new AgentEvent.StateChanged(dev, AgentState.UNKNOWN, AgentState.WORKING,
+        List.of(new Evidence("hook", "PreToolUse", 0, "hooks say working")), Optional.empty(), T0.plusSeconds(1)));
+    List<Evidence> stalled = List.of(new Evidence("stalled", "PreToolUse", 0, "nothing moved"));
+    publish(new AgentEvent.FlagChanged(dev, AgentFlag.STALLED, true, "nothing moved", stalled, T0.plusSeconds(9)));
+
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(PATIENCE, () -> {
+      AgentStatus status = agent("%5").orElseThrow();
+      assertEquals(AgentState.WORKING, status.state(), "the state stays");
+      assertEquals(stalled, status.evidence(), "the rule that decides it now");
+      assertTrue(status.hooks().orElseThrow().stalled());
+      assertEquals(Optional.of("s-1"), status.hooks().orElseThrow().sessionId());
+      return null;
+    });
+    TestProbe<FleetSummary> summary = testKit.createTestProbe();
+    fleet.tell(new FleetView.GetSummary(summary.getRef()));
+    assertEquals(Map.of("withHooks", 1, "stalled", 1, "silent", 0), summary.receiveMessage(PATIENCE).hooks());
   }
 
   @Test
