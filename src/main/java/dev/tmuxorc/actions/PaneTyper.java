@@ -142,6 +142,11 @@ public final class PaneTyper {
     });
   }
 
+  /** What is typed in the live prompt of a captured screen ({@link Classifier#promptInput}). */
+  public Optional<String> promptInput(String screen, AgentKind kind) {
+    return classifier.promptInput(screen, kind);
+  }
+
   private CompletionStage<Optional<String>> input(PaneId pane, AgentKind kind) {
     return run(List.of(TmuxCommand.capturePane(pane.value())))
         .thenApply(replies -> classifier.promptInput(replies.get(0).text(), kind));

@@ -1,4 +1,4 @@
-package dev.tmuxorc.journal;
+package dev.tmuxorc.actions;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -189,10 +189,14 @@ public final class OutboxStore implements AutoCloseable {
     return reports;
   }
 
-  /** When an entry of this agent, reason and digest was last delivered (for its cooldown). */
+  /**
+   * When an entry of this agent, reason and digest was last delivered, or when the one in flight now was noted
+   * (for its cooldown: the same need noted again while its report is being typed is the same need).
+   */
   public Optional<Instant> lastDelivered(String paneId, String reason, String digest) throws SQLException {
-    try (PreparedStatement q = connection.prepareStatement("SELECT MAX(delivered_at) FROM outbox_entry "
-        + "WHERE pane_id = ? AND reason = ? AND digest = ? AND state = 'delivered'")) {
+    try (PreparedStatement q = connection.prepareStatement("SELECT MAX(COALESCE(delivered_at, updated_at)) "
+        + "FROM outbox_entry WHERE pane_id = ? AND reason = ? AND digest = ? AND state IN ('delivered', "
+        + "'in-flight')")) {
       bind(q, paneId, reason, digest);
       try (ResultSet rows = q.executeQuery()) {
         rows.next();

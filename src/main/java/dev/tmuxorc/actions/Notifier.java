@@ -1,0 +1,379 @@
+package dev.tmuxorc.actions;
+
+import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.agent.AgentFlag;
+import dev.tmuxorc.detect.AgentState;
+import dev.tmuxorc.discovery.AgentId;
+import dev.tmuxorc.discovery.AgentPane;
+import dev.tmuxorc.discovery.PaneId;
+import dev.tmuxorc.discovery.Role;
+import dev.tmuxorc.journal.Journal;
+import dev.tmuxorc.tmux.TmuxCommand;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Reports to each session's PM what needs it (docs/actions.md, "PM reports"): from the agents' events it notes
+ * each need (an agent waiting, crashed, in error, stalled, back from a rate limit, gone; idle or unsubmitted past
+ * {@code grace}), skips what was reported within its cooldown (same agent, reason and screen), keeps the rest in
+ * the {@link OutboxStore}, and every {@code interval} delivers one report per session, only while the PM is idle,
+ * through the {@link PaneTyper}. A report cut off mid-delivery (a stop, a crash) is judged from the PM's screen
+ * before anything else is sent. Every outcome is journalled as an {@code Action} entry (and so streamed).
+ * Blocking JDBC: runs on the blocking dispatcher.
+ */
+public final class Notifier extends AbstractBehavior<Notifier.Command> {
+
+  public sealed interface Command { }
+
+  private record Event(AgentEvent event) implements Command { }
+
+  private record Screened(AgentPane agent, Reason reason, String line, Optional<String> screen)
+      implements Command { }
+
+  private record Typed(OutboxStore.Report report, PaneTyper.Outcome outcome, Throwable failure) implements Command { }
+
+  private record Checked(OutboxStore.Report report, Verdict verdict, Throwable failure) implements Command { }
+
+  private enum Tick implements Command { INSTANCE }
+
+  /** What was found of a report cut off mid-delivery. */
+  private enum Verdict { IN_TRANSCRIPT, IN_PROMPT_SUBMITTED, NOWHERE, STILL_IN_PROMPT }
+
+  /** What the notifier works with; {@code screens} gives an agent's last screen (for the cooldown's digest). */
+  public record Parts(ActionSettings settings, OutboxStore outbox, PaneTyper typer, PaneTyper.Tmux tmux,
+      ActionGate gate, Function<PaneId, CompletionStage<Optional<String>>> screens,
+      Optional<ActorRef<Journal.Command>> journal, Clock clock) { }
+
+  /** One agent as the notifier follows it. */
+  private record Tracked(AgentPane agent, AgentState state, Instant since, Instant discovered, boolean noted) {
+    Tracked with(AgentState next, Instant at) {
+      return new Tracked(agent, next, at, discovered, false);
+    }
+
+    Tracked notedNow() {
+      return new Tracked(agent, state, since, discovered, true);
+    }
+  }
+
+  public static Behavior<Command> create(Parts parts) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, parts.settings().pmReports().interval());
+      return new Notifier(context, parts);
+    }));
+  }
+
+  private final Parts parts;
+  private final ActionSettings.PmReports settings;
+  private final Map<AgentId, Tracked> agents = new HashMap<>();
+  private final Set<String> busy = new HashSet<>(); // sessions with a delivery or a check under way
+  private final Map<String, String> lastNotice = new HashMap<>(); // session -> last deferral journalled
+  private boolean checkedCutOff;
+
+  private Notifier(ActorContext<Command> context, Parts parts) {
+    super(context);
+    context.setLoggerName(Notifier.class);
+    this.parts = parts;
+    this.settings = parts.settings().pmReports();
+    context.getSystem().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class,
+        context.messageAdapter(AgentEvent.class, Event::new)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Event.class, e -> onEvent(e.event()))
+        .onMessage(Screened.class, this::onScreened)
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessage(Typed.class, this::onTyped)
+        .onMessage(Checked.class, this::onChecked)
+        .onSignal(PostStop.class, signal -> {
+          parts.outbox().close();
+          return this;
+        })
+        .build();
+  }
+
+  // --- noting needs
+
+  private Behavior<Command> onEvent(AgentEvent event) {
+    AgentId id = event.agent().key();
+    Tracked known = agents.get(id);
+    Instant at = event.at();
+    if (event instanceof AgentEvent.AgentGone) {
+      agents.remove(id);
+      need(event.agent(), Reason.MISSING, "");
+      return this;
+    }
+    if (known == null) {
+      known = new Tracked(event.agent(), AgentState.UNKNOWN, at, at, false);
+    }
+    if (event instanceof AgentEvent.StateChanged changed) {
+      Tracked next = known.with(changed.to(), at);
+      if (changed.from() == AgentState.RATE_LIMITED && changed.to() != AgentState.RATE_LIMITED) {
+        need(event.agent(), Reason.BACK, "now " + changed.to());
+      }
+      Reason now = switch (changed.to()) {
+        case WAITING -> Reason.WAITING;
+        case CRASHED -> Reason.CRASHED;
+        case ERROR -> Reason.ERROR;
+        default -> null;
+      };
+      if (now != null) {
+        need(event.agent(), now, changed.evidence().isEmpty() ? "" : changed.evidence().get(0).text());
+        next = next.notedNow();
+      }
+      agents.put(id, next);
+    } else if (event instanceof AgentEvent.FlagChanged flagged) {
+      if (flagged.flag() == AgentFlag.STALLED && flagged.on()) {
+        need(event.agent(), Reason.STALLED, "");
+      }
+      agents.put(id, known);
+    } else {
+      agents.put(id, new Tracked(event.agent(), known.state(), known.since(), known.discovered(), known.noted()));
+    }
+    return this;
+  }
+
+  // Idle and unsubmitted count once they lasted: a fresh agent idle within grace of its discovery has had no
+  // work yet to finish; a prompt typed a moment ago may be sent in a moment.
+  private void noteLasting(Instant now) {
+    for (Map.Entry<AgentId, Tracked> entry : agents.entrySet()) {
+      Tracked t = entry.getValue();
+      if (t.noted()) {
+        continue;
+      }
+      boolean idle = t.state() == AgentState.IDLE && !now.isBefore(t.discovered().plus(settings.grace()));
+      boolean unsubmitted = t.state() == AgentState.UNSUBMITTED && !now.isBefore(t.since().plus(settings.grace()));
+      if (idle || unsubmitted) {
+        need(t.agent(), idle ? Reason.IDLE : Reason.UNSUBMITTED, "");
+        entry.setValue(t.notedNow());
+      }
+    }
+  }
+
+  private void need(AgentPane agent, Reason reason, String detail) {
+    if (agent.role() == Role.PM) {
+      return; // a PM never gets reports about itself
+    }
+    Tracked known = agents.get(agent.key());
+    if (known != null && known.state() == AgentState.RATE_LIMITED && reason != Reason.BACK) {
+      return; // waited out, not reported
+    }
+    String line = agent.pane().windowName() + " (" + agent.pane().target() + ", " + agent.paneId() + "): "
+        + reason.words() + (detail.isBlank() ? "" : ": " + shorten(detail));
+    getContext().pipeToSelf(parts.screens().apply(agent.paneId()),
+        (screen, failure) -> new Screened(agent, reason, line, failure == null ? screen : Optional.empty()));
+  }
+
+  private Behavior<Command> onScreened(Screened screened) {
+    AgentPane agent = screened.agent();
+    String digest = digest(screened.reason() + "\n" + screened.screen().orElse(screened.line()));
+    Instant now = parts.clock().instant();
+    try {
+      Duration cooldown = settings.cooldowns().getOrDefault(screened.reason().cooldownKey(), Duration.ZERO);
+      Optional<Instant> last = parts.outbox().lastDelivered(agent.paneId().value(), screened.reason().wireName(),
+          digest);
+      if (last.isPresent() && now.isBefore(last.get().plus(cooldown))) {
+        action(agent.paneId().value(), "suppressed", "cooldown: the same was reported at " + last.get(),
+            Map.of("reason", screened.reason().wireName(), "line", screened.line()));
+        return this;
+      }
+      parts.outbox().add(agent.pane().sessionName(), agent.paneId().value(), screened.reason().wireName(), digest,
+          screened.line(), now);
+    } catch (SQLException e) {
+      getContext().getLog().warn("the outbox cannot be written ({}): not reported: {}", e.getMessage(),
+          screened.line());
+    }
+    return this;
+  }
+
+  // --- delivering
+
+  private Behavior<Command> onTick() {
+    Instant now = parts.clock().instant();
+    noteLasting(now);
+    try {
+      if (!checkedCutOff) {
+        checkedCutOff = true;
+        for (OutboxStore.Report report : parts.outbox().inFlight()) {
+          check(report);
+        }
+      }
+      for (String session : parts.outbox().sessionsWithPending()) {
+        if (!busy.contains(session)) {
+          deliver(session, parts.outbox().pending(session), now);
+        }
+      }
+    } catch (SQLException e) {
+      getContext().getLog().warn("the outbox cannot be read ({}): reports wait", e.getMessage());
+    }
+    return this;
+  }
+
+  private void deliver(String session, List<OutboxStore.Entry> pending, Instant now) throws SQLException {
+    Optional<Tracked> pm = agents.values().stream()
+        .filter(t -> t.agent().role() == Role.PM && t.agent().pane().sessionName().equals(session)).findFirst();
+    String noPm = pm.isEmpty() ? "no PM in the session: reported here only" : null;
+    String held = parts.settings().dryRun() ? "dry-run" : parts.gate().paused() ? "paused" : null;
+    if (held != null && !held.equals("dry-run")) {
+      notice(session, pm, "held", held + ": " + pending.size() + " entr(y/ies) wait", pending);
+      return;
+    }
+    if (noPm != null || held != null) {
+      OutboxStore.Report report = parts.outbox().begin(session, pm.map(t -> t.agent().paneId().value()).orElse(""),
+          pending, id -> ReportText.compose(id, session, pending), now);
+      parts.outbox().delivered(report.id(), now);
+      action(report.pmPane().isEmpty() ? null : report.pmPane(), noPm != null ? "reported" : "dry-run",
+          noPm != null ? noPm : "dry-run: would have typed this into the PM's prompt",
+          Map.of("session", session, "report", report.id(), "text", report.text()));
+      return;
+    }
+    Tracked thePm = pm.get();
+    if (thePm.state() != AgentState.IDLE) {
+      notice(session, pm, "deferred", "the PM is " + thePm.state() + ": the report waits for its turn to end",
+          pending);
+      return;
+    }
+    OutboxStore.Report report = parts.outbox().begin(session, thePm.agent().paneId().value(), pending,
+        id -> ReportText.compose(id, session, pending), now);
+    busy.add(session);
+    getContext().pipeToSelf(parts.typer().type(thePm.agent().paneId(), thePm.agent().kind(), report.text()),
+        (outcome, failure) -> new Typed(report, outcome, failure));
+  }
+
+  private Behavior<Command> onTyped(Typed typed) {
+    OutboxStore.Report report = typed.report();
+    Instant now = parts.clock().instant();
+    busy.remove(report.session());
+    try {
+      if (typed.outcome() instanceof PaneTyper.Outcome.Delivered delivered) {
+        parts.outbox().delivered(report.id(), now);
+        lastNotice.remove(report.session());
+        action(report.pmPane(), "delivered", "typed into the PM's prompt and submitted",
+            Map.of("session", report.session(), "report", report.id(), "text", report.text(),
+                "attempts", delivered.attempts()));
+      } else if (typed.outcome() instanceof PaneTyper.Outcome.Held held) {
+        parts.outbox().returned(report.id(), held.reason(), now);
+        action(report.pmPane(), "deferred", held.reason(), Map.of("session", report.session()));
+      } else {
+        // the text may be on the PM's screen: judged from it, never typed again blindly
+        String why = typed.failure() != null ? String.valueOf(typed.failure().getMessage())
+            : ((PaneTyper.Outcome.Failed) typed.outcome()).reason();
+        action(report.pmPane(), "failed", why, Map.of("session", report.session(), "report", report.id()));
+        check(report);
+      }
+    } catch (SQLException e) {
+      getContext().getLog().warn("the outbox cannot be written ({}) after report {}", e.getMessage(), report.id());
+    }
+    return this;
+  }
+
+  // A report in flight with no delivery under way: cut off. Its number on the PM's screen tells what happened.
+  private void check(OutboxStore.Report report) {
+    busy.add(report.session());
+    String marker = ReportText.marker(report.id());
+    PaneId pm = new PaneId(report.pmPane());
+    CompletionStage<Verdict> verdict = parts.tmux().run(List.of(TmuxCommand.capturePane(pm.value()),
+            TmuxCommand.of("capture-pane", "-p", "-J", "-S", "-500", "-t", pm.value())))
+        .thenCompose(replies -> {
+          Optional<String> input = parts.typer().promptInput(replies.get(0).text(), kindOf(pm));
+          if (input.isPresent() && (input.get().startsWith(marker) || input.get().startsWith("[Pasted text"))) {
+            return parts.typer().submit(pm, kindOf(pm), input.get()).thenApply(outcome ->
+                outcome instanceof PaneTyper.Outcome.Delivered ? Verdict.IN_PROMPT_SUBMITTED
+                    : Verdict.STILL_IN_PROMPT);
+          }
+          boolean seen = replies.get(1).text().contains(marker);
+          return java.util.concurrent.CompletableFuture.completedFuture(seen ? Verdict.IN_TRANSCRIPT
+              : Verdict.NOWHERE);
+        });
+    getContext().pipeToSelf(verdict, (found, failure) -> new Checked(report, found, failure));
+  }
+
+  private Behavior<Command> onChecked(Checked checked) {
+    OutboxStore.Report report = checked.report();
+    busy.remove(report.session());
+    Instant now = parts.clock().instant();
+    try {
+      if (checked.failure() != null || checked.verdict() == Verdict.STILL_IN_PROMPT) {
+        return this; // looked at again at the next start, or after the next failure
+      }
+      if (checked.verdict() == Verdict.NOWHERE) {
+        parts.outbox().returned(report.id(), "cut off before it reached the PM", now);
+        action(report.pmPane(), "returned", "a report cut off mid-delivery is not on the PM's screen: sent again",
+            Map.of("session", report.session(), "report", report.id()));
+      } else {
+        parts.outbox().delivered(report.id(), now);
+        action(report.pmPane(), "delivered", checked.verdict() == Verdict.IN_TRANSCRIPT
+                ? "a report cut off mid-delivery had reached the PM" : "a report cut off in the PM's prompt, submitted",
+            Map.of("session", report.session(), "report", report.id()));
+      }
+    } catch (SQLException e) {
+      getContext().getLog().warn("the outbox cannot be written ({}) after checking report {}", e.getMessage(),
+          report.id());
+    }
+    return this;
+  }
+
+  private dev.tmuxorc.discovery.AgentKind kindOf(PaneId pane) {
+    return agents.values().stream().filter(t -> t.agent().paneId().equals(pane)).map(t -> t.agent().kind())
+        .findFirst().orElse(dev.tmuxorc.discovery.AgentKind.CLAUDE);
+  }
+
+  // A deferral is journalled when what waits changed, not at every tick.
+  private void notice(String session, Optional<Tracked> pm, String outcome, String why,
+      List<OutboxStore.Entry> pending) {
+    String key = outcome + why + pending.stream().map(e -> e.id() + ":" + e.count()).toList();
+    if (!key.equals(lastNotice.put(session, key))) {
+      action(pm.map(t -> t.agent().paneId().value()).orElse(null), outcome, why,
+          Map.of("session", session, "entries", pending.size()));
+    }
+  }
+
+  private void action(String paneId, String outcome, String why, Map<String, Object> fields) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("action", "pm-report");
+    json.put("outcome", outcome);
+    json.put("why", why);
+    json.putAll(fields);
+    getContext().getLog().info("pm-report {}: {} {}", outcome, why, fields.getOrDefault("session", ""));
+    parts.journal().ifPresent(journal -> journal.tell(new Journal.Record("Action", paneId, parts.clock().instant(),
+        json)));
+  }
+
+  private static String digest(String text) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String shorten(String text) {
+    String one = text.strip().replaceAll("\\s+", " ");
+    return one.length() <= 80 ? one : one.substring(0, 79) + "…";
+  }
+}
