@@ -37,6 +37,11 @@ public record ActionSettings(boolean dryRun, Typing typing, PmReports pmReports,
 
   private static final String ROOT = "tmux-orc.actions.";
 
+  /** The defaults of reference.conf: every action off. */
+  public static ActionSettings defaults() {
+    return from(com.typesafe.config.ConfigFactory.defaultReference().resolve());
+  }
+
   /**
    * Reads the {@code tmux-orc.actions} tree of a resolved config.
    *

@@ -42,11 +42,26 @@ public final class OutboxStore implements AutoCloseable {
 
   /** Opens the outbox tables in the journal {@code file}, creating them when missing. */
   public static OutboxStore open(Path file) throws SQLException {
+    java.nio.file.Path parent = file.toAbsolutePath().getParent();
+    try {
+      java.nio.file.Files.createDirectories(parent);
+    } catch (java.io.IOException e) {
+      throw new SQLException("cannot create the directory " + parent + ": " + e.getMessage(), e);
+    }
+    return open("jdbc:sqlite:" + file);
+  }
+
+  /** An outbox in memory only (no journal file): lost with the process. */
+  public static OutboxStore inMemory() throws SQLException {
+    return open("jdbc:sqlite::memory:");
+  }
+
+  private static OutboxStore open(String url) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(BUSY_TIMEOUT_MS);
-    OutboxStore store = new OutboxStore(config.createConnection("jdbc:sqlite:" + file));
+    OutboxStore store = new OutboxStore(config.createConnection(url));
     try (Statement s = store.connection.createStatement()) {
       s.executeUpdate("CREATE TABLE IF NOT EXISTS outbox_report (id INTEGER PRIMARY KEY AUTOINCREMENT, "
           + "session TEXT NOT NULL, pm_pane TEXT NOT NULL, text TEXT NOT NULL, state TEXT NOT NULL, "

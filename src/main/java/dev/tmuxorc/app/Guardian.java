@@ -1,6 +1,10 @@
 package dev.tmuxorc.app;
 
 import dev.tmuxorc.actions.ActionGate;
+import dev.tmuxorc.actions.ActionSettings;
+import dev.tmuxorc.actions.Notifier;
+import dev.tmuxorc.actions.OutboxStore;
+import dev.tmuxorc.actions.PaneTyper;
 import dev.tmuxorc.cache.CacheLayer;
 import dev.tmuxorc.cache.Caches;
 import dev.tmuxorc.cache.PaneCache;
@@ -32,10 +36,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -67,24 +73,29 @@ public final class Guardian {
    * URL once it is bound (or fails when it cannot be).
    */
   public record Wiring(ClientFactory clients, ScreenClassifier classifier, Clock clock, boolean periodic,
-      Surfaces surfaces, CompletableFuture<String> apiUrl) {
+      Surfaces surfaces, ActionSettings actions, CompletableFuture<String> apiUrl) {
 
     /** The monitor as it runs for users: periodic, with no surfaces until {@link #withSurfaces} adds them. */
     public static Wiring of(Settings settings) {
       return new Wiring(TmuxPool.factoryFor(settings.tmux()), Classifier.fromConfig(settings.detection()),
-          Clock.systemUTC(), true, Surfaces.NONE, new CompletableFuture<>());
+          Clock.systemUTC(), true, Surfaces.NONE, ActionSettings.defaults(), new CompletableFuture<>());
     }
 
     public Wiring withClassifier(ScreenClassifier other) {
-      return new Wiring(clients, other, clock, periodic, surfaces, apiUrl);
+      return new Wiring(clients, other, clock, periodic, surfaces, actions, apiUrl);
     }
 
     public Wiring withPeriodic(boolean on) {
-      return new Wiring(clients, classifier, clock, on, surfaces, apiUrl);
+      return new Wiring(clients, classifier, clock, on, surfaces, actions, apiUrl);
     }
 
     public Wiring withSurfaces(Surfaces chosen) {
-      return new Wiring(clients, classifier, clock, periodic, chosen, apiUrl);
+      return new Wiring(clients, classifier, clock, periodic, chosen, actions, apiUrl);
+    }
+
+    /** The actions taken (tmux-orc.actions): all off unless given. */
+    public Wiring withActions(ActionSettings chosen) {
+      return new Wiring(clients, classifier, clock, periodic, surfaces, chosen, apiUrl);
     }
   }
 
@@ -167,6 +178,9 @@ public final class Guardian {
         listing -> fleet.tell(new FleetView.Listed(listing)), readiness, metrics, clock), wiring.periodic()),
         "monitor");
     Parts parts = new Parts(pool, monitor, fleet, cache, readiness, metrics, new ActionGate(clock));
+    if (wiring.actions().pmReports().enabled()) {
+      startNotifier(context, settings, wiring, parts, journal, journalFile);
+    }
     if (wiring.surfaces().http().isPresent()) {
       HttpSettings http = wiring.surfaces().http().get();
       if (journal == null) {
@@ -185,6 +199,35 @@ public final class Guardian {
       wiring.apiUrl().completeExceptionally(new IllegalStateException("the HTTP API is turned off"));
     }
     return parts;
+  }
+
+  // PM reports: their outbox lives in the journal's file (in memory only without a journal).
+  private static void startNotifier(ActorContext<Command> context, Settings settings, Wiring wiring, Parts parts,
+      ActorRef<Journal.Command> journal, Path journalFile) {
+    OutboxStore outbox;
+    try {
+      if (journalFile == null) {
+        context.getLog().warn("tmux-orc.journal.enabled = false: the PM reports' outbox is kept in memory only "
+            + "(a restart loses what waits, and may repeat a report cut off mid-delivery)");
+        outbox = OutboxStore.inMemory();
+      } else {
+        outbox = OutboxStore.open(journalFile);
+      }
+    } catch (java.sql.SQLException e) {
+      context.getLog().error("PM reports are off: the outbox cannot be opened ({})", e.getMessage());
+      return;
+    }
+    Duration patience = settings.askTimeout();
+    PaneTyper.Tmux tmux = PaneTyper.Tmux.overPool(parts.pool(), context.getSystem(),
+        settings.tmux().commandTimeout());
+    PaneTyper typer = new PaneTyper(tmux, Classifier.fromConfig(settings.detection()), wiring.actions().typing());
+    var scheduler = context.getSystem().scheduler();
+    Notifier.Parts notifierParts = new Notifier.Parts(wiring.actions(), outbox, typer, tmux, parts.gate(),
+        pane -> AskPattern.<Monitor.Command, Optional<String>>ask(parts.monitor(),
+            replyTo -> new Monitor.GetScreen(pane, replyTo), patience, scheduler),
+        Optional.ofNullable(journal), wiring.clock());
+    context.spawn(Behaviors.supervise(Notifier.create(notifierParts)).onFailure(SupervisorStrategy.restart()),
+        "notifier", DispatcherSelector.blocking());
   }
 
   private static Behavior<Command> running(Settings settings, Parts parts) {

@@ -3,6 +3,7 @@ package dev.tmuxorc.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.tmuxorc.config.Settings;
+import dev.tmuxorc.actions.ActionSettings;
 import dev.tmuxorc.app.Guardian;
 import dev.tmuxorc.app.Surfaces;
 import dev.tmuxorc.sim.SimulatedFleet;
@@ -73,7 +74,8 @@ final class DemoCommand implements Callable<Integer> {
         "tmux-orc.journal.path", journalDir.resolve("journal.db").toString(),
         "tmux-orc.http.port", httpPort)).withFallback(base);
     Settings settings = Settings.from(config);
-    Guardian.Wiring wiring = Guardian.Wiring.of(settings).withSurfaces(Surfaces.from(config));
+    Guardian.Wiring wiring = Guardian.Wiring.of(settings).withSurfaces(Surfaces.from(config))
+        .withActions(ActionSettings.from(config));
     ActorSystem<Guardian.Command> system = Launcher.start(config, settings, wiring);
     Launcher.logEvents(system, events.file);
     String api;

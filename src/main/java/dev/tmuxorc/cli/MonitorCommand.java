@@ -77,7 +77,6 @@ final class MonitorCommand implements Callable<Integer> {
     Launcher.logLevel(main.global, false);
     var config = Launcher.config(main.global, overrides);
     Settings settings = Settings.from(config);
-    ActionSettings.from(config); // refused at start, not when an action first needs it
     BaseDir base = BaseDir.current();
     if (RunLock.acquire(base).isEmpty()) {
       spec.commandLine().getErr().println("tmux-orc: a monitor already runs for " + base.path()
@@ -89,7 +88,8 @@ final class MonitorCommand implements Callable<Integer> {
     }
     log.info("tmux-orc monitoring tmux on {} (strategy {}); Ctrl-C to stop", settings.tmux().server().describe(),
         settings.monitoring().strategy().wireName());
-    Guardian.Wiring wiring = Guardian.Wiring.of(settings).withSurfaces(Surfaces.from(config));
+    Guardian.Wiring wiring = Guardian.Wiring.of(settings).withSurfaces(Surfaces.from(config))
+        .withActions(ActionSettings.from(config));
     ActorSystem<Guardian.Command> system = Launcher.start(config, settings, wiring);
     Launcher.logEvents(system, options.events.file);
     if (wiring.surfaces().http().isPresent()) {
