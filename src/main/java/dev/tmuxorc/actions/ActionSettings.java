@@ -23,8 +23,8 @@ public record ActionSettings(boolean dryRun, Typing typing, PmReports pmReports,
   public record Typing(Duration settle, int checks, int attempts) { }
 
   /** Reports to the PM: per-reason cooldowns by reason name (idle, crashed, missing...). */
-  public record PmReports(boolean enabled, Duration interval, Duration grace, int outboxMax,
-      Map<String, Duration> cooldowns, Duration teamIdleAfter) { }
+  public record PmReports(boolean enabled, Duration interval, Duration grace, Map<String, Duration> cooldowns,
+      Duration teamIdleAfter) { }
 
   public record AutoSubmit(boolean enabled, Duration after, int attempts, Duration spacing) { }
 
@@ -74,8 +74,7 @@ public record ActionSettings(boolean dryRun, Typing typing, PmReports pmReports,
       cooldowns.put(reason, notNegative(root, ROOT + "pm-reports.cooldowns." + reason));
     }
     return new PmReports(root.getBoolean(ROOT + "pm-reports.enabled"), positive(root, ROOT + "pm-reports.interval"),
-        notNegative(root, ROOT + "pm-reports.grace"), atLeast(root, ROOT + "pm-reports.outbox-max", 1),
-        Map.copyOf(cooldowns), positive(root, ROOT + "pm-reports.team-idle-after"));
+        notNegative(root, ROOT + "pm-reports.grace"), Map.copyOf(cooldowns), positive(root, ROOT + "pm-reports.team-idle-after"));
   }
 
   // Typed into an agent's prompt: one line of text, no control characters.

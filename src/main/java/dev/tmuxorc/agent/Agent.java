@@ -192,12 +192,7 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
     SignalFusion.Step step = fusion.update(screenReading(), now);
     SignalFusion.Verdict verdict = step.verdict();
     var stateChange = book.set(verdict.state(), verdict.evidence(), verdict.resetAt(), at);
-    for (SignalFusion.FlagChange flag : step.flags()) {
-      hooks = hooks == null ? null : hooks.with(flag.flag(), flag.on());
-      getContext().getLog().info("{} {} ({}): {} {} ({})", agent.role(), agent.pane().loggedTarget(),
-          agent.paneId(), flag.flag(), flag.on() ? "raised" : "cleared", flag.reason());
-      publish(new AgentEvent.FlagChanged(agent, flag.flag(), flag.on(), flag.reason(), verdict.evidence(), now));
-    }
+    // the state first: whoever sees a flag raised finds the state it brought already there
     stateChange.ifPresent(change -> {
       getContext().getLog().info("{} {} ({}): {} -> {}{}", agent.role(), agent.pane().loggedTarget(), agent.paneId(),
           change.from(), change.to(), verdict.evidence().isEmpty() ? ""
@@ -205,6 +200,12 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
       publish(new AgentEvent.StateChanged(agent, change.from(), change.to(), verdict.evidence(), verdict.resetAt(),
           now));
     });
+    for (SignalFusion.FlagChange flag : step.flags()) {
+      hooks = hooks == null ? null : hooks.with(flag.flag(), flag.on());
+      getContext().getLog().info("{} {} ({}): {} {} ({})", agent.role(), agent.pane().loggedTarget(),
+          agent.paneId(), flag.flag(), flag.on() ? "raised" : "cleared", flag.reason());
+      publish(new AgentEvent.FlagChanged(agent, flag.flag(), flag.on(), flag.reason(), verdict.evidence(), now));
+    }
     step.disagreement().ifPresent(d -> publish(new AgentEvent.SignalsDisagreed(agent, d.hook(), d.hookState(),
         d.screenState(), d.screenEvidence(), d.decided().state(), d.decided().evidence(), now)));
     if (step.nextCheck().isPresent()) {

@@ -190,7 +190,7 @@ class DaemonEndToEndTest {
       checks.put(c.path("name").asText(), c);
     });
     assertEquals(List.of("tmux reachable", "cycle p95", "pool timeouts", "cache hit rate", "agents critical",
-        "agents unresponsive", "journal writable"), names, health.out());
+        "agents unresponsive", "hooks flowing", "journal writable"), names, health.out());
     // What is true of this setup whatever the machine's load: tmux is there, the one agent is idle and
     // healthy, and the journal file is writable. The exit status agrees with the verdict.
     for (String mustPass : List.of("tmux reachable", "pool timeouts", "agents critical", "agents unresponsive",

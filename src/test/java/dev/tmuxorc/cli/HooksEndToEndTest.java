@@ -226,8 +226,10 @@ class HooksEndToEndTest {
     phase("1. hooks outrank the screen");
     // The screen still shows the idle prompt (the screen misread after a UI release); PreToolUse says working.
     step("hook", event("PreToolUse", "\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls\"}"));
-    agent = awaitAgent(api, pane, a -> a.path("hooks").path("events").asLong() >= 1, "the hook received");
-    assertEquals("working", agent.path("state").asText(), "the hook over the idle screen: " + agent);
+    // HookReceived reaches the FleetView just before the StateChanged it causes: wait for both
+    agent = awaitAgent(api, pane, a -> a.path("hooks").path("events").asLong() >= 1
+        && "working".equals(a.path("state").asText()), "the hook received, and working: the hook over the idle "
+        + "screen");
     assertEquals("hook", rule(agent), "the evidence of the change: " + agent);
     assertEquals("PreToolUse", agent.path("hooks").path("lastEvent").asText());
     assertEquals("s-e2e", agent.path("hooks").path("sessionId").asText());
