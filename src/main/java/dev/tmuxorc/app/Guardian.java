@@ -2,6 +2,7 @@ package dev.tmuxorc.app;
 
 import dev.tmuxorc.actions.ActionGate;
 import dev.tmuxorc.actions.ActionSettings;
+import dev.tmuxorc.actions.AutoSubmitter;
 import dev.tmuxorc.actions.Notifier;
 import dev.tmuxorc.actions.OutboxStore;
 import dev.tmuxorc.actions.PaneTyper;
@@ -13,6 +14,7 @@ import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.Version;
 import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.detect.ScreenClassifier;
+import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.fleet.FleetSummary;
 import dev.tmuxorc.fleet.FleetView;
 import dev.tmuxorc.http.ApiRoutes;
@@ -36,6 +38,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
@@ -178,9 +182,7 @@ public final class Guardian {
         listing -> fleet.tell(new FleetView.Listed(listing)), readiness, metrics, clock), wiring.periodic()),
         "monitor");
     Parts parts = new Parts(pool, monitor, fleet, cache, readiness, metrics, new ActionGate(clock));
-    if (wiring.actions().pmReports().enabled()) {
-      startNotifier(context, settings, wiring, parts, journal, journalFile);
-    }
+    startActions(context, settings, wiring, parts, journal, journalFile);
     if (wiring.surfaces().http().isPresent()) {
       HttpSettings http = wiring.surfaces().http().get();
       if (journal == null) {
@@ -201,9 +203,29 @@ public final class Guardian {
     return parts;
   }
 
-  // PM reports: their outbox lives in the journal's file (in memory only without a journal).
-  private static void startNotifier(ActorContext<Command> context, Settings settings, Wiring wiring, Parts parts,
+  // The actions configured (none by default), each one actor on the blocking dispatcher (JDBC, waits on tmux).
+  private static void startActions(ActorContext<Command> context, Settings settings, Wiring wiring, Parts parts,
       ActorRef<Journal.Command> journal, Path journalFile) {
+    ActionSettings actions = wiring.actions();
+    if (!actions.pmReports().enabled() && !actions.autoSubmit().enabled()) {
+      return;
+    }
+    Duration patience = settings.askTimeout();
+    var scheduler = context.getSystem().scheduler();
+    PaneTyper.Tmux tmux = PaneTyper.Tmux.overPool(parts.pool(), context.getSystem(),
+        settings.tmux().commandTimeout());
+    PaneTyper typer = new PaneTyper(tmux, Classifier.fromConfig(settings.detection()), actions.typing());
+    Function<PaneId, CompletionStage<Optional<String>>> screens = pane -> AskPattern.<Monitor.Command,
+        Optional<String>>ask(parts.monitor(), replyTo -> new Monitor.GetScreen(pane, replyTo), patience, scheduler);
+    if (actions.autoSubmit().enabled()) {
+      context.spawn(Behaviors.supervise(AutoSubmitter.create(new AutoSubmitter.Parts(actions, typer, parts.gate(),
+          screens, Optional.ofNullable(journal), wiring.clock()))).onFailure(SupervisorStrategy.restart()),
+          "auto-submit", DispatcherSelector.blocking());
+    }
+    if (!actions.pmReports().enabled()) {
+      return;
+    }
+    // PM reports: their outbox lives in the journal's file (in memory only without a journal).
     OutboxStore outbox;
     try {
       if (journalFile == null) {
@@ -217,16 +239,8 @@ public final class Guardian {
       context.getLog().error("PM reports are off: the outbox cannot be opened ({})", e.getMessage());
       return;
     }
-    Duration patience = settings.askTimeout();
-    PaneTyper.Tmux tmux = PaneTyper.Tmux.overPool(parts.pool(), context.getSystem(),
-        settings.tmux().commandTimeout());
-    PaneTyper typer = new PaneTyper(tmux, Classifier.fromConfig(settings.detection()), wiring.actions().typing());
-    var scheduler = context.getSystem().scheduler();
-    Notifier.Parts notifierParts = new Notifier.Parts(wiring.actions(), outbox, typer, tmux, parts.gate(),
-        pane -> AskPattern.<Monitor.Command, Optional<String>>ask(parts.monitor(),
-            replyTo -> new Monitor.GetScreen(pane, replyTo), patience, scheduler),
-        Optional.ofNullable(journal), wiring.clock());
-    context.spawn(Behaviors.supervise(Notifier.create(notifierParts)).onFailure(SupervisorStrategy.restart()),
+    context.spawn(Behaviors.supervise(Notifier.create(new Notifier.Parts(actions, outbox, typer, tmux, parts.gate(),
+        screens, Optional.ofNullable(journal), wiring.clock()))).onFailure(SupervisorStrategy.restart()),
         "notifier", DispatcherSelector.blocking());
   }
 
