@@ -57,6 +57,13 @@ final class EntryLine {
       case "AgentDiscovered" -> text(json, "kind", "?") + " " + text(json, "role", "?") + ", window '"
           + text(json, "windowName", "") + "'";
       case "AgentGone" -> "gone";
+      case "HookReceived" -> text(json, "source", "?") + " hook " + text(json, "hook", "?");
+      case "FlagChanged" -> text(json, "flag", "?") + (json.path("on").asBoolean() ? " raised: " : " cleared: ")
+          + text(json, "reason", "");
+      case "SignalsDisagreed" -> "hook " + text(json, "hook", "?") + " says " + text(json, "hookState", "?")
+          + ", screen says " + text(json, "screenState", "?") + ": " + text(json, "decided", "?") + evidence(json);
+      case "Action" -> text(json, "action", "?") + " " + text(json, "outcome", "?") + ": " + text(json, "why", "")
+          + (json.has("report") ? " (report #" + json.path("report").asLong() + ")" : "");
       case "CycleReport" -> json.path("agents").asLong() + " agents, " + json.path("cycles").asLong()
           + " cycles, p50 " + json.path("p50Ms").asDouble() + " ms, p95 " + json.path("p95Ms").asDouble() + " ms, "
           + json.path("captures").asLong() + " captures"

@@ -47,18 +47,18 @@ import picocli.CommandLine.Spec;
         "  tmux-orc events --agent %%3 --type state -n 5   the last 5 state changes of %%3",
         "  tmux-orc events --type state,health -f         state and health changes, live",
         "  tmux-orc events --since 2026-11-30 --json | jq -c '{seq, paneId, to}'"})
-final class EventsCommand implements Callable<Integer> {
+class EventsCommand implements Callable<Integer> {
 
   /** Short names for --type. */
   static final Map<String, String> ALIASES = Map.ofEntries(Map.entry("state", "StateChanged"),
       Map.entry("health", "HealthChanged"), Map.entry("discovered", "AgentDiscovered"), Map.entry("gone", "AgentGone"),
       Map.entry("cycle", "CycleReport"), Map.entry("report", "CycleReport"), Map.entry("hook", "HookReceived"),
       Map.entry("flag", "FlagChanged"), Map.entry("disagreement", "SignalsDisagreed"),
-      Map.entry("restarted", "AgentRestarted"));
+      Map.entry("restarted", "AgentRestarted"), Map.entry("action", "Action"));
   /** Every type the journal holds: each agent event's record name, and the cycle report. */
   static final List<String> KNOWN_TYPES = java.util.stream.Stream.concat(
       java.util.Arrays.stream(dev.tmuxorc.agent.AgentEvent.class.getPermittedSubclasses()).map(Class::getSimpleName),
-      java.util.stream.Stream.of("CycleReport")).toList();
+      java.util.stream.Stream.of("CycleReport", "Action")).toList();
   private static final Duration FOLLOW_INTERVAL = Duration.ofMillis(500);
   /** Entries printed per poll at most while following, so that a burst is printed in pieces. */
   private static final int FOLLOW_BATCH = 1_000;
@@ -177,7 +177,7 @@ final class EventsCommand implements Callable<Integer> {
           : known.stream().filter(k -> k.equalsIgnoreCase(name)).findFirst();
       if (type.isEmpty()) {
         err.println("tmux-orc: unknown event type '" + name + "' (known: " + String.join(", ", known)
-            + "; short: state, health, discovered, gone, cycle)");
+            + "; short: " + String.join(", ", new java.util.TreeSet<>(ALIASES.keySet())) + ")");
         err.flush();
         return Optional.empty();
       }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Mixin;
             + "$TMUX_ORCHESTRATOR_BASE_DIR, else ~/.tmux-orchestrator), "
             + "else built-in defaults (see conf/application.conf)."},
     subcommands = {ScanCommand.class, StatusCommand.class, ExplainCommand.class, HealthCommand.class, MonitorCommand.class,
-        EventsCommand.class, PerfCommand.class, ClassifyCommand.class, DemoCommand.class,
+        EventsCommand.class, ActionsCommand.class, PerfCommand.class, ClassifyCommand.class, DemoCommand.class,
         BenchmarkCommand.class, ConfigCommand.class, CompletionCommand.class, HookCommand.class, HooksCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -120,6 +120,20 @@ class EventsCommandTest {
   }
 
   @Test
+  void actionsPrintsTheActionEntriesOnly() throws Exception {
+    writeJournal();
+    try (JournalStore store = JournalStore.open(journal)) {
+      store.append(List.of(new JournalEntry(7, now, "Action", "%0", "{\"type\":\"Action\",\"paneId\":\"%0\","
+          + "\"action\":\"pm-report\",\"outcome\":\"deferred\",\"why\":\"the PM is working\","
+          + "\"session\":\"work\"}")));
+    }
+    ScanCommandTest.Run run = ScanCommandTest.cli("actions", "-c", config.toString());
+    assertEquals(0, run.status(), run.err());
+    assertEquals(List.of(7L), seqs(run.out()));
+    assertTrue(run.out().contains("pm-report deferred: the PM is working"), run.out());
+  }
+
+  @Test
   void filtersByTypeAgentTimeAndCount() throws Exception {
     writeJournal();
     assertEquals(List.of(2L), seqs(events("--type", "state").out()));
