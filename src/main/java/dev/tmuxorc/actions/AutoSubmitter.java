@@ -49,7 +49,7 @@ public final class AutoSubmitter extends AbstractBehavior<AutoSubmitter.Command>
   /** What it works with; {@code screens} gives an agent's last screen. */
   public record Parts(ActionSettings settings, PaneTyper typer, ActionGate gate,
       Function<PaneId, CompletionStage<Optional<String>>> screens, Optional<ActorRef<Journal.Command>> journal,
-      Clock clock) { }
+      ActionObserver observer, Clock clock) { }
 
   /** One unsubmitted spell of an agent: the screen it started with, attempts so far, its last hook event. */
   private static final class Spell {
@@ -220,6 +220,7 @@ public final class AutoSubmitter extends AbstractBehavior<AutoSubmitter.Command>
     json.put("outcome", outcome);
     json.put("why", why);
     getContext().getLog().info("auto-submit {} {}: {}", outcome, paneId, why);
+    parts.observer().acted("auto-submit", outcome);
     parts.journal().ifPresent(journal -> journal.tell(new Journal.Record("Action", paneId, parts.clock().instant(),
         json)));
   }

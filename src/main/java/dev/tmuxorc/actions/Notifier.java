@@ -65,7 +65,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   /** What the notifier works with; {@code screens} gives an agent's last screen (for the cooldown's digest). */
   public record Parts(ActionSettings settings, OutboxStore outbox, PaneTyper typer, PaneTyper.Tmux tmux,
       ActionGate gate, Function<PaneId, CompletionStage<Optional<String>>> screens,
-      Optional<ActorRef<Journal.Command>> journal, Clock clock) { }
+      Optional<ActorRef<Journal.Command>> journal, ActionObserver observer, Clock clock) { }
 
   /** One agent as the notifier follows it. */
   private record Tracked(AgentPane agent, AgentState state, Instant since, Instant discovered, boolean noted) {
@@ -359,6 +359,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     json.put("why", why);
     json.putAll(fields);
     getContext().getLog().info("pm-report {}: {} {}", outcome, why, fields.getOrDefault("session", ""));
+    parts.observer().acted("pm-report", outcome);
     parts.journal().ifPresent(journal -> journal.tell(new Journal.Record("Action", paneId, parts.clock().instant(),
         json)));
   }

@@ -219,7 +219,7 @@ public final class Guardian {
         Optional<String>>ask(parts.monitor(), replyTo -> new Monitor.GetScreen(pane, replyTo), patience, scheduler);
     if (actions.autoSubmit().enabled()) {
       context.spawn(Behaviors.supervise(AutoSubmitter.create(new AutoSubmitter.Parts(actions, typer, parts.gate(),
-          screens, Optional.ofNullable(journal), wiring.clock()))).onFailure(SupervisorStrategy.restart()),
+          screens, Optional.ofNullable(journal), parts.metrics()::actionTaken, wiring.clock()))).onFailure(SupervisorStrategy.restart()),
           "auto-submit", DispatcherSelector.blocking());
     }
     if (!actions.pmReports().enabled()) {
@@ -240,7 +240,7 @@ public final class Guardian {
       return;
     }
     context.spawn(Behaviors.supervise(Notifier.create(new Notifier.Parts(actions, outbox, typer, tmux, parts.gate(),
-        screens, Optional.ofNullable(journal), wiring.clock()))).onFailure(SupervisorStrategy.restart()),
+        screens, Optional.ofNullable(journal), parts.metrics()::actionTaken, wiring.clock()))).onFailure(SupervisorStrategy.restart()),
         "notifier", DispatcherSelector.blocking());
   }
 

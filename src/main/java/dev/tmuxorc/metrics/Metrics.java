@@ -88,6 +88,7 @@ public final class Metrics implements CycleObserver {
   private final Gauge agentsByKind;
   private final Histogram stateDuration;
   private final Gauge agentsFlagged;
+  private final Counter actions;
   private final Counter disagreements;
   private final Counter events;
 
@@ -179,6 +180,8 @@ public final class Metrics implements CycleObserver {
     for (AgentFlag flag : AgentFlag.values()) {
       agentsFlagged.labelValues(flag.wireName()).set(0);
     }
+    actions = counter("tmux_orc_actions_total", "Actions by action (pm-report, auto-submit) and outcome "
+        + "(delivered, deferred, held, suppressed, failed, returned, reported, dry-run)", "action", "outcome");
     disagreements = counter("tmux_orc_signal_disagreements_total",
         "Times an agent's hooks and its screen read different states for hooks.disagree-after, by both readings",
         "hook", "screen");
@@ -358,6 +361,11 @@ public final class Metrics implements CycleObserver {
     agentsByState.labelValues(state.wireName(), role.wireName()).inc(delta);
     agentsByHealth.labelValues(health.wireName()).inc(delta);
     agentsByKind.labelValues(kind.wireName()).inc(delta);
+  }
+
+  /** An action ended with this outcome (both bounded vocabularies of docs/actions.md). */
+  public void actionTaken(String action, String outcome) {
+    actions.labelValues(action, outcome).inc();
   }
 
   /** Adds {@code delta} (+1 or -1) agents to those with {@code flag} raised. */

@@ -95,7 +95,7 @@ class AutoSubmitterTest {
     submitter = testKit.spawn(AutoSubmitter.create(new AutoSubmitter.Parts(actions, typer,
         new ActionGate(Clock.systemUTC()),
         pane -> CompletableFuture.completedFuture(Optional.of(tmux.capture(pane.value()))),
-        Optional.of(journal.getRef()), Clock.systemUTC())));
+        Optional.of(journal.getRef()), ActionObserver.NONE, Clock.systemUTC())));
     Thread.sleep(300); // it subscribes in its constructor
   }
 

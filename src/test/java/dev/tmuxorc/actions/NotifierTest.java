@@ -100,7 +100,7 @@ class NotifierTest {
     OutboxStore outbox = OutboxStore.open(dir.resolve("journal.db"));
     Notifier.Parts parts = new Notifier.Parts(actions, outbox, typer, tmuxRun, gate,
         pane -> CompletableFuture.completedFuture(Optional.ofNullable(screens.get(pane))),
-        Optional.of(journal.getRef()), Clock.systemUTC());
+        Optional.of(journal.getRef()), ActionObserver.NONE, Clock.systemUTC());
     notifier = testKit.spawn(Notifier.create(parts));
     return notifier;
   }
