@@ -943,7 +943,7 @@ final class HookAnalysis {
   final Map<String, Integer> sentByEvent = new TreeMap<>();
   final List<Double> roundTrip = new ArrayList<>();
   int received;
-  int lost; // accepted before the stop, never received
+  int lost; // sent before the stop, never received
   int changed;
   int alreadyReported;
   int screenFirst;
@@ -951,6 +951,7 @@ final class HookAnalysis {
   int heldForDiscovery;
   final List<Double> latency = new ArrayList<>();            // received -> StateChanged, agent already known
   final List<Double> latencyHeld = new ArrayList<>();        // received before the agent was discovered
+  final List<Double> latencyAll = new ArrayList<>();         // both
   final List<Double> sendLatency = new ArrayList<>();        // the agent's send -> StateChanged (known agents)
   final Map<String, List<Double>> latencyByEvent = new TreeMap<>();
   final List<Map<String, Object>> notAppliedExamples = new ArrayList<>();
@@ -1034,10 +1035,7 @@ final class HookAnalysis {
       List<Sent> sends = sentBy.getOrDefault(a.name, List.of());
       Map<Received, Sent> sendOf = new HashMap<>();
       int r = 0;
-      for (Sent x : sends) {
-        if (!x.code().equals("202")) {
-          continue;
-        }
+      for (Sent x : sends) { // answered or not: an answer too late for the agent may still have come in
         int k = r;
         while (k < recs.size() && !(recs.get(k).hook().equals(x.event())
             && recs.get(k).at().toEpochMilli() >= x.tMicros() / 1000 - slackMs)) {
@@ -1102,6 +1100,7 @@ final class HookAnalysis {
         changed++;
         double ms = java.time.Duration.between(rec.at(), java.time.Instant.parse(cause.path("at").asText()))
             .toNanos() / 1e6;
+        latencyAll.add(ms);
         if (held) {
           latencyHeld.add(ms);
           continue;
@@ -1621,7 +1620,7 @@ final class Report {
         f.add("hook events not accepted (no 202): " + (h.sent - h.accepted) + " of " + h.sent + " " + h.codes);
       }
       if (a.getInt("max-hooks-lost") >= 0 && h.lost > a.getInt("max-hooks-lost")) {
-        f.add("hook events accepted but never received (no HookReceived): " + h.lost);
+        f.add("hook events sent but never received (no HookReceived): " + h.lost);
       }
       double hp95 = U.pct(h.latency, 95);
       if (a.getLong("max-hook-latency-p95-ms") >= 0 && hp95 > a.getLong("max-hook-latency-p95-ms")) {
@@ -1663,6 +1662,7 @@ final class Report {
     m.put("heldForDiscovery", h.heldForDiscovery);
     m.put("receivedToStateChangedMs", latencyJson(h.latency));
     m.put("receivedToStateChangedHeldForDiscoveryMs", latencyJson(h.latencyHeld));
+    m.put("receivedToStateChangedAllMs", latencyJson(h.latencyAll));
     m.put("sentToStateChangedMs", latencyJson(h.sendLatency));
     Map<String, Object> per = new LinkedHashMap<>();
     h.latencyByEvent.forEach((k, v) -> per.put(k, latencyJson(v)));
@@ -1726,6 +1726,7 @@ final class Report {
     b.append(latRow1("hook sent → StateChanged", h.sendLatency));
     b.append(latRow1("HTTP round trip (sent → 202 read)", h.roundTrip));
     b.append(latRow1("received before discovery → StateChanged", h.latencyHeld));
+    b.append(latRow1("hook received → StateChanged, all (with those held for discovery)", h.latencyAll));
     b.append('\n');
     b.append("| detection latency (ms, screen change → StateChanged, judged segments) | n | p50 | p95 | p99 | max |\n"
         + "| --- | --- | --- | --- | --- | --- |\n");
