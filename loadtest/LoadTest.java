@@ -1242,16 +1242,26 @@ final class Run {
     monitor = pb.start();
     long monPid = monitor.pid();
     System.err.println("loadtest: tmux server pid " + tmux.serverPid + ", tmux-orc monitor pid " + monPid);
-    waitReady(monitorLog, c.getDuration("monitor.ready-timeout").toMillis());
+    long readyTimeout = c.getDuration("monitor.ready-timeout").toMillis();
+    waitReady(monitorLog, readyTimeout);
+    // "monitoring" is logged before the monitor starts (the Guardian first waits for the event stream's
+    // subscribers, the journal among them, which a busy disk can hold up for seconds): agents launched then
+    // would show their first screens to nobody. Its API says when the first discovery is done.
+    String apiUrl = null;
+    if (!monConf.hasPath("tmux-orc.http.enabled") || monConf.getBoolean("tmux-orc.http.enabled")) {
+      apiUrl = apiUrl(raw.resolve("base"), monitorLog, readyTimeout);
+      waitDiscovered(apiUrl, monitorStart + readyTimeout);
+    }
     long readyMs = System.currentTimeMillis() - monitorStart;
     U.sleep(1000); // let the first discovery run on the empty server
 
     FleetPlan plan = new FleetPlan(c);
     Path hookLog = raw.resolve("hooks.log").toAbsolutePath();
     Files.deleteIfExists(hookLog);
-    String apiUrl = null;
     if (c.getDouble("hooks.share") > 0) {
-      apiUrl = apiUrl(raw.resolve("base"), monitorLog, c.getDuration("monitor.ready-timeout").toMillis());
+      if (apiUrl == null) {
+        throw new UsageException("hooks need the monitor's HTTP API (tmux-orc.http.enabled is false)");
+      }
       plan.hookUrl = apiUrl + "/api/hooks/claude";
       plan.hookLog = hookLog;
       System.err.println("loadtest: hooks go to " + plan.hookUrl + " (" + c.getString("hooks.form") + ")");
@@ -1340,7 +1350,7 @@ final class Run {
     Analysis an = new Analysis();
     an.analyze(fleet, agentLog, eventsFile, stopAt, grace, c.getDuration("analysis.clock-slack").toMillis(),
         c.getDuration("analysis.gone-timeout").toMillis());
-    if (apiUrl != null) {
+    if (plan.hookUrl != null) {
       an.hooks = new HookAnalysis();
       an.hooks.analyze(fleet, hookLog, eventsFile, stopAt, c.getDuration("analysis.clock-slack").toMillis());
     }
@@ -1415,6 +1425,31 @@ final class Run {
       U.sleep(100);
     }
     throw new IOException("the monitor's API URL is neither in " + base.resolve("monitor.json") + " nor in its log");
+  }
+
+  /** Until GET /health/ready answers 200: tmux reachable and the first discovery done. */
+  private void waitDiscovered(String url, long deadline) throws IOException {
+    String last = "";
+    while (System.currentTimeMillis() < deadline) {
+      if (!monitor.isAlive()) {
+        throw new IOException("the monitor exited at start-up with status " + monitor.exitValue());
+      }
+      try {
+        var http = (java.net.HttpURLConnection) new java.net.URL(url + "/health/ready").openConnection();
+        http.setConnectTimeout(1000);
+        http.setReadTimeout(1000);
+        int code = http.getResponseCode();
+        http.disconnect();
+        if (code == 200) {
+          return;
+        }
+        last = "status " + code;
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      U.sleep(50);
+    }
+    throw new IOException("the monitor was not ready (GET " + url + "/health/ready: " + last + ") in time");
   }
 
   private void waitReady(Path monitorLog, long timeoutMs) throws IOException {
