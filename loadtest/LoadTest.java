@@ -239,6 +239,8 @@ final class AgentSpec {
   final List<String> options;
   String session;
   String windowId;
+  boolean hooks;     // posts hook events (fake-agent --hook-url)
+  boolean ambiguous; // its screen tells nothing (--screen ambiguous): the hooks are its only truth
   long launchedAt;
   long removedAt; // 0 = never removed
 
@@ -254,14 +256,37 @@ final class FleetPlan {
   private final Config c;
   private final Random random;
   private final Random styleRandom;
+  private final Random hookRandom; // its own, so that scenarios without hooks draw exactly as before
   private final Map<String, Integer> roundRobin = new HashMap<>();
   private int next = 1;
+  /** The monitor's hook intake (http://127.0.0.1:PORT/api/hooks/claude) and the hook log; null = no hooks. */
+  String hookUrl;
+  Path hookLog;
 
   FleetPlan(Config c) {
     this.c = c;
     long seed = c.getLong("seed");
     this.random = new Random(seed);
     this.styleRandom = new Random(seed * 31 + 7);
+    this.hookRandom = new Random(seed * 17 + 3);
+  }
+
+  /** Hook options for one agent, drawn with the scenario's hooks.share and hooks.ambiguous-share. */
+  private void hooks(AgentSpec spec, String kind) {
+    if (hookUrl == null || hookRandom.nextDouble() >= c.getDouble("hooks.share")) {
+      return;
+    }
+    spec.hooks = true;
+    spec.options.addAll(List.of("--hook-url", hookUrl, "--hook-log", hookLog.toString()));
+    if (c.getString("hooks.form").equals("curl")) {
+      spec.options.add("--hook-curl");
+    }
+    // only walkers (which then avoid unsubmitted) and idle holders: a schedule may show what no hook tells
+    if ((kind.equals("random") || kind.equals("idle"))
+        && hookRandom.nextDouble() < c.getDouble("hooks.ambiguous-share")) {
+      spec.ambiguous = true;
+      spec.options.addAll(List.of("--screen", "ambiguous"));
+    }
   }
 
   List<AgentSpec> initial() {
@@ -280,7 +305,9 @@ final class FleetPlan {
           options.addAll(a.getStringList("options"));
         }
         options.addAll(c.getStringList("fleet.agent-options"));
-        specs.add(new AgentSpec("claude-" + next++, "explicit", options));
+        AgentSpec spec = new AgentSpec("claude-" + next++, "explicit", options);
+        hooks(spec, "explicit");
+        specs.add(spec);
       }
       return specs;
     }
@@ -370,7 +397,9 @@ final class FleetPlan {
       options.addAll(List.of("--layout", "top"));
     }
     options.addAll(c.getStringList("fleet.agent-options"));
-    return new AgentSpec("claude-" + index, kind, options);
+    AgentSpec spec = new AgentSpec("claude-" + index, kind, options);
+    hooks(spec, kind);
+    return spec;
   }
 }
 
@@ -673,7 +702,9 @@ final class Analysis {
   int unexpectedGone;
   int unknownWindows;
   int wrongCount;
+  int changesAfterStop;
   final List<String> undiscoveredNames = new ArrayList<>();
+  HookAnalysis hooks; // null without hooks
 
   void analyze(List<AgentSpec> fleet, Path agentLog, Path eventsFile, long stopAt, long grace, long slack,
       long goneTimeout) throws IOException {
@@ -725,6 +756,10 @@ final class Analysis {
           case "AgentGone" -> goneAt.putIfAbsent(window, at);
           case "HealthChanged" -> healthTo.merge(n.path("to").asText(), 1, Integer::sum);
           case "StateChanged" -> {
+            if (at >= stopAt) {
+              changesAfterStop++; // the agents' log is cut at the stop: so are the monitor's reports
+              continue;
+            }
             stateChanges++;
             JsonNode e0 = n.path("evidence").path(0);
             String evidence = e0.isMissingNode() ? "" : e0.path("rule").asText() + ": " + e0.path("text").asText();
@@ -889,6 +924,212 @@ final class Analysis {
   }
 }
 
+/**
+ * The hook side of a run with hooks: what the fake agents posted (raw/hooks.log), what the monitor received
+ * (HookReceived events) and which StateChanged each one caused: the StateChanged whose deciding evidence is
+ * that hook (rule "hook", its text naming the hook's intake time). Latency = StateChanged.at - HookReceived.at,
+ * both stamped by the monitor (HookReceived.at is the HTTP intake, HookRoutes; StateChanged.at its publication
+ * by the agent actor), so it covers the monitor's routing, the agent's mailbox and the fusion.
+ */
+final class HookAnalysis {
+  record Sent(long tMicros, String agent, String event, String code, long rttMicros) { }
+
+  record Received(java.time.Instant at, String atText, String window, String hook, String meaning) { }
+
+  int sent;
+  int sentAfterStop;
+  int accepted;
+  final Map<String, Integer> codes = new TreeMap<>();
+  final Map<String, Integer> sentByEvent = new TreeMap<>();
+  final List<Double> roundTrip = new ArrayList<>();
+  int received;
+  int lost; // sent before the stop, never received
+  int changed;
+  int alreadyReported;
+  int screenFirst;
+  int notApplied;
+  int heldForDiscovery;
+  final List<Double> latency = new ArrayList<>();            // received -> StateChanged, agent already known
+  final List<Double> latencyHeld = new ArrayList<>();        // received before the agent was discovered
+  final List<Double> latencyAll = new ArrayList<>();         // both
+  final List<Double> sendLatency = new ArrayList<>();        // the agent's send -> StateChanged (known agents)
+  final Map<String, List<Double>> latencyByEvent = new TreeMap<>();
+  final List<Map<String, Object>> notAppliedExamples = new ArrayList<>();
+  final List<Map<String, Object>> slowest = new ArrayList<>();
+
+  static String meaning(String hook, JsonNode details) {
+    return switch (hook) {
+      case "SessionStart" -> "starting";
+      case "UserPromptSubmit", "PreToolUse", "PostToolUse", "PostToolUseFailure", "PreCompact" -> "working";
+      case "Stop" -> "idle";
+      case "PermissionRequest" -> "waiting";
+      case "Notification" -> details.path("notification_type").asText().equals("permission_prompt") ? "waiting"
+          : "ignore";
+      case "StopFailure" -> details.path("error_type").asText().equals("rate_limit") ? "rate_limited" : "error";
+      case "SessionEnd" -> "left";
+      default -> "ignore";
+    };
+  }
+
+  void analyze(List<AgentSpec> fleet, Path hookLog, Path eventsFile, long stopAt, long slackMs) throws IOException {
+    Map<String, AgentSpec> byName = new HashMap<>();
+    fleet.forEach(a -> byName.put(a.name, a));
+    Map<String, List<Sent>> sentBy = new HashMap<>();
+    if (Files.exists(hookLog)) {
+      for (String line : Files.readAllLines(hookLog, StandardCharsets.UTF_8)) {
+        String[] f = line.trim().split(" ");
+        if (f.length < 5 || !f[0].matches("[0-9]+") || !f[4].matches("-?[0-9]+")) {
+          continue;
+        }
+        Sent x = new Sent(Long.parseLong(f[0]), f[1], f[2], f[3], Long.parseLong(f[4]));
+        if (x.tMicros() / 1000 >= stopAt) {
+          sentAfterStop++; // the monitor was being stopped: not judged
+          continue;
+        }
+        sent++;
+        sentByEvent.merge(x.event(), 1, Integer::sum);
+        codes.merge(x.code(), 1, Integer::sum);
+        if (x.code().equals("202")) {
+          accepted++;
+          roundTrip.add(x.rttMicros() / 1000.0);
+        }
+        sentBy.computeIfAbsent(x.agent(), k -> new ArrayList<>()).add(x);
+      }
+    }
+    ObjectMapper mapper = new ObjectMapper();
+    Map<String, List<Received>> recBy = new HashMap<>();
+    Map<String, List<JsonNode>> changesBy = new HashMap<>();
+    Map<String, Long> discovered = new HashMap<>();
+    if (Files.exists(eventsFile)) {
+      for (String line : Files.readAllLines(eventsFile, StandardCharsets.UTF_8)) {
+        if (!line.contains("\"HookReceived\"") && !line.contains("\"StateChanged\"")
+            && !line.contains("\"AgentDiscovered\"")) {
+          continue;
+        }
+        JsonNode n;
+        try {
+          n = mapper.readTree(line);
+        } catch (IOException e) {
+          continue;
+        }
+        String window = n.path("windowName").asText();
+        if (!byName.containsKey(window)) {
+          continue;
+        }
+        switch (n.path("type").asText()) {
+          case "AgentDiscovered" -> discovered.putIfAbsent(window, n.path("atMillis").asLong());
+          case "HookReceived" -> recBy.computeIfAbsent(window, k -> new ArrayList<>()).add(new Received(
+              java.time.Instant.parse(n.path("at").asText()), n.path("at").asText(), window, n.path("hook").asText(),
+              meaning(n.path("hook").asText(), n.path("details"))));
+          case "StateChanged" -> changesBy.computeIfAbsent(window, k -> new ArrayList<>()).add(n);
+          default -> { }
+        }
+      }
+    }
+    for (AgentSpec a : fleet) {
+      List<Received> recs = new ArrayList<>(recBy.getOrDefault(a.name, List.of()));
+      recs.sort((x, y) -> x.at().compareTo(y.at()));
+      received += recs.size();
+      List<JsonNode> changes = changesBy.getOrDefault(a.name, List.of());
+      // the agent's sends in order, matched to its receipts in order (it waits for each answer)
+      List<Sent> sends = sentBy.getOrDefault(a.name, List.of());
+      Map<Received, Sent> sendOf = new HashMap<>();
+      int r = 0;
+      for (Sent x : sends) { // answered or not: an answer too late for the agent may still have come in
+        int k = r;
+        while (k < recs.size() && !(recs.get(k).hook().equals(x.event())
+            && recs.get(k).at().toEpochMilli() >= x.tMicros() / 1000 - slackMs)) {
+          k++;
+        }
+        if (k < recs.size()) {
+          sendOf.put(recs.get(k), x);
+          r = k + 1;
+        } else {
+          lost++;
+        }
+      }
+      Long disc = discovered.get(a.name);
+      for (Received rec : recs) {
+        JsonNode cause = null;
+        for (JsonNode ch : changes) {
+          JsonNode e0 = ch.path("evidence").path(0);
+          if (e0.path("rule").asText().equals("hook") && e0.path("text").asText().contains(" at " + rec.atText() + " ")
+              && !java.time.Instant.parse(ch.path("at").asText()).isBefore(rec.at())) {
+            cause = ch;
+            break;
+          }
+        }
+        boolean held = disc != null && rec.at().toEpochMilli() < disc;
+        if (held) {
+          heldForDiscovery++;
+        }
+        if (cause == null) {
+          String before = null;
+          for (JsonNode ch : changes) {
+            if (java.time.Instant.parse(ch.path("at").asText()).isBefore(rec.at())) {
+              before = ch.path("to").asText();
+            }
+          }
+          String next = null;
+          for (JsonNode ch : changes) {
+            if (!java.time.Instant.parse(ch.path("at").asText()).isBefore(rec.at())) {
+              next = ch.path("to").asText();
+              break;
+            }
+          }
+          if (rec.meaning().equals(before) || rec.meaning().equals("ignore") || rec.meaning().equals("left")) {
+            alreadyReported++;
+          } else if (rec.meaning().equals(next)) {
+            screenFirst++; // the next report reached the hook's state by another rule (the screen was quicker)
+          } else {
+            notApplied++;
+            if (notAppliedExamples.size() < 20) {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("agent", a.name);
+              m.put("hook", rec.hook());
+              m.put("means", rec.meaning());
+              m.put("receivedAt", rec.atText());
+              m.put("monitorStateBefore", before);
+              m.put("monitorStateNext", next);
+              m.put("agentOptions", String.join(" ", a.options));
+              notAppliedExamples.add(m);
+            }
+          }
+          continue;
+        }
+        changed++;
+        double ms = java.time.Duration.between(rec.at(), java.time.Instant.parse(cause.path("at").asText()))
+            .toNanos() / 1e6;
+        latencyAll.add(ms);
+        if (held) {
+          latencyHeld.add(ms);
+          continue;
+        }
+        latency.add(ms);
+        latencyByEvent.computeIfAbsent(rec.hook() + " → " + rec.meaning(), k -> new ArrayList<>()).add(ms);
+        Sent x = sendOf.get(rec);
+        if (x != null) {
+          java.time.Instant published = java.time.Instant.parse(cause.path("at").asText());
+          long micros = published.getEpochSecond() * 1_000_000L + published.getNano() / 1000;
+          sendLatency.add((micros - x.tMicros()) / 1000.0);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("agent", a.name);
+        m.put("hook", rec.hook());
+        m.put("receivedAt", rec.atText());
+        m.put("stateChangedAt", cause.path("at").asText());
+        m.put("latencyMs", Math.round(ms * 10) / 10.0);
+        m.put("change", cause.path("from").asText() + "->" + cause.path("to").asText());
+        slowest.add(m);
+      }
+    }
+    slowest.sort((x, y) -> Double.compare((Double) y.get("latencyMs"), (Double) x.get("latencyMs")));
+    if (slowest.size() > 10) {
+      slowest.subList(10, slowest.size()).clear();
+    }
+  }
+}
+
 /** The whole run: set-up, measurement, tear-down, report. */
 final class Run {
   private Tmux tmux;
@@ -1001,11 +1242,30 @@ final class Run {
     monitor = pb.start();
     long monPid = monitor.pid();
     System.err.println("loadtest: tmux server pid " + tmux.serverPid + ", tmux-orc monitor pid " + monPid);
-    waitReady(monitorLog, c.getDuration("monitor.ready-timeout").toMillis());
+    long readyTimeout = c.getDuration("monitor.ready-timeout").toMillis();
+    waitReady(monitorLog, readyTimeout);
+    // "monitoring" is logged before the monitor starts (the Guardian first waits for the event stream's
+    // subscribers, the journal among them, which a busy disk can hold up for seconds): agents launched then
+    // would show their first screens to nobody. Its API says when the first discovery is done.
+    String apiUrl = null;
+    if (!monConf.hasPath("tmux-orc.http.enabled") || monConf.getBoolean("tmux-orc.http.enabled")) {
+      apiUrl = apiUrl(raw.resolve("base"), monitorLog, readyTimeout);
+      waitDiscovered(apiUrl, monitorStart + readyTimeout);
+    }
     long readyMs = System.currentTimeMillis() - monitorStart;
     U.sleep(1000); // let the first discovery run on the empty server
 
     FleetPlan plan = new FleetPlan(c);
+    Path hookLog = raw.resolve("hooks.log").toAbsolutePath();
+    Files.deleteIfExists(hookLog);
+    if (c.getDouble("hooks.share") > 0) {
+      if (apiUrl == null) {
+        throw new UsageException("hooks need the monitor's HTTP API (tmux-orc.http.enabled is false)");
+      }
+      plan.hookUrl = apiUrl + "/api/hooks/claude";
+      plan.hookLog = hookLog;
+      System.err.println("loadtest: hooks go to " + plan.hookUrl + " (" + c.getString("hooks.form") + ")");
+    }
     List<AgentSpec> fleet = new CopyOnWriteArrayList<>();
     int[] live = {0};
     long t0 = System.currentTimeMillis();
@@ -1090,6 +1350,10 @@ final class Run {
     Analysis an = new Analysis();
     an.analyze(fleet, agentLog, eventsFile, stopAt, grace, c.getDuration("analysis.clock-slack").toMillis(),
         c.getDuration("analysis.gone-timeout").toMillis());
+    if (plan.hookUrl != null) {
+      an.hooks = new HookAnalysis();
+      an.hooks.analyze(fleet, hookLog, eventsFile, stopAt, c.getDuration("analysis.clock-slack").toMillis());
+    }
 
     Report report = new Report(sc, out, machine, fleet, sampler.samples, an, grace, stopAt - t0, launchMs,
         readyMs, stopReason, aliveAtEnd, monitorExit, stopped, stopMs, socket, monitorCommand);
@@ -1136,6 +1400,56 @@ final class Run {
     }
     Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xr-x"));
     return copy;
+  }
+
+  /** The monitor's API URL: BASE/monitor.json (written once the API is bound), else its log line. */
+  private String apiUrl(Path base, Path monitorLog, long timeoutMs) throws IOException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    java.util.regex.Pattern logged = java.util.regex.Pattern.compile("API on (http://[0-9.]+:[0-9]+)");
+    while (System.currentTimeMillis() < deadline) {
+      Path record = base.resolve("monitor.json");
+      if (Files.isRegularFile(record)) {
+        try {
+          String url = new ObjectMapper().readTree(record.toFile()).path("url").asText("");
+          if (!url.isEmpty()) {
+            return url.replaceAll("/+$", "");
+          }
+        } catch (IOException e) {
+          // being written
+        }
+      }
+      var m = logged.matcher(U.readOr(monitorLog, ""));
+      if (m.find()) {
+        return m.group(1);
+      }
+      U.sleep(100);
+    }
+    throw new IOException("the monitor's API URL is neither in " + base.resolve("monitor.json") + " nor in its log");
+  }
+
+  /** Until GET /health/ready answers 200: tmux reachable and the first discovery done. */
+  private void waitDiscovered(String url, long deadline) throws IOException {
+    String last = "";
+    while (System.currentTimeMillis() < deadline) {
+      if (!monitor.isAlive()) {
+        throw new IOException("the monitor exited at start-up with status " + monitor.exitValue());
+      }
+      try {
+        var http = (java.net.HttpURLConnection) new java.net.URL(url + "/health/ready").openConnection();
+        http.setConnectTimeout(1000);
+        http.setReadTimeout(1000);
+        int code = http.getResponseCode();
+        http.disconnect();
+        if (code == 200) {
+          return;
+        }
+        last = "status " + code;
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      U.sleep(50);
+    }
+    throw new IOException("the monitor was not ready (GET " + url + "/health/ready: " + last + ") in time");
   }
 
   private void waitReady(Path monitorLog, long timeoutMs) throws IOException {
@@ -1332,6 +1646,23 @@ final class Report {
     if (an.segments.isEmpty()) {
       f.add("no fake-agent transitions were logged (did the agents start?)");
     }
+    HookAnalysis h = an.hooks;
+    if (h != null) {
+      if (h.sent == 0) {
+        f.add("hooks were on but no hook event was sent");
+      }
+      if (a.getInt("max-hooks-not-accepted") >= 0 && h.sent - h.accepted > a.getInt("max-hooks-not-accepted")) {
+        f.add("hook events not accepted (no 202): " + (h.sent - h.accepted) + " of " + h.sent + " " + h.codes);
+      }
+      if (a.getInt("max-hooks-lost") >= 0 && h.lost > a.getInt("max-hooks-lost")) {
+        f.add("hook events sent but never received (no HookReceived): " + h.lost);
+      }
+      double hp95 = U.pct(h.latency, 95);
+      if (a.getLong("max-hook-latency-p95-ms") >= 0 && hp95 > a.getLong("max-hook-latency-p95-ms")) {
+        f.add("hook → StateChanged latency p95 " + U.f(hp95, 1) + " ms > " + a.getLong("max-hook-latency-p95-ms")
+            + " ms");
+      }
+    }
     return f;
   }
 
@@ -1343,6 +1674,117 @@ final class Report {
     m.put("p99", U.num(U.pct(v, 99)));
     m.put("max", U.num(U.max(v)));
     return m;
+  }
+
+  private Map<String, Object> hooksJson() {
+    HookAnalysis h = an.hooks;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("form", c.getString("hooks.form"));
+    m.put("agentsWithHooks", fleet.stream().filter(x -> x.hooks).count());
+    m.put("agentsWithAmbiguousScreens", fleet.stream().filter(x -> x.ambiguous).count());
+    m.put("sent", h.sent);
+    m.put("sentAfterStop", h.sentAfterStop);
+    m.put("sentByEvent", h.sentByEvent);
+    m.put("accepted202", h.accepted);
+    m.put("httpStatus", h.codes);
+    m.put("roundTripMs", latencyJson(h.roundTrip));
+    m.put("received", h.received);
+    m.put("lost", h.lost);
+    m.put("causedStateChange", h.changed);
+    m.put("stateAlreadyReported", h.alreadyReported);
+    m.put("screenFirst", h.screenFirst);
+    m.put("notApplied", h.notApplied);
+    m.put("heldForDiscovery", h.heldForDiscovery);
+    m.put("receivedToStateChangedMs", latencyJson(h.latency));
+    m.put("receivedToStateChangedHeldForDiscoveryMs", latencyJson(h.latencyHeld));
+    m.put("receivedToStateChangedAllMs", latencyJson(h.latencyAll));
+    m.put("sentToStateChangedMs", latencyJson(h.sendLatency));
+    Map<String, Object> per = new LinkedHashMap<>();
+    h.latencyByEvent.forEach((k, v) -> per.put(k, latencyJson(v)));
+    m.put("receivedToStateChangedByEventMs", per);
+    m.put("detectionLatencyHookAgentsMs", latencyJson(latencies(x -> x.hooks && !x.ambiguous)));
+    m.put("detectionLatencyAmbiguousScreensMs", latencyJson(latencies(x -> x.ambiguous)));
+    m.put("detectionLatencyScreenOnlyAgentsMs", latencyJson(latencies(x -> !x.hooks)));
+    m.put("missedAmbiguousScreens", segmentsOf(x -> x.ambiguous).filter(s -> s.outcome.equals("missed")).count());
+    m.put("slowest", h.slowest);
+    m.put("notAppliedExamples", h.notAppliedExamples);
+    return m;
+  }
+
+  private java.util.stream.Stream<Segment> segmentsOf(java.util.function.Predicate<AgentSpec> which) {
+    java.util.Set<String> names = fleet.stream().filter(which).map(x -> x.name).collect(Collectors.toSet());
+    return an.segments.stream().filter(s -> names.contains(s.agent));
+  }
+
+  /** Detection latencies (screen change -> StateChanged, judged segments) of some of the agents. */
+  private List<Double> latencies(java.util.function.Predicate<AgentSpec> which) {
+    return segmentsOf(which).filter(s -> s.outcome.equals("detected")).map(s -> (double) s.latency)
+        .collect(Collectors.toList());
+  }
+
+  private String latRow1(String name, List<Double> v) {
+    return "| " + name + " | " + v.size() + " | " + U.f(U.pct(v, 50), 1) + " | " + U.f(U.pct(v, 95), 1) + " | "
+        + U.f(U.pct(v, 99), 1) + " | " + U.f(U.max(v), 1) + " |\n";
+  }
+
+  private void hooksMarkdown(StringBuilder b) {
+    HookAnalysis h = an.hooks;
+    b.append("## Hooks\n\n");
+    b.append(fleet.stream().filter(x -> x.hooks).count()).append(" of ").append(fleet.size())
+        .append(" agents post Claude Code hook events (form `").append(c.getString("hooks.form"))
+        .append("`: ").append(c.getString("hooks.form").equals("curl") ? "curl per event, as `hooks install --form "
+            + "curl` writes it" : "bash /dev/tcp, one HTTP/1.1 POST per event, no fork, like an http-form hook")
+        .append("); ").append(fleet.stream().filter(x -> x.ambiguous).count())
+        .append(" of them draw an ambiguous screen (the hooks are their only truth).\n\n");
+    b.append("| sent | answered 202 | other answer (000 = none within 1 s) | received (HookReceived) | **lost** | "
+        + "caused a StateChanged | state already reported | screen got there first | not applied | "
+        + "held for discovery | sent after the stop (not judged) |\n"
+        + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    Map<String, Integer> other = new TreeMap<>(h.codes);
+    other.remove("202");
+    b.append("| ").append(h.sent).append(" | ").append(h.accepted).append(" | ")
+        .append(other.isEmpty() ? "–" : other.toString()).append(" | ").append(h.received).append(" | **")
+        .append(h.lost).append("** | ").append(h.changed).append(" | ").append(h.alreadyReported).append(" | ")
+        .append(h.screenFirst).append(" | ").append(h.notApplied).append(" | ").append(h.heldForDiscovery)
+        .append(" | ").append(h.sentAfterStop)
+        .append(" |\n\n");
+    b.append("Sent by event: ").append(h.sentByEvent).append(".\n\n");
+    b.append("**Hook to state latency** (ms): from `HookReceived.at` (the monitor's HTTP intake stamps the hook "
+        + "event) to the `StateChanged.at` the hook caused (the StateChanged whose deciding evidence is that hook; "
+        + "stamped when the agent actor publishes it), for agents already discovered. Both times are the "
+        + "monitor's. \"sent\" rows start at the fake agent's clock reading before it connects.\n\n");
+    b.append("| latency (ms) | n | p50 | p95 | p99 | max |\n| --- | --- | --- | --- | --- | --- |\n");
+    b.append(latRow1("**hook received → StateChanged**", h.latency));
+    for (var e : h.latencyByEvent.entrySet()) {
+      b.append(latRow1("&nbsp;&nbsp;" + e.getKey(), e.getValue()));
+    }
+    b.append(latRow1("hook sent → StateChanged", h.sendLatency));
+    b.append(latRow1("HTTP round trip (sent → 202 read)", h.roundTrip));
+    b.append(latRow1("received before discovery → StateChanged", h.latencyHeld));
+    b.append(latRow1("hook received → StateChanged, all (with those held for discovery)", h.latencyAll));
+    b.append('\n');
+    b.append("| detection latency (ms, screen change → StateChanged, judged segments) | n | p50 | p95 | p99 | max |\n"
+        + "| --- | --- | --- | --- | --- | --- |\n");
+    b.append(latRow1("agents with hooks, normal screens", latencies(x -> x.hooks && !x.ambiguous)));
+    b.append(latRow1("agents with hooks, ambiguous screens", latencies(x -> x.ambiguous)));
+    b.append(latRow1("agents without hooks", latencies(x -> !x.hooks)));
+    b.append('\n');
+    long ambMissed = segmentsOf(x -> x.ambiguous).filter(s -> s.outcome.equals("missed")).count();
+    long ambJudged = segmentsOf(x -> x.ambiguous).filter(s -> s.judged).count();
+    b.append("Ambiguous screens: ").append(ambJudged).append(" judged segments, ").append(ambMissed)
+        .append(" missed (the Detection table above counts them with the rest).\n\n");
+    if (!h.slowest.isEmpty()) {
+      b.append("Slowest hook → StateChanged: ").append(h.slowest.stream().limit(5)
+          .map(m -> m.get("agent") + " " + m.get("hook") + " " + m.get("latencyMs") + " ms (" + m.get("change") + ")")
+          .collect(Collectors.joining("; "))).append(".\n\n");
+    }
+    if (!h.notAppliedExamples.isEmpty()) {
+      b.append("Not applied (first ").append(Math.min(5, h.notAppliedExamples.size())).append("): ")
+          .append(h.notAppliedExamples.stream().limit(5).map(m -> m.get("agent") + " " + m.get("hook") + " → "
+              + m.get("means") + " at " + m.get("receivedAt") + " (monitor said " + m.get("monitorStateBefore")
+              + ", then " + m.get("monitorStateNext") + ")")
+              .collect(Collectors.joining("; "))).append(".\n\n");
+    }
   }
 
   private Map<String, Object> resJson(ToDoubleFunction<Sample> cpu, ToDoubleFunction<Sample> rss) {
@@ -1405,6 +1847,7 @@ final class Report {
     d.put("tooShortUndetected", an.count("short-undetected"));
     d.put("heldByRateLimitTransitions", an.heldTransitions);
     d.put("stateChanges", an.stateChanges);
+    d.put("stateChangesAfterStopIgnored", an.changesAfterStop);
     d.put("wrong", an.wrongCount);
     d.put("latencyMs", latencyJson(an.latencies(null)));
     Map<String, Object> per = new LinkedHashMap<>();
@@ -1423,6 +1866,9 @@ final class Report {
     d.put("missedExamples", an.missed);
     d.put("wrongExamples", an.wrong);
     j.put("detection", d);
+    if (an.hooks != null) {
+      j.put("hooks", hooksJson());
+    }
     Map<String, Object> cy = new LinkedHashMap<>();
     cy.put("reports", an.cycleReports.size());
     cy.put("cycles", U.num(cycleAgg("cycles", "sum")));
@@ -1458,6 +1904,15 @@ final class Report {
 
   String summary(List<String> failures) {
     List<Double> lat = an.latencies(null);
+    String hooks = an.hooks == null ? "" : String.format(Locale.ROOT,
+        "%nloadtest: hooks sent %d, accepted %d, lost %d, caused a state change %d; hook received → StateChanged "
+            + "p50 %s p95 %s p99 %s max %s ms", an.hooks.sent, an.hooks.accepted, an.hooks.lost, an.hooks.changed,
+        U.f(U.pct(an.hooks.latency, 50), 1), U.f(U.pct(an.hooks.latency, 95), 1),
+        U.f(U.pct(an.hooks.latency, 99), 1), U.f(U.max(an.hooks.latency), 1));
+    return hooks.isEmpty() ? summary0(lat) : summary0(lat) + hooks;
+  }
+
+  private String summary0(List<Double> lat) {
     return String.format(Locale.ROOT,
         "loadtest: %d agents, %d transitions; judged %d: detected %d, carried %d, missed %d; too short %d; "
             + "wrong %d; latency p50 %s p95 %s max %s ms; tmux-orc CPU mean %s%%, RSS max %s MB",
@@ -1517,6 +1972,10 @@ final class Report {
         .append(an.count("missed")).append("** | ").append(an.count("short-detected")).append(" / ")
         .append(an.count("short-undetected")).append(" | ").append(an.heldTransitions).append(" | ")
         .append(an.stateChanges).append(" | **").append(an.wrongCount).append("** |\n\n");
+    if (an.changesAfterStop > 0) {
+      b.append("State changes published after the stop (SIGTERM), not judged: ").append(an.changesAfterStop)
+          .append(" (the agents' log is cut at the stop too).\n\n");
+    }
     b.append("Detection latency (ms, from the fake agent's screen change to the StateChanged event; judged "
         + "segments only):\n\n");
     b.append("| state | n | p50 | p95 | p99 | max | segments | missed |\n| --- | --- | --- | --- | --- | --- | --- "
@@ -1570,6 +2029,9 @@ final class Report {
       b.append('\n');
     }
 
+    if (an.hooks != null) {
+      hooksMarkdown(b);
+    }
     b.append("## Monitor cycles (from CycleReport events)\n\n");
     if (an.cycleReports.isEmpty()) {
       b.append("No CycleReport events in the events file (a build without cycle reports).\n\n");

@@ -35,6 +35,17 @@ usage() {
 '  --react S           seconds a key-triggered state lasts before the behaviour resumes (default 6)' \
 '  --flood-rate N      lines per second for flood (default 2000)' \
 '  --argv0 NAME        re-exec bash with argv[0]=NAME (e.g. claude) so tmux shows NAME as pane_current_command' \
+'' \
+'hooks (a Claude Code with tmux-orc hooks installed)' \
+'  --hook-url URL      after each state change, POST the matching Claude Code hook event (SessionStart, UserPromptSubmit,' \
+'                      PostToolUse, Stop, PermissionRequest / Notification permission_prompt, StopFailure) with' \
+'                      X-Tmux-Pane: $TMUX_PANE to URL (http://HOST:PORT/api/hooks/claude); unsubmitted has no hook.' \
+'                      Posted from bash itself (/dev/tcp, no fork), like an http-form hook; --random then walks only' \
+'                      the transitions Claude Code makes (unsubmitted after a turn ended, waiting -> working, ...)' \
+'  --hook-curl         post with curl as `hooks install --form curl` writes it (a fork + exec per event)' \
+'  --hook-log FILE     append "<epoch-micros> <name> <event> <http-status> <round-trip-micros>" per hook event' \
+'  --screen S          normal (default) | ambiguous: every state but starting (the welcome) draws the same transcript,' \
+'                      no prompt, spinner or dialog: only the hooks tell the state (no unsubmitted in --random)' \
 '  --help              this text'
 }
 
@@ -42,6 +53,7 @@ usage() {
 orig_args=("$@")
 name="agent-$$" log="" schedule="" once=0 mode="" seed="" min=3 max=15 hold=""
 style=box layout=bottom size="" interactive=0 react=6 flood_rate=2000 argv0=""
+hook_url="" hook_curl=0 hook_log="" screen=normal
 die() { printf 'fake-agent: %s\n' "$*" >&2; exit 2; }
 while (( $# )); do
   opt=$1
@@ -50,7 +62,9 @@ while (( $# )); do
     --once) once=1; shift; continue ;;
     --random) mode=random; shift; continue ;;
     --interactive) interactive=1; shift; continue ;;
+    --hook-curl) hook_curl=1; shift; continue ;;
     --schedule|--seed|--min|--max|--state|--name|--log|--style|--layout|--size|--react|--flood-rate|--argv0) ;;
+    --hook-url|--hook-log|--screen) ;;
     *) die "unknown option $opt (try --help)" ;;
   esac
   (( $# >= 2 )) || die "option $opt needs a value (try --help)"
@@ -69,6 +83,9 @@ while (( $# )); do
     --react) react=$val ;;
     --flood-rate) flood_rate=$val ;;
     --argv0) argv0=$val ;;
+    --hook-url) hook_url=$val ;;
+    --hook-log) hook_log=$val ;;
+    --screen) screen=$val ;;
     *) die "unknown option $opt (try --help)" ;;
   esac
 done
@@ -78,6 +95,12 @@ if [[ -n $argv0 && -z ${FAKE_AGENT_ARGV0-} ]]; then
 fi
 [[ $style == box || $style == rules ]] || die "--style must be box or rules"
 [[ $layout == bottom || $layout == top ]] || die "--layout must be bottom or top"
+[[ $screen == normal || $screen == ambiguous ]] || die "--screen must be normal or ambiguous"
+hook_host="" hook_port="" hook_path=""
+if [[ -n $hook_url ]]; then
+  [[ $hook_url =~ ^http://([^/:]+):([0-9]+)(/.*)$ ]] || die "--hook-url must be http://HOST:PORT/PATH"
+  hook_host=${BASH_REMATCH[1]} hook_port=${BASH_REMATCH[2]} hook_path=${BASH_REMATCH[3]}
+fi
 isnum() { [[ $1 =~ ^[0-9]+$ ]]; }
 for v in "$min" "$max" "$react" "$flood_rate"; do isnum "$v" || die "not a number: $v"; done
 (( max >= min && min >= 1 )) || die "need 1 <= --min <= --max"
@@ -107,6 +130,7 @@ fi
 [[ $LC_ALL == C.UTF-8 ]] || { LC_ALL=en_US.UTF-8; } 2>/dev/null
 exec 3<> <(:)                                     # a pipe that never delivers: read -t 3 = sleep
 if [[ -n $log ]]; then exec 4>>"$log" || die "cannot open log $log"; fi
+if [[ -n $hook_log ]]; then exec 6>>"$hook_log" || die "cannot open hook log $hook_log"; fi
 
 cols="" rows=""
 if [[ -n $size ]]; then
@@ -136,6 +160,52 @@ logstate() {   # state [fault]  -- after the frame is drawn
   [[ -n $log ]] || return 0
   now_us
   printf '%s %s %s%s\n' "${REPLY%???}" "$name" "$1" "${2:+ $2}" >&4
+}
+
+# ---------------------------------------------------------------- hooks (--hook-url)
+hook_session="fake-$name-${seed:-$$}" hook_n=0 prev_state=""
+post_hook() {   # event-name [extra JSON fields] -- one POST, like Claude Code's hook handler
+  local body="{\"hook_event_name\":\"$1\",\"session_id\":\"$hook_session\",\"cwd\":\"/home/dev/projects/demo\"${2:+,$2}}"
+  local t0 code=000 line
+  now_us; t0=$REPLY
+  if (( hook_curl )); then
+    code=$(curl -s -m 0.5 -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+      -H "X-Tmux-Pane: ${TMUX_PANE-}" --data-binary "$body" "$hook_url" 2>/dev/null) || code=${code:-000}
+  elif { exec 5<>"/dev/tcp/$hook_host/$hook_port"; } 2>/dev/null; then
+    printf 'POST %s HTTP/1.1\r\nHost: %s:%s\r\nContent-Type: application/json\r\nX-Tmux-Pane: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+      "$hook_path" "$hook_host" "$hook_port" "${TMUX_PANE-}" "${#body}" "$body" >&5 2>/dev/null
+    if read -r -t 1 -u 5 line; then code=${line#* }; code=${code%% *}; fi
+    exec 5>&-
+  fi
+  [[ -n $hook_log ]] || return 0
+  now_us; printf '%s %s %s %s %s\n' "$t0" "$name" "$1" "${code:-000}" "$(( REPLY - t0 ))" >&6
+}
+hook_for() {   # new state (prev_state = the one before): posts the event Claude Code sends for it
+  [[ -n $hook_url ]] || return 0
+  case $1 in
+    starting) post_hook SessionStart '"source":"startup"' ;;
+    working)
+      if [[ $prev_state == waiting ]]; then post_hook PostToolUse '"tool_name":"Bash"'
+      else post_hook UserPromptSubmit; fi ;;
+    idle) post_hook Stop ;;
+    waiting)
+      if (( hook_n++ % 2 )); then post_hook Notification '"notification_type":"permission_prompt"'
+      else post_hook PermissionRequest '"tool_name":"Bash"'; fi ;;
+    rate_limited) post_hook StopFailure '"error_type":"rate_limit"' ;;
+    error) post_hook StopFailure '"error_type":"server_error"' ;;
+    exit) post_hook SessionEnd '"reason":"other"' ;;
+  esac     # unsubmitted (typing), crash, flood, scrollback: no hook event
+}
+# the transitions Claude Code makes, for --random with hooks: a new state must be allowed after the last
+hook_allows() {   # prev next
+  [[ -n $hook_url ]] || return 0
+  [[ $screen == ambiguous && $2 == unsubmitted ]] && return 1   # nothing would tell it
+  case $1 in
+    starting|idle|unsubmitted|error|rate_limited) [[ $2 == working || $2 == unsubmitted ]] ;;
+    working) [[ $2 != unsubmitted ]] ;;   # typing comes after the turn ended (idle first)
+    waiting) [[ $2 == working ]] ;;       # the permission answered: the tool runs
+    *) return 0 ;;
+  esac
 }
 
 # texts vary per agent: a small LCG seeded from --seed (or the pid), independent of RANDOM
@@ -232,6 +302,10 @@ tool() { F+=("⏺ $1" "  ⎿  $2"); }
 
 compose() {  # state -> F (lines), spin_i, prompt_i, prompt_col, fill (use history above)
   F=(); spin_i=-1; prompt_i=-1; prompt_col=1; fill=1
+  if [[ $screen == ambiguous && $1 != starting ]]; then   # the same transcript: no prompt, spinner, dialog
+    F+=("⏺ ${SC[6]}"); [[ -n ${SC[7]} ]] && F+=("  ${SC[7]}"); F+=('')
+    user_prompt=""; return 0
+  fi
   case $1 in
     starting)
       fill=0
@@ -392,7 +466,7 @@ run_state() {   # state number [hold] -> 0 done, 1 switched by a key (NS/ND set)
       logstate crashed crash
       while :; do read -u 3 k; done ;;
     exit)
-      logstate crashed exit; exit "$d" ;;
+      logstate crashed exit; hook_for exit; exit "$d" ;;
     flood)   # batches every 50 ms; d seconds (forever when held)
       per=$(( flood_rate / 20 )) base=0; (( per < 1 )) && per=1
       printf '\033[%d;1H\n' "$last_row"
@@ -423,6 +497,7 @@ run_state() {   # state number [hold] -> 0 done, 1 switched by a key (NS/ND set)
   fi
   compose "$st"; render
   logstate "$st"
+  hook_for "$st"; prev_state=$st
   interrupted=""
   now_us; start=$REPLY
   [[ -n $hold ]] && end=0 || end=$(( start + d * 1000000 ))
@@ -436,7 +511,7 @@ run_state() {   # state number [hold] -> 0 done, 1 switched by a key (NS/ND set)
     if [[ $st == working ]]; then
       e=$(( (REPLY - start) / 1000000 )); crand 120; (( tokens += REPLY + 15 ))
       (( rc == 2 )) && { compose "$st"; render; }
-      spin_line "$e"
+      (( spin_row )) && spin_line "$e"
     elif (( rc == 2 )); then compose "$st"; render
     fi
   done
@@ -463,7 +538,7 @@ if [[ $mode == random ]]; then
     while :; do
       r=$(( RANDOM % 100 )) j=0
       while (( r >= WW[j] )); do (( r -= WW[j], j++ )); done
-      [[ ${WS[j]} != "$prev" ]] && break
+      [[ ${WS[j]} != "$prev" ]] && hook_allows "$prev" "${WS[j]}" && break
     done
     prev=${WS[j]}
     enter "$prev" $(( min + RANDOM % span ))

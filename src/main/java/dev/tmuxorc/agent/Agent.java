@@ -218,7 +218,7 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
 
   private SignalFusion.ScreenReading screenReading() {
     return new SignalFusion.ScreenReading(machine.state(), machine.evidence(), machine.resetAt(),
-        machine.lastChange());
+        machine.lastChange(), lastCapture != null ? lastCapture : machine.lastChange());
   }
 
   private void publish(AgentEvent event) {

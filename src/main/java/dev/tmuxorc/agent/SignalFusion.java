@@ -25,6 +25,10 @@ import java.util.stream.Stream;
  *       later than {@code echo} after it) and reads another state ({@code screen-after-hook}: a live spinner
  *       after a Stop, a permission answered); otherwise the hook ({@code hook}).</li>
  * </ol>
+ * In rules 2 and 3 the screen overrides the hook only with a capture made at or after the hook event: a reading
+ * from before it shows what the event answered or ended (the dialog a PostToolUse follows, the limit before a
+ * UserPromptSubmit, the prompt before a SessionStart of /clear), and the next capture decides again. Rule 4 asks
+ * for a screen that changed after the event anyway.
  * Beside the state it raises two flags: {@link AgentFlag#STALLED} when hooks said working and neither a hook nor
  * the screen moved for {@code stalled-after} (the reading then goes stale: Stop never fires on some interrupts),
  * and {@link AgentFlag#HOOKS_SILENT} when a claude agent whose hooks flowed turned to working on screen and no
@@ -43,8 +47,12 @@ final class SignalFusion {
     }
   }
 
-  /** The screen's reading: the state the screen's own rules accepted, its evidence, and its last change. */
-  record ScreenReading(AgentState state, List<Evidence> evidence, Optional<Instant> resetAt, Instant lastChange) { }
+  /**
+   * The screen's reading: the state the screen's own rules accepted, its evidence, its last change, and when the
+   * screen was last captured ({@code seenAt}: the reading is as old as that capture).
+   */
+  record ScreenReading(AgentState state, List<Evidence> evidence, Optional<Instant> resetAt, Instant lastChange,
+      Instant seenAt) { }
 
   /** The fused state, its evidence (the deciding rule first) and reset time. */
   record Verdict(AgentState state, List<Evidence> evidence, Optional<Instant> resetAt) {
@@ -163,15 +171,17 @@ final class SignalFusion {
           : new Verdict(seen, screen.evidence(), screen.resetAt());
     }
     AgentState said = hook.meaning().state().orElseThrow();
+    // a capture made before the hook event shows what the event answered or ended: it does not override it
+    boolean fresh = !screen.seenAt().isBefore(hook.at());
     if (said == AgentState.WORKING) {
-      if (seen == AgentState.WAITING || seen == AgentState.RATE_LIMITED) {
+      if ((seen == AgentState.WAITING || seen == AgentState.RATE_LIMITED) && fresh) {
         return screenWins("screen-over-hook", hook, screen, "the screen shows " + seen + ", which no hook reports");
       }
       return hookWins(hook, screen);
     }
     boolean movedOn = screen.lastChange().isAfter(hook.at().plus(tuning.echo()));
     boolean other = seen != AgentState.UNKNOWN && seen != said;
-    if (other && (said == AgentState.STARTING || movedOn)) {
+    if (other && ((said == AgentState.STARTING && fresh) || movedOn)) {
       return screenWins("screen-after-hook", hook, screen, "the screen moved on after the hook event and reads "
           + seen);
     }

@@ -19,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -121,6 +123,26 @@ class AgentTest {
     AgentEvent.StateChanged changed = events.receiveMessage(Duration.ofSeconds(3));
     assertEquals(AgentState.CRASHED, changed.to());
     assertEquals("shell-prompt", changed.evidence().get(0).rule());
+    testKit.stop(actor);
+  }
+
+  @Test
+  void aHookSayingWorkingAfterTheLastCaptureOfADialogIsPublishedWithoutWaitingForTheNextCapture() throws Exception {
+    AgentPane[] agent = new AgentPane[1];
+    ActorRef<Agent.Command> actor = agentOn("waiting--bash-permission.txt", agent);
+    actor.tell(new Agent.Observe(screenOf(agent[0])));
+    assertEquals(AgentState.WAITING, events.receiveMessage(Duration.ofSeconds(3)).to());
+    // the permission granted, the tool ran: its PostToolUse arrives before the pane is captured again
+    actor.tell(new Agent.Hook(new HookEvent("claude", "PostToolUse", Optional.of("s-1"), Optional.empty(),
+        Optional.empty(), Map.of("tool_name", "Bash"), Instant.now())));
+    AgentEvent.StateChanged changed = events.receiveMessage(Duration.ofSeconds(3));
+    assertEquals(AgentState.WORKING, changed.to());
+    assertEquals("hook", changed.evidence().get(0).rule());
+    // a capture after the event that still shows a dialog: the screen decides again (another permission)
+    actor.tell(new Agent.Observe(screenOf(agent[0])));
+    changed = events.receiveMessage(Duration.ofSeconds(3));
+    assertEquals(AgentState.WAITING, changed.to());
+    assertEquals("screen-over-hook", changed.evidence().get(0).rule());
     testKit.stop(actor);
   }
 

@@ -30,8 +30,12 @@ class SignalFusionTest {
   }
 
   private static SignalFusion.ScreenReading screen(AgentState state, Instant lastChange) {
+    return screen(state, lastChange, lastChange);
+  }
+
+  private static SignalFusion.ScreenReading screen(AgentState state, Instant lastChange, Instant seenAt) {
     return new SignalFusion.ScreenReading(state, List.of(new Evidence(state.wireName(), "m", 3, "line")),
-        Optional.empty(), lastChange);
+        Optional.empty(), lastChange, seenAt);
   }
 
   private void hook(String name, Instant at, String... details) {
@@ -87,6 +91,30 @@ class SignalFusionTest {
   }
 
   @Test
+  void aDialogCapturedBeforeAHookSayingWorkingIsWhatTheHookAnswered() {
+    hook("PermissionRequest", at(0), "tool_name", "Bash");
+    assertEquals(AgentState.WAITING, fusion.update(screen(AgentState.WAITING, at(0), at(4)), at(4)).verdict().state());
+    // the permission granted, the tool ran: PostToolUse comes before the next capture of the (changed) screen
+    hook("PostToolUse", at(5), "tool_name", "Bash");
+    SignalFusion.Step step = fusion.update(screen(AgentState.WAITING, at(0), at(4)), at(5));
+    assertEquals(AgentState.WORKING, step.verdict().state());
+    assertEquals("hook", step.verdict().rule());
+    // a capture after the event still showing a dialog (another tool's permission): the screen wins again
+    step = fusion.update(screen(AgentState.WAITING, at(0), at(6)), at(6));
+    assertEquals(AgentState.WAITING, step.verdict().state());
+    assertEquals("screen-over-hook", step.verdict().rule());
+  }
+
+  @Test
+  void aLimitCapturedBeforeAPromptSubmitGivesWayToIt() {
+    hook("StopFailure", at(0), "error_type", "rate_limit");
+    hook("UserPromptSubmit", at(10));
+    SignalFusion.Step step = fusion.update(screen(AgentState.RATE_LIMITED, at(0), at(9)), at(10));
+    assertEquals(AgentState.WORKING, step.verdict().state());
+    assertEquals("hook", step.verdict().rule());
+  }
+
+  @Test
   void aStopWhileTheScreenGoesOnShowingWorkStaysWorking() {
     hook("Stop", at(0));
     // the prompt drawn right after the Stop is its echo: idle
@@ -108,7 +136,11 @@ class SignalFusionTest {
   void aSessionStartGivesWayToAnyScreenVerdict() {
     hook("SessionStart", at(10), "source", "startup");
     assertEquals(AgentState.STARTING, fusion.update(screen(AgentState.UNKNOWN, at(0)), at(10)).verdict().state());
-    assertEquals(AgentState.IDLE, fusion.update(screen(AgentState.IDLE, at(9)), at(11)).verdict().state());
+    // the prompt captured before the SessionStart (of a /clear) is what it ended: starting
+    assertEquals(AgentState.STARTING, fusion.update(screen(AgentState.IDLE, at(9), at(9)), at(10)).verdict()
+        .state());
+    // the same prompt captured again after it: the screen's verdict
+    assertEquals(AgentState.IDLE, fusion.update(screen(AgentState.IDLE, at(9), at(11)), at(11)).verdict().state());
   }
 
   @Test
@@ -116,7 +148,7 @@ class SignalFusionTest {
     hook("StopFailure", at(0), "error_type", "rate_limit");
     Instant reset = at(3600);
     SignalFusion.Step step = fusion.update(new SignalFusion.ScreenReading(AgentState.RATE_LIMITED, List.of(),
-        Optional.of(reset), at(0)), at(1));
+        Optional.of(reset), at(0), at(0)), at(1));
     assertEquals(AgentState.RATE_LIMITED, step.verdict().state());
     assertEquals(Optional.of(reset), step.verdict().resetAt());
   }
