@@ -15,11 +15,10 @@ import dev.tmuxorc.discovery.Pane;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
 import dev.tmuxorc.journal.Journal;
-import dev.tmuxorc.json.Json;
+import dev.tmuxorc.testing.FakePrompt;
 import dev.tmuxorc.testing.TestSettings;
 import dev.tmuxorc.testing.TmuxServerFixture;
 import dev.tmuxorc.tmux.TmuxPool;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AutoSubmitterTest {
 
   private static final ActorTestKit testKit = ActorTestKit.create();
-  private static final Path FAKE = Path.of("src", "test", "resources", "agents", "fake-prompt.py").toAbsolutePath();
   private static final Duration PATIENCE = Duration.ofSeconds(20);
 
   @RegisterExtension
@@ -57,6 +55,7 @@ class AutoSubmitterTest {
   private Path log;
   private ActorRef<AutoSubmitter.Command> submitter;
   private AgentPane agent;
+  private FakePrompt prompt;
 
   @BeforeEach
   void start() throws Exception {
@@ -68,11 +67,8 @@ class AutoSubmitterTest {
         Classifier.fromConfig(settings.detection()), new ActionSettings.Typing(Duration.ofMillis(200), 10, 3));
     journal = testKit.createTestProbe();
     log = dir.resolve("agent.jsonl");
-    String id = tmux.window("work", "claude-1", "python3 '" + FAKE + "' '" + log + "'");
-    for (int i = 0; i < 100 && !tmux.capture(id).contains("? for shortcuts"); i++) {
-      Thread.sleep(50);
-    }
-    agent = new AgentPane(new Pane(new PaneId(id), "$0", "work", 1, "claude-1", 0, 1001, "claude", false,
+    prompt = FakePrompt.open(tmux, "work", "claude-1", log);
+    agent = new AgentPane(new Pane(prompt.pane(), "$0", "work", 1, "claude-1", 0, 1001, "claude", false,
         OptionalInt.empty(), Instant.EPOCH, ""), Role.AGENT, AgentKind.CLAUDE);
   }
 
@@ -112,14 +108,8 @@ class AutoSubmitterTest {
     Thread.sleep(200);
   }
 
-  private List<String> submitted() throws Exception {
-    return !Files.exists(log) ? List.of() : Files.readAllLines(log).stream().map(line -> {
-      try {
-        return Json.MAPPER.readTree(line).get("text").asText();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }).toList();
+  private List<String> submitted() {
+    return prompt.submitted();
   }
 
   private Map<String, Object> action(String outcome) {

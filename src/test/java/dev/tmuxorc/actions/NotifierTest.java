@@ -15,11 +15,10 @@ import dev.tmuxorc.discovery.Pane;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
 import dev.tmuxorc.journal.Journal;
-import dev.tmuxorc.json.Json;
+import dev.tmuxorc.testing.FakePrompt;
 import dev.tmuxorc.testing.TestSettings;
 import dev.tmuxorc.testing.TmuxServerFixture;
 import dev.tmuxorc.tmux.TmuxPool;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +48,6 @@ import org.junit.jupiter.api.io.TempDir;
 class NotifierTest {
 
   private static final ActorTestKit testKit = ActorTestKit.create();
-  private static final Path FAKE = Path.of("src", "test", "resources", "agents", "fake-prompt.py").toAbsolutePath();
   private static final Duration PATIENCE = Duration.ofSeconds(20);
 
   @RegisterExtension
@@ -105,12 +103,11 @@ class NotifierTest {
     return notifier;
   }
 
+  private FakePrompt prompt;
+
   private AgentPane pm() throws Exception {
-    String id = tmux.window("work", "pm", "python3 '" + FAKE + "' '" + log + "'");
-    for (int i = 0; i < 100 && !tmux.capture(id).contains("? for shortcuts"); i++) {
-      Thread.sleep(50);
-    }
-    return agent(id, 1, "pm", Role.PM);
+    prompt = FakePrompt.open(tmux, "work", "pm", log);
+    return agent(prompt.pane().value(), 1, "pm", Role.PM);
   }
 
   private static AgentPane agent(String pane, int window, String name, Role role) {
@@ -132,25 +129,12 @@ class NotifierTest {
     Thread.sleep(300);
   }
 
-  private List<String> received() throws Exception {
-    if (!Files.exists(log)) {
-      return List.of();
-    }
-    return Files.readAllLines(log).stream().map(line -> {
-      try {
-        return Json.MAPPER.readTree(line).get("text").asText();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }).toList();
+  private List<String> received() {
+    return prompt.submitted();
   }
 
   private void awaitReceived(int count) throws Exception {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (received().size() < count && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertEquals(count, received().size(), received().toString());
+    assertEquals(count, prompt.awaitSubmitted(count, PATIENCE).size(), received().toString());
   }
 
   /** The next journalled action with this outcome (others are skipped). */

@@ -9,12 +9,11 @@ import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.PaneId;
-import dev.tmuxorc.json.Json;
+import dev.tmuxorc.testing.FakePrompt;
 import dev.tmuxorc.testing.TestSettings;
 import dev.tmuxorc.testing.TmuxServerFixture;
 import dev.tmuxorc.tmux.TmuxCommand;
 import dev.tmuxorc.tmux.TmuxPool;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PaneTyperTest {
 
   private static final ActorTestKit testKit = ActorTestKit.create();
-  private static final Path FAKE = Path.of("src", "test", "resources", "agents", "fake-prompt.py").toAbsolutePath();
 
   @RegisterExtension
   final TmuxServerFixture tmux = new TmuxServerFixture();
@@ -60,27 +58,15 @@ class PaneTyperTest {
     testKit.shutdownTestKit();
   }
 
+  private FakePrompt prompt;
+
   private PaneId fakePrompt(String... options) throws Exception {
-    String command = "python3 '" + FAKE + "' '" + log + "' " + String.join(" ", options);
-    PaneId pane = new PaneId(tmux.window("s", "pm", command));
-    for (int i = 0; i < 100 && !tmux.capture(pane.value()).contains("? for shortcuts"); i++) {
-      Thread.sleep(50);
-    }
-    return pane;
+    prompt = FakePrompt.open(tmux, "s", "pm", log, options);
+    return prompt.pane();
   }
 
-  private List<String> submitted() throws Exception {
-    if (!Files.exists(log)) {
-      return List.of();
-    }
-    return Files.readAllLines(log).stream()
-        .map(line -> {
-          try {
-            return Json.MAPPER.readTree(line).get("text").asText();
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }).toList();
+  private List<String> submitted() {
+    return prompt.submitted();
   }
 
   private PaneTyper.Outcome type(PaneId pane, String text) throws Exception {
