@@ -6,6 +6,7 @@ import dev.tmuxorc.actions.AutoSubmitter;
 import dev.tmuxorc.actions.Notifier;
 import dev.tmuxorc.actions.OutboxStore;
 import dev.tmuxorc.actions.PaneTyper;
+import dev.tmuxorc.actions.RateLimitResumer;
 import dev.tmuxorc.cache.CacheLayer;
 import dev.tmuxorc.cache.Caches;
 import dev.tmuxorc.cache.PaneCache;
@@ -207,7 +208,7 @@ public final class Guardian {
   private static void startActions(ActorContext<Command> context, Settings settings, Wiring wiring, Parts parts,
       ActorRef<Journal.Command> journal, Path journalFile) {
     ActionSettings actions = wiring.actions();
-    if (!actions.pmReports().enabled() && !actions.autoSubmit().enabled()) {
+    if (!actions.pmReports().enabled() && !actions.autoSubmit().enabled() && !actions.rateLimit().resume()) {
       return;
     }
     Duration patience = settings.askTimeout();
@@ -221,6 +222,11 @@ public final class Guardian {
       context.spawn(Behaviors.supervise(AutoSubmitter.create(new AutoSubmitter.Parts(actions, typer, parts.gate(),
           screens, Optional.ofNullable(journal), parts.metrics()::actionTaken, wiring.clock()))).onFailure(SupervisorStrategy.restart()),
           "auto-submit", DispatcherSelector.blocking());
+    }
+    if (actions.rateLimit().resume()) {
+      context.spawn(Behaviors.supervise(RateLimitResumer.create(new RateLimitResumer.Parts(actions, typer,
+          parts.gate(), Optional.ofNullable(journal), parts.metrics()::actionTaken, wiring.clock())))
+          .onFailure(SupervisorStrategy.restart()), "rate-limit-resumer", DispatcherSelector.blocking());
     }
     if (!actions.pmReports().enabled()) {
       return;
