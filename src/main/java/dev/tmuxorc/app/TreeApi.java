@@ -18,6 +18,8 @@ import dev.tmuxorc.http.ApiBackend;
 import dev.tmuxorc.journal.Journal;
 import dev.tmuxorc.journal.JournalCounters;
 import dev.tmuxorc.journal.JournalEntry;
+import dev.tmuxorc.journal.JournalStore;
+import dev.tmuxorc.json.Json;
 import dev.tmuxorc.journal.JournalStats;
 import dev.tmuxorc.monitor.CycleReport;
 import dev.tmuxorc.monitor.CycleStats;
@@ -28,10 +30,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -219,6 +223,33 @@ final class TreeApi implements ApiBackend {
     }
     return ask(journal, replyTo -> new Journal.Read(seq, limit, replyTo));
   }
+
+  // Read from the file by a read-only connection of its own, off the actors' threads: WAL lets it beside the writer.
+  @Override
+  public CompletionStage<List<Map<String, Object>>> actions(int limit) {
+    if (journalFile == null) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      try (JournalStore store = JournalStore.openReadOnly(journalFile)) {
+        List<Map<String, Object>> actions = new ArrayList<>();
+        for (JournalEntry entry : store.query(JournalStore.Filter.latest(limit).types(Set.of("Action")))) {
+          Map<String, Object> json = new LinkedHashMap<>();
+          json.put("seq", entry.seq());
+          json.putAll(Json.MAPPER.readValue(entry.json(), MAP));
+          actions.add(json);
+        }
+        return actions;
+      } catch (java.sql.SQLException e) {
+        return List.<Map<String, Object>>of(); // no journal file yet: no action either
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
+  }
+
+  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+      new com.fasterxml.jackson.core.type.TypeReference<>() { };
 
   @Override
   public long lastSeq() {

@@ -45,6 +45,12 @@ public interface ApiBackend {
    */
   CompletionStage<List<JournalEntry>> eventsAfter(long seq, int limit);
 
+  /**
+   * The latest {@code limit} actions (the journal's {@code Action} entries, oldest first): each the stored JSON
+   * with its {@code seq}; empty without a journal.
+   */
+  CompletionStage<List<Map<String, Object>>> actions(int limit);
+
   /** The last sequence number the journal handed out (published), or 0 when it has none yet. */
   long lastSeq();
 

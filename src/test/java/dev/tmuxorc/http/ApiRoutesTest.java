@@ -139,6 +139,18 @@ class ApiRoutesTest extends RouteTestBase {
   }
 
   @Test
+  void actionsAreTheLatestActionEntriesAndABadLimitIs400() {
+    backend.actions.add(java.util.Map.of("seq", 7, "action", "pm-report", "outcome", "delivered"));
+    backend.actions.add(java.util.Map.of("seq", 9, "action", "auto-submit", "outcome", "deferred"));
+    JsonNode actions = json(route.run(HttpRequest.GET("/api/actions?limit=1")).assertStatusCode(200));
+    assertEquals(1, actions.size());
+    assertEquals("auto-submit", actions.get(0).get("action").asText());
+    assertEquals(2, json(route.run(HttpRequest.GET("/api/actions")).assertStatusCode(200)).size());
+    assertError(route.run(HttpRequest.GET("/api/actions?limit=0")), 400, "bad request");
+    assertError(route.run(HttpRequest.GET("/api/actions?limit=ten")), 400, "bad request");
+  }
+
+  @Test
   void unknownFilterValuesAre400() {
     assertError(route.run(HttpRequest.GET("/api/agents?state=busy")), 400, "bad request");
     assertError(route.run(HttpRequest.GET("/api/agents?state=WORKING")), 400, "bad request");

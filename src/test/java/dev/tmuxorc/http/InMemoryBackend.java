@@ -29,6 +29,7 @@ final class InMemoryBackend implements ApiBackend {
   final List<AgentView> agents = new CopyOnWriteArrayList<>();
   final Map<String, String> screens = new LinkedHashMap<>();
   final Map<String, Explanation> explanations = new LinkedHashMap<>();
+  final List<Map<String, Object>> actions = new ArrayList<>();
   final List<JournalEntry> journal = new CopyOnWriteArrayList<>();
   final List<Duration> pauses = new CopyOnWriteArrayList<>();
   volatile int resumes;
@@ -96,6 +97,11 @@ final class InMemoryBackend implements ApiBackend {
   @Override
   public CompletionStage<Optional<String>> screen(PaneId pane) {
     return answer(Optional.ofNullable(screens.get(pane.value())));
+  }
+
+  @Override
+  public CompletionStage<List<Map<String, Object>>> actions(int limit) {
+    return answer(actions.subList(Math.max(0, actions.size() - limit), actions.size()));
   }
 
   @Override
