@@ -7,6 +7,7 @@ import dev.tmuxorc.actions.Notifier;
 import dev.tmuxorc.actions.OutboxStore;
 import dev.tmuxorc.actions.PaneTyper;
 import dev.tmuxorc.actions.RateLimitResumer;
+import dev.tmuxorc.actions.Recovery;
 import dev.tmuxorc.cache.CacheLayer;
 import dev.tmuxorc.cache.Caches;
 import dev.tmuxorc.cache.PaneCache;
@@ -208,7 +209,8 @@ public final class Guardian {
   private static void startActions(ActorContext<Command> context, Settings settings, Wiring wiring, Parts parts,
       ActorRef<Journal.Command> journal, Path journalFile) {
     ActionSettings actions = wiring.actions();
-    if (!actions.pmReports().enabled() && !actions.autoSubmit().enabled() && !actions.rateLimit().resume()) {
+    if (!actions.pmReports().enabled() && !actions.autoSubmit().enabled() && !actions.rateLimit().resume()
+        && !actions.recovery().enabled()) {
       return;
     }
     Duration patience = settings.askTimeout();
@@ -222,6 +224,11 @@ public final class Guardian {
       context.spawn(Behaviors.supervise(AutoSubmitter.create(new AutoSubmitter.Parts(actions, typer, parts.gate(),
           screens, Optional.ofNullable(journal), parts.metrics()::actionTaken, wiring.clock()))).onFailure(SupervisorStrategy.restart()),
           "auto-submit", DispatcherSelector.blocking());
+    }
+    if (actions.recovery().enabled()) {
+      context.spawn(Behaviors.supervise(Recovery.create(new Recovery.Parts(actions, tmux, typer, parts.gate(),
+          Optional.ofNullable(journal), parts.metrics()::actionTaken, wiring.clock())))
+          .onFailure(SupervisorStrategy.restart()), "recovery", DispatcherSelector.blocking());
     }
     if (actions.rateLimit().resume()) {
       context.spawn(Behaviors.supervise(RateLimitResumer.create(new RateLimitResumer.Parts(actions, typer,

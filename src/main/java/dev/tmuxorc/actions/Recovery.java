@@ -1,0 +1,244 @@
+package dev.tmuxorc.actions;
+
+import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.detect.AgentState;
+import dev.tmuxorc.discovery.AgentKind;
+import dev.tmuxorc.discovery.AgentPane;
+import dev.tmuxorc.discovery.PaneId;
+import dev.tmuxorc.discovery.Role;
+import dev.tmuxorc.journal.Journal;
+import dev.tmuxorc.tmux.TmuxCommand;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Restarts crashed agents (docs/actions.md, "Recovery"; opt-in): the pane is respawned ({@code respawn-pane -k})
+ * with {@code recovery.command}, else the program seen at discovery, resuming a Claude Code conversation whose
+ * session id its hooks told ({@code claude --resume ID}); once the new agent is idle the {@code briefing} is typed.
+ * Guardrails: at most {@code max-restarts} per pane within {@code per} (then the circuit opens: no more, reported),
+ * at least {@code spacing} between any two restarts of the fleet (others wait their turn), never the PM unless
+ * {@code include-pm}, never a pane whose agent came back meanwhile, and one process is restarted once (its late
+ * events do not ask again; the new process has another pid). Nothing from a pane or a hook becomes a shell
+ * line: the discovered program and the session id are checked words, run without a shell.
+ */
+public final class Recovery extends AbstractBehavior<Recovery.Command> {
+
+  public sealed interface Command { }
+
+  private record Event(AgentEvent event) implements Command { }
+
+  private record Respawned(PaneId pane, String command, Throwable failure) implements Command { }
+
+  private record Briefed(PaneId pane, PaneTyper.Outcome outcome, Throwable failure) implements Command { }
+
+  private enum Turn implements Command { INSTANCE }
+
+  public record Parts(ActionSettings settings, PaneTyper.Tmux tmux, PaneTyper typer, ActionGate gate,
+      Optional<ActorRef<Journal.Command>> journal, ActionObserver observer, Clock clock) { }
+
+  /** A program name as {@code #{pane_current_command}} shows it, and a Claude session id: plain words only. */
+  private static final Pattern WORD = Pattern.compile("[A-Za-z0-9._+-]{1,64}");
+
+  /** What is known of a pane: the program first seen in it, the conversation its hooks named, its state. */
+  private static final class Known {
+    AgentPane agent;
+    String program;
+    String sessionId;
+    AgentState state = AgentState.UNKNOWN;
+    final Deque<Instant> restarts = new ArrayDeque<>();
+    boolean circuitOpen;
+    boolean briefingDue;
+    // the process restarted last: its own late events (its crash again) ask for nothing more
+    dev.tmuxorc.discovery.AgentId restarted;
+  }
+
+  public static Behavior<Command> create(Parts parts) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Recovery(context, timers, parts)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final Parts parts;
+  private final ActionSettings.Recovery settings;
+  private final Map<PaneId, Known> panes = new HashMap<>();
+  private final Deque<PaneId> queue = new ArrayDeque<>();
+  private Instant lastRestart = Instant.MIN;
+  private boolean restarting;
+
+  private Recovery(ActorContext<Command> context, TimerScheduler<Command> timers, Parts parts) {
+    super(context);
+    context.setLoggerName(Recovery.class);
+    this.timers = timers;
+    this.parts = parts;
+    this.settings = parts.settings().recovery();
+    context.getSystem().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class,
+        context.messageAdapter(AgentEvent.class, Event::new)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Event.class, e -> onEvent(e.event()))
+        .onMessageEquals(Turn.INSTANCE, this::next)
+        .onMessage(Respawned.class, this::onRespawned)
+        .onMessage(Briefed.class, this::onBriefed)
+        .build();
+  }
+
+  private Behavior<Command> onEvent(AgentEvent event) {
+    PaneId pane = event.agent().paneId();
+    Known known = panes.computeIfAbsent(pane, p -> new Known());
+    known.agent = event.agent();
+    if (known.program == null && WORD.matcher(event.agent().pane().currentCommand()).matches()) {
+      known.program = event.agent().pane().currentCommand(); // the agent's program, before any crash
+    }
+    if (event instanceof AgentEvent.HookReceived hooked) {
+      hooked.hook().sessionId().filter(id -> WORD.matcher(id).matches()).ifPresent(id -> known.sessionId = id);
+    } else if (event instanceof AgentEvent.StateChanged changed) {
+      known.state = changed.to();
+      if (changed.to() == AgentState.CRASHED && !event.agent().key().equals(known.restarted)) {
+        crashed(pane, known);
+      } else if (changed.to() == AgentState.IDLE && known.briefingDue) {
+        known.briefingDue = false;
+        getContext().pipeToSelf(parts.typer().type(pane, known.agent.kind(), settings.briefing()),
+            (outcome, failure) -> new Briefed(pane, outcome, failure));
+      }
+    }
+    return this;
+  }
+
+  private void crashed(PaneId pane, Known known) {
+    if (known.agent.role() == Role.PM && !settings.includePm()) {
+      action(pane, "held", "the PM is never restarted unless recovery.include-pm");
+      return;
+    }
+    Instant now = parts.clock().instant();
+    while (!known.restarts.isEmpty() && known.restarts.peekFirst().isBefore(now.minus(settings.per()))) {
+      known.restarts.removeFirst();
+    }
+    if (known.restarts.size() >= settings.maxRestarts()) {
+      if (!known.circuitOpen) {
+        known.circuitOpen = true;
+        action(pane, "suppressed", "guardrail: " + known.restarts.size() + " restarts within "
+            + settings.per().toMinutes() + " min: the circuit is open, no more restarts");
+      }
+      return;
+    }
+    known.circuitOpen = false;
+    if (!queue.contains(pane)) {
+      queue.addLast(pane);
+    }
+    next();
+  }
+
+  // One restart at a time, spacing apart across the fleet; a pane that came back meanwhile is skipped.
+  private Behavior<Command> next() {
+    if (restarting || queue.isEmpty()) {
+      return this;
+    }
+    Instant now = parts.clock().instant();
+    Instant allowed = lastRestart.equals(Instant.MIN) ? now : lastRestart.plus(settings.spacing());
+    if (now.isBefore(allowed)) {
+      timers.startSingleTimer(Turn.INSTANCE, Duration.between(now, allowed));
+      return this;
+    }
+    PaneId pane = queue.removeFirst();
+    Known known = panes.get(pane);
+    if (known == null || known.state != AgentState.CRASHED) {
+      return next();
+    }
+    List<String> command = command(known);
+    if (command.isEmpty()) {
+      action(pane, "failed", "no command to restart it with: set tmux-orc.actions.recovery.command");
+      return next();
+    }
+    if (parts.settings().dryRun() || parts.gate().paused()) {
+      boolean dry = parts.settings().dryRun();
+      action(pane, dry ? "dry-run" : "held", (dry ? "dry-run" : "paused") + ": would have respawned it with "
+          + String.join(" ", command));
+      return next();
+    }
+    restarting = true;
+    lastRestart = now;
+    known.restarts.addLast(now);
+    known.restarted = known.agent.key();
+    List<String> args = new ArrayList<>(List.of("respawn-pane", "-k", "-t", pane.value()));
+    args.addAll(command);
+    getContext().pipeToSelf(parts.tmux().run(List.of(new TmuxCommand(args))), (replies, failure) ->
+        new Respawned(pane, String.join(" ", command), failure != null ? failure
+            : replies.get(0).ok() ? null : new IllegalStateException(replies.get(0).text().strip())));
+    return this;
+  }
+
+  /**
+   * The configured command as one shell line (the configuration is trusted), else the discovered program with
+   * {@code --resume ID} for a Claude Code conversation: separate arguments, run by tmux without a shell.
+   */
+  private List<String> command(Known known) {
+    if (!settings.command().isBlank()) {
+      return List.of(settings.command());
+    }
+    // the agent's own program by its kind (pane_current_command may show "node" for Claude Code)
+    String program = known.agent.kind() == AgentKind.UNKNOWN ? known.program : known.agent.kind().wireName();
+    if (program == null) {
+      return List.of();
+    }
+    List<String> command = new ArrayList<>(List.of(program));
+    if (settings.resumeSession() && known.sessionId != null && known.agent.kind() == AgentKind.CLAUDE) {
+      command.addAll(List.of("--resume", known.sessionId));
+    }
+    return command; // one plain word (no shell syntax in it), or several run without a shell
+  }
+
+  private Behavior<Command> onRespawned(Respawned respawned) {
+    restarting = false;
+    Known known = panes.get(respawned.pane());
+    if (respawned.failure() != null) {
+      action(respawned.pane(), "failed", "respawn-pane failed: " + respawned.failure().getMessage());
+    } else {
+      action(respawned.pane(), "delivered", "respawned with " + respawned.command());
+      if (known != null) {
+        known.state = AgentState.STARTING;
+        known.briefingDue = !settings.briefing().isBlank();
+      }
+    }
+    return next();
+  }
+
+  private Behavior<Command> onBriefed(Briefed briefed) {
+    String why = briefed.outcome() instanceof PaneTyper.Outcome.Delivered ? "briefing typed"
+        : briefed.outcome() instanceof PaneTyper.Outcome.Held held ? "briefing not typed: " + held.reason()
+        : "briefing failed: " + (briefed.failure() != null ? briefed.failure().getMessage()
+            : ((PaneTyper.Outcome.Failed) briefed.outcome()).reason());
+    action(briefed.pane(), briefed.outcome() instanceof PaneTyper.Outcome.Delivered ? "delivered" : "failed", why);
+    return this;
+  }
+
+  private void action(PaneId pane, String outcome, String why) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("action", "recovery");
+    json.put("outcome", outcome);
+    json.put("why", why);
+    getContext().getLog().info("recovery {} {}: {}", outcome, pane, why);
+    parts.observer().acted("recovery", outcome);
+    parts.journal().ifPresent(journal -> journal.tell(new Journal.Record("Action", pane.value(),
+        parts.clock().instant(), json)));
+  }
+}

@@ -1,0 +1,189 @@
+package dev.tmuxorc.actions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.agent.HookEvent;
+import dev.tmuxorc.config.Settings;
+import dev.tmuxorc.detect.AgentState;
+import dev.tmuxorc.detect.Classifier;
+import dev.tmuxorc.discovery.AgentKind;
+import dev.tmuxorc.discovery.AgentPane;
+import dev.tmuxorc.discovery.Pane;
+import dev.tmuxorc.discovery.PaneId;
+import dev.tmuxorc.discovery.Role;
+import dev.tmuxorc.journal.Journal;
+import dev.tmuxorc.testing.TestSettings;
+import dev.tmuxorc.testing.TmuxServerFixture;
+import dev.tmuxorc.tmux.TmuxPool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Recovery on a real tmux server: a crashed agent's pane is respawned (here with a command that records its start
+ * and its arguments), once, within the guardrails.
+ */
+class RecoveryTest {
+
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+  @RegisterExtension
+  final TmuxServerFixture tmux = new TmuxServerFixture();
+  @TempDir
+  Path dir;
+  private TestProbe<Journal.Command> journal;
+  private PaneTyper.Tmux run;
+  private PaneTyper typer;
+  private ActorRef<Recovery.Command> recovery;
+  private Path starts;
+
+  @BeforeEach
+  void start() {
+    tmux.session("work", "boot", TmuxServerFixture.IDLE_COMMAND);
+    Settings settings = TestSettings.settings(tmux.socket());
+    ActorRef<TmuxPool.Command> pool = testKit.spawn(TmuxPool.create(settings.tmux(), settings.monitoring().pool(),
+        TmuxPool.factoryFor(settings.tmux())));
+    run = PaneTyper.Tmux.overPool(pool, testKit.system(), Duration.ofSeconds(10));
+    typer = new PaneTyper(run, Classifier.fromConfig(settings.detection()),
+        new ActionSettings.Typing(Duration.ofMillis(200), 10, 3));
+    journal = testKit.createTestProbe();
+    starts = dir.resolve("starts.log");
+  }
+
+  @AfterEach
+  void stop() {
+    if (recovery != null) {
+      testKit.stop(recovery);
+    }
+  }
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private void recovery(String hocon) throws InterruptedException {
+    ActionSettings actions = ActionSettings.from(ConfigFactory.parseString("tmux-orc.actions.recovery { "
+        + "enabled = true, spacing = 0s }\n" + hocon).withFallback(ConfigFactory.load()).resolve());
+    recovery = testKit.spawn(Recovery.create(new Recovery.Parts(actions, run, typer,
+        new ActionGate(Clock.systemUTC()), Optional.of(journal.getRef()), ActionObserver.NONE, Clock.systemUTC())));
+    Thread.sleep(300); // it subscribes in its constructor
+  }
+
+  private AgentPane agent(String window, Role role, AgentKind kind) {
+    String id = tmux.window("work", window, "exec sh");
+    return new AgentPane(new Pane(new PaneId(id), "$0", "work", 1, window, 0, 1001, kind.wireName(), false,
+        OptionalInt.empty(), Instant.EPOCH, ""), role, kind);
+  }
+
+  private void publish(AgentEvent event) {
+    testKit.system().eventStream().tell(new EventStream.Publish<>(event));
+  }
+
+  private void crashed(AgentPane agent) {
+    publish(new AgentEvent.StateChanged(agent, AgentState.WORKING, AgentState.CRASHED, List.of(), Optional.empty(),
+        Instant.now()));
+  }
+
+  private Map<String, Object> action(String outcome) {
+    return ((Journal.Record) journal.fishForMessage(PATIENCE, m -> m instanceof Journal.Record r
+        && outcome.equals(r.json().get("outcome")) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
+        .get(0)).json();
+  }
+
+  private List<String> starts() throws Exception {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (!Files.exists(starts) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    Thread.sleep(300);
+    return Files.readAllLines(starts);
+  }
+
+  @Test
+  void aCrashedAgentIsRespawnedOnceWithTheConfiguredCommand() throws Exception {
+    recovery("tmux-orc.actions.recovery.command = \"echo started >> '" + starts + "'; exec sleep 600\"");
+    AgentPane agent = agent("claude-1", Role.AGENT, AgentKind.CLAUDE);
+    crashed(agent);
+    assertTrue(String.valueOf(action("delivered").get("why")).contains("respawned"));
+    assertEquals(List.of("started"), starts());
+    crashed(agent); // the old process's crash seen again (a late event): it was restarted already
+    Thread.sleep(500);
+    assertEquals(1, starts().size());
+  }
+
+  @Test
+  void thePmIsNeverRestartedUnlessIncluded() throws Exception {
+    recovery("tmux-orc.actions.recovery.command = \"echo started >> '" + starts + "'\"");
+    crashed(agent("pm", Role.PM, AgentKind.CLAUDE));
+    assertTrue(String.valueOf(action("held").get("why")).contains("include-pm"));
+    assertTrue(!Files.exists(starts));
+  }
+
+  @Test
+  void pastMaxRestartsTheCircuitOpens() throws Exception {
+    recovery("tmux-orc.actions.recovery { max-restarts = 1, command = \"echo started >> '" + starts
+        + "'; exec sleep 600\" }");
+    AgentPane agent = agent("claude-2", Role.AGENT, AgentKind.CLAUDE);
+    crashed(agent);
+    action("delivered");
+    // the new process (another pid) comes up, then crashes too
+    Pane before = agent.pane();
+    AgentPane again = new AgentPane(new Pane(before.paneId(), "$0", "work", 1, "claude-2", 0, 2002, "claude", false,
+        OptionalInt.empty(), Instant.EPOCH, ""), Role.AGENT, AgentKind.CLAUDE);
+    publish(new AgentEvent.StateChanged(again, AgentState.STARTING, AgentState.IDLE, List.of(), Optional.empty(),
+        Instant.now()));
+    crashed(again);
+    assertTrue(String.valueOf(action("suppressed").get("why")).contains("circuit is open"));
+    assertEquals(1, starts().size());
+  }
+
+  @Test
+  void aClaudeConversationIsResumedWithoutAShellAndAHooksSessionIdNeverBecomesShellText() throws Exception {
+    recovery("");
+    AgentPane agent = agent("claude-3", Role.AGENT, AgentKind.CLAUDE);
+    publish(new AgentEvent.HookReceived(agent, new HookEvent("claude", "SessionStart", Optional.of("abc-123"),
+        Optional.empty(), Optional.empty(), Map.of(), Instant.now()), Instant.now()));
+    publish(new AgentEvent.HookReceived(agent, new HookEvent("claude", "Stop", Optional.of("x; touch '" + starts
+        + "'"), Optional.empty(), Optional.empty(), Map.of(), Instant.now()), Instant.now()));
+    recovery = recoveryDryRun(recovery);
+    crashed(agent);
+    Map<String, Object> dry = action("dry-run");
+    assertEquals("dry-run: would have respawned it with claude --resume abc-123", dry.get("why"));
+    assertTrue(!Files.exists(starts), "nothing ran");
+  }
+
+  // the same events again, in a dry-run recovery (the command would start a real claude)
+  private ActorRef<Recovery.Command> recoveryDryRun(ActorRef<Recovery.Command> wet) throws Exception {
+    testKit.stop(wet);
+    recovery("tmux-orc.actions.dry-run = true");
+    AgentPane agent = new AgentPane(new Pane(new PaneId(tmux.paneId("work:claude-3")), "$0", "work", 1,
+        "claude-3", 0, 1001, "claude", false, OptionalInt.empty(), Instant.EPOCH, ""), Role.AGENT, AgentKind.CLAUDE);
+    publish(new AgentEvent.HookReceived(agent, new HookEvent("claude", "SessionStart", Optional.of("abc-123"),
+        Optional.empty(), Optional.empty(), Map.of(), Instant.now()), Instant.now()));
+    publish(new AgentEvent.HookReceived(agent, new HookEvent("claude", "Stop", Optional.of("x; touch '" + starts
+        + "'"), Optional.empty(), Optional.empty(), Map.of(), Instant.now()), Instant.now()));
+    return recovery;
+  }
+}
