@@ -65,7 +65,11 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   /** What the notifier works with; {@code screens} gives an agent's last screen (for the cooldown's digest). */
   public record Parts(ActionSettings settings, OutboxStore outbox, PaneTyper typer, PaneTyper.Tmux tmux,
       ActionGate gate, Function<PaneId, CompletionStage<Optional<String>>> screens,
-      Optional<ActorRef<Journal.Command>> journal, ActionObserver observer, Clock clock) { }
+      Optional<ActorRef<Journal.Command>> journal, Optional<ActorRef<People.Command>> people,
+      ActionObserver observer, Clock clock) { }
+
+  /** A need reported to a PM, escalated to people if the agent is still in that state after escalate-after. */
+  private record Escalation(String session, String paneId, String reason, String line, Instant reportedAt) { }
 
   /** One agent as the notifier follows it. */
   private record Tracked(AgentPane agent, AgentState state, Instant since, Instant discovered, boolean noted) {
@@ -90,6 +94,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   private final Map<AgentId, Tracked> agents = new HashMap<>();
   private final Set<String> busy = new HashSet<>(); // sessions with a delivery or a check under way
   private final Map<String, String> lastNotice = new HashMap<>(); // session -> last deferral journalled
+  private final List<Escalation> escalations = new java.util.ArrayList<>();
   private boolean checkedCutOff;
 
   private Notifier(ActorContext<Command> context, Parts parts) {
@@ -215,6 +220,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   private Behavior<Command> onTick() {
     Instant now = parts.clock().instant();
     noteLasting(now);
+    escalate(now);
     try {
       if (!checkedCutOff) {
         checkedCutOff = true;
@@ -246,6 +252,9 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
       OutboxStore.Report report = parts.outbox().begin(session, pm.map(t -> t.agent().paneId().value()).orElse(""),
           pending, id -> ReportText.compose(id, session, pending), now);
       parts.outbox().delivered(report.id(), now);
+      if (noPm != null) {
+        parts.people().ifPresent(people -> people.tell(new People.Notify("report", session, null, report.text())));
+      }
       action(report.pmPane().isEmpty() ? null : report.pmPane(), noPm != null ? "reported" : "dry-run",
           noPm != null ? noPm : "dry-run: would have typed this into the PM's prompt",
           Map.of("session", session, "report", report.id(), "text", report.text()));
@@ -272,6 +281,9 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
       if (typed.outcome() instanceof PaneTyper.Outcome.Delivered delivered) {
         parts.outbox().delivered(report.id(), now);
         lastNotice.remove(report.session());
+        for (OutboxStore.Entry entry : parts.outbox().entriesOf(report.id())) {
+          escalations.add(new Escalation(report.session(), entry.paneId(), entry.reason(), entry.line(), now));
+        }
         action(report.pmPane(), "delivered", "typed into the PM's prompt and submitted",
             Map.of("session", report.session(), "report", report.id(), "text", report.text(),
                 "attempts", delivered.attempts()));
@@ -289,6 +301,30 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
       getContext().getLog().warn("the outbox cannot be written ({}) after report {}", e.getMessage(), report.id());
     }
     return this;
+  }
+
+  // Escalated once: the agent is still in the state reported escalate-after ago (the PM did not act on it).
+  private void escalate(Instant now) {
+    Duration after = parts.settings().people().escalateAfter();
+    java.util.Iterator<Escalation> waiting = escalations.iterator();
+    while (waiting.hasNext()) {
+      Escalation e = waiting.next();
+      Optional<Tracked> agent = agents.values().stream()
+          .filter(t -> t.agent().paneId().value().equals(e.paneId())).findFirst();
+      boolean still = agent.isPresent() && agent.get().state().wireName().equals(e.reason())
+          && !agent.get().since().isAfter(e.reportedAt());
+      if (!still) {
+        waiting.remove();
+      } else if (!now.isBefore(e.reportedAt().plus(after))) {
+        waiting.remove();
+        String text = "[tmux-orc] session " + e.session() + ": reported to its PM " + after.toMinutes()
+            + " min ago and still so: " + e.line();
+        parts.people().ifPresent(people -> people.tell(new People.Notify("escalation", e.session(), e.paneId(),
+            text)));
+        action(e.paneId(), "escalated", "the PM did not act on it within " + after.toMinutes() + " min",
+            Map.of("session", e.session(), "line", e.line()));
+      }
+    }
   }
 
   // A report in flight with no delivery under way: cut off. Its number on the PM's screen tells what happened.

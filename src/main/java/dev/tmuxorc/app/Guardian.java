@@ -6,6 +6,7 @@ import dev.tmuxorc.actions.AutoSubmitter;
 import dev.tmuxorc.actions.Notifier;
 import dev.tmuxorc.actions.OutboxStore;
 import dev.tmuxorc.actions.PaneTyper;
+import dev.tmuxorc.actions.People;
 import dev.tmuxorc.actions.RateLimitResumer;
 import dev.tmuxorc.actions.Recovery;
 import dev.tmuxorc.cache.CacheLayer;
@@ -252,8 +253,13 @@ public final class Guardian {
       context.getLog().error("PM reports are off: the outbox cannot be opened ({})", e.getMessage());
       return;
     }
+    ActionSettings.People channels = actions.people();
+    Optional<ActorRef<People.Command>> people = channels.webhooks().isEmpty() && channels.command().isBlank()
+        && !channels.desktop() ? Optional.empty() : Optional.of(context.spawn(Behaviors.supervise(People.create(
+            new People.Parts(actions, parts.gate(), Optional.ofNullable(journal), parts.metrics()::actionTaken,
+                wiring.clock()))).onFailure(SupervisorStrategy.restart()), "people"));
     context.spawn(Behaviors.supervise(Notifier.create(new Notifier.Parts(actions, outbox, typer, tmux, parts.gate(),
-        screens, Optional.ofNullable(journal), parts.metrics()::actionTaken, wiring.clock()))).onFailure(SupervisorStrategy.restart()),
+        screens, Optional.ofNullable(journal), people, parts.metrics()::actionTaken, wiring.clock()))).onFailure(SupervisorStrategy.restart()),
         "notifier", DispatcherSelector.blocking());
   }
 

@@ -95,10 +95,15 @@ class NotifierTest {
   }
 
   private ActorRef<Notifier.Command> notifier(ActionSettings actions) throws Exception {
+    return notifier(actions, Optional.empty());
+  }
+
+  private ActorRef<Notifier.Command> notifier(ActionSettings actions, Optional<ActorRef<People.Command>> people)
+      throws Exception {
     OutboxStore outbox = OutboxStore.open(dir.resolve("journal.db"));
     Notifier.Parts parts = new Notifier.Parts(actions, outbox, typer, tmuxRun, gate,
         pane -> CompletableFuture.completedFuture(Optional.ofNullable(screens.get(pane))),
-        Optional.of(journal.getRef()), ActionObserver.NONE, Clock.systemUTC());
+        Optional.of(journal.getRef()), people, ActionObserver.NONE, Clock.systemUTC());
     notifier = testKit.spawn(Notifier.create(parts));
     return notifier;
   }
@@ -230,6 +235,21 @@ class NotifierTest {
     awaitReceived(1);
     assertTrue(received().get(0).contains("claude-5 (work:2.0, %94): idle, no work"), received().get(0));
     assertTrue(!received().get(0).contains("pm ("), "nothing about the PM");
+  }
+
+  @Test
+  void aNeedThePmDidNotActOnIsEscalatedToPeopleOnce() throws Exception {
+    TestProbe<People.Command> people = testKit.createTestProbe();
+    notifier(actions("people.escalate-after = 1s"), Optional.of(people.getRef()));
+    settle();
+    AgentPane pm = pm();
+    state(pm, AgentState.UNKNOWN, AgentState.IDLE);
+    state(agent("%89", 2, "claude-0", Role.AGENT), AgentState.WORKING, AgentState.WAITING);
+    awaitReceived(1);
+    People.Notify escalation = (People.Notify) people.receiveMessage(PATIENCE);
+    assertEquals("escalation", escalation.event());
+    assertTrue(escalation.text().contains("claude-0 (work:2.0, %89): waiting for a decision"), escalation.text());
+    people.expectNoMessage(Duration.ofSeconds(1));
   }
 
   @Test
