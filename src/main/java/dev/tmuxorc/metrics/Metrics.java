@@ -180,8 +180,9 @@ public final class Metrics implements CycleObserver {
     for (AgentFlag flag : AgentFlag.values()) {
       agentsFlagged.labelValues(flag.wireName()).set(0);
     }
-    actions = counter("tmux_orc_actions_total", "Actions by action (pm-report, auto-submit, rate-limit-resume, recovery, people) and outcome "
-        + "(delivered, deferred, held, suppressed, failed, returned, reported, escalated, dry-run)", "action", "outcome");
+    actions = counter("tmux_orc_actions_total", "Actions by action (pm-report, auto-submit, rate-limit-resume, "
+        + "recovery, people) and outcome (delivered, deferred, held, suppressed, failed, returned, reported, "
+        + "escalated, dry-run)", "action", "outcome");
     disagreements = counter("tmux_orc_signal_disagreements_total",
         "Times an agent's hooks and its screen read different states for hooks.disagree-after, by both readings",
         "hook", "screen");
