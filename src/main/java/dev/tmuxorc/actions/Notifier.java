@@ -95,6 +95,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   private final Set<String> busy = new HashSet<>(); // sessions with a delivery or a check under way
   private final Map<String, String> lastNotice = new HashMap<>(); // session -> last deferral journalled
   private final List<Escalation> escalations = new java.util.ArrayList<>();
+  private final Map<String, Integer> teamIdleSent = new HashMap<>(); // session -> escalations of this idle spell
   private boolean checkedCutOff;
 
   private Notifier(ActorContext<Command> context, Parts parts) {
@@ -221,6 +222,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     Instant now = parts.clock().instant();
     noteLasting(now);
     escalate(now);
+    teamIdle(now);
     try {
       if (!checkedCutOff) {
         checkedCutOff = true;
@@ -301,6 +303,38 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
       getContext().getLog().warn("the outbox cannot be written ({}) after report {}", e.getMessage(), report.id());
     }
     return this;
+  }
+
+  // Every agent of a session idle past team-idle-after: one escalation, a second one as long after; any agent
+  // leaving idle starts it over.
+  private void teamIdle(Instant now) {
+    Map<String, List<Tracked>> bySession = new HashMap<>();
+    agents.values().stream().filter(t -> t.agent().role() != Role.PM)
+        .forEach(t -> bySession.computeIfAbsent(t.agent().pane().sessionName(), s -> new java.util.ArrayList<>())
+            .add(t));
+    for (Map.Entry<String, List<Tracked>> session : bySession.entrySet()) {
+      Optional<Instant> idleSince = session.getValue().stream().allMatch(t -> t.state() == AgentState.IDLE)
+          ? session.getValue().stream().map(Tracked::since).max(Instant::compareTo) : Optional.empty();
+      if (idleSince.isEmpty()) {
+        teamIdleSent.remove(session.getKey());
+        continue;
+      }
+      int sent = teamIdleSent.getOrDefault(session.getKey(), 0);
+      Duration after = settings.teamIdleAfter();
+      if (sent < 2 && !now.isBefore(idleSince.get().plus(after.multipliedBy(sent + 1L)))) {
+        teamIdleSent.put(session.getKey(), sent + 1);
+        long minutes = Duration.between(idleSince.get(), now).toMinutes();
+        String line = "the whole team (" + session.getValue().size() + " agent(s)) has been idle for " + minutes
+            + " min: give them work" + (sent == 1 ? " (second notice)" : "");
+        try {
+          parts.outbox().add(session.getKey(), "-", Reason.TEAM_IDLE.wireName(), "team-" + sent, line, now);
+        } catch (SQLException e) {
+          getContext().getLog().warn("the outbox cannot be written ({}): not reported: {}", e.getMessage(), line);
+        }
+        parts.people().ifPresent(people -> people.tell(new People.Notify("team-idle", session.getKey(), null,
+            "[tmux-orc] session " + session.getKey() + ": " + line)));
+      }
+    }
   }
 
   // Escalated once: the agent is still in the state reported escalate-after ago (the PM did not act on it).

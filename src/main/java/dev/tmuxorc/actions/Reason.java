@@ -11,7 +11,8 @@ public enum Reason {
   ERROR("error", "stopped on an error"),
   BACK("rate-limited", "back from its rate limit"),
   STALLED("stalled", "stalled: said it was working, nothing moved since"),
-  MISSING("missing", "gone: its pane closed");
+  MISSING("missing", "gone: its pane closed"),
+  TEAM_IDLE("team-idle", "every agent of the session is idle");
 
   private final String cooldownKey;
   private final String words;

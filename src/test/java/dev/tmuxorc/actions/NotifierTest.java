@@ -253,6 +253,22 @@ class NotifierTest {
   }
 
   @Test
+  void aWholeTeamIdleIsEscalatedTwiceThenNoMore() throws Exception {
+    notifier(actions("pm-reports { team-idle-after = 1s, grace = 1h }"));
+    settle();
+    AgentPane pm = pm();
+    state(pm, AgentState.UNKNOWN, AgentState.IDLE);
+    state(agent("%87", 2, "claude-x", Role.AGENT), AgentState.WORKING, AgentState.IDLE);
+    state(agent("%88", 3, "claude-y", Role.AGENT), AgentState.WORKING, AgentState.IDLE);
+    List<String> reports = prompt.awaitSubmitted(2, PATIENCE);
+    assertEquals(2, reports.size(), reports.toString());
+    assertTrue(reports.get(0).contains("the whole team (2 agent(s)) has been idle"), reports.get(0));
+    assertTrue(reports.get(1).contains("(second notice)"), reports.get(1));
+    Thread.sleep(2500);
+    assertEquals(2, received().size(), "two notices, no more");
+  }
+
+  @Test
   void withoutAPmTheReportGoesToTheJournalOnly() throws Exception {
     notifier(actions(""));
     settle();
