@@ -89,6 +89,9 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     }));
   }
 
+  private static final Set<AgentState> NEEDS_ATTENTION = Set.of(AgentState.WAITING, AgentState.IDLE,
+      AgentState.UNSUBMITTED, AgentState.CRASHED, AgentState.ERROR);
+
   private final Parts parts;
   private final ActionSettings.PmReports settings;
   private final Map<AgentId, Tracked> agents = new HashMap<>();
@@ -137,6 +140,9 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
       known = new Tracked(event.agent(), AgentState.UNKNOWN, at, at, false);
     }
     if (event instanceof AgentEvent.StateChanged changed) {
+      if (known.noted() && known.state() == changed.from() && NEEDS_ATTENTION.contains(changed.from())) {
+        parts.observer().waited(changed.from().wireName(), Duration.between(known.since(), at));
+      }
       Tracked next = known.with(changed.to(), at);
       if (changed.from() == AgentState.RATE_LIMITED && changed.to() != AgentState.RATE_LIMITED) {
         need(event.agent(), Reason.BACK, "now " + changed.to());

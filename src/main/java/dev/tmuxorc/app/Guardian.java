@@ -223,17 +223,17 @@ public final class Guardian {
         Optional<String>>ask(parts.monitor(), replyTo -> new Monitor.GetScreen(pane, replyTo), patience, scheduler);
     if (actions.autoSubmit().enabled()) {
       context.spawn(Behaviors.supervise(AutoSubmitter.create(new AutoSubmitter.Parts(actions, typer, parts.gate(),
-          screens, Optional.ofNullable(journal), parts.metrics()::actionTaken, wiring.clock()))).onFailure(SupervisorStrategy.restart()),
+          screens, Optional.ofNullable(journal), parts.metrics(), wiring.clock()))).onFailure(SupervisorStrategy.restart()),
           "auto-submit", DispatcherSelector.blocking());
     }
     if (actions.recovery().enabled()) {
       context.spawn(Behaviors.supervise(Recovery.create(new Recovery.Parts(actions, tmux, typer, parts.gate(),
-          Optional.ofNullable(journal), parts.metrics()::actionTaken, wiring.clock())))
+          Optional.ofNullable(journal), parts.metrics(), wiring.clock())))
           .onFailure(SupervisorStrategy.restart()), "recovery", DispatcherSelector.blocking());
     }
     if (actions.rateLimit().resume()) {
       context.spawn(Behaviors.supervise(RateLimitResumer.create(new RateLimitResumer.Parts(actions, typer,
-          parts.gate(), Optional.ofNullable(journal), parts.metrics()::actionTaken, wiring.clock())))
+          parts.gate(), Optional.ofNullable(journal), parts.metrics(), wiring.clock())))
           .onFailure(SupervisorStrategy.restart()), "rate-limit-resumer", DispatcherSelector.blocking());
     }
     if (!actions.pmReports().enabled()) {
@@ -256,10 +256,10 @@ public final class Guardian {
     ActionSettings.People channels = actions.people();
     Optional<ActorRef<People.Command>> people = channels.webhooks().isEmpty() && channels.command().isBlank()
         && !channels.desktop() ? Optional.empty() : Optional.of(context.spawn(Behaviors.supervise(People.create(
-            new People.Parts(actions, parts.gate(), Optional.ofNullable(journal), parts.metrics()::actionTaken,
+            new People.Parts(actions, parts.gate(), Optional.ofNullable(journal), parts.metrics(),
                 wiring.clock()))).onFailure(SupervisorStrategy.restart()), "people"));
     context.spawn(Behaviors.supervise(Notifier.create(new Notifier.Parts(actions, outbox, typer, tmux, parts.gate(),
-        screens, Optional.ofNullable(journal), people, parts.metrics()::actionTaken, wiring.clock()))).onFailure(SupervisorStrategy.restart()),
+        screens, Optional.ofNullable(journal), people, parts.metrics(), wiring.clock()))).onFailure(SupervisorStrategy.restart()),
         "notifier", DispatcherSelector.blocking());
   }
 

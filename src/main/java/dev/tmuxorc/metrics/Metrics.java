@@ -1,6 +1,7 @@
 package dev.tmuxorc.metrics;
 
 import dev.tmuxorc.cache.CacheStats;
+import dev.tmuxorc.actions.ActionObserver;
 import dev.tmuxorc.agent.AgentEvent;
 import dev.tmuxorc.agent.AgentFlag;
 import dev.tmuxorc.agent.Health;
@@ -36,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * that tests and several actor systems in one JVM do not share series). Thread-safe: call it from actors,
  * stream threads and routes alike. Callers use the named methods and never see a label string.
  */
-public final class Metrics implements CycleObserver {
+public final class Metrics implements CycleObserver, ActionObserver {
 
   /** The content type of {@link #scrape()}: the Prometheus text format 0.0.4. */
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
@@ -89,6 +90,7 @@ public final class Metrics implements CycleObserver {
   private final Histogram stateDuration;
   private final Gauge agentsFlagged;
   private final Counter actions;
+  private final Histogram attentionWait;
   private final Counter disagreements;
   private final Counter events;
 
@@ -183,6 +185,10 @@ public final class Metrics implements CycleObserver {
     actions = counter("tmux_orc_actions_total", "Actions by action (pm-report, auto-submit, rate-limit-resume, "
         + "recovery, people) and outcome (delivered, deferred, held, suppressed, failed, returned, reported, "
         + "escalated, dry-run)", "action", "outcome");
+    attentionWait = Histogram.builder().name("tmux_orc_attention_wait_seconds").unit(Unit.SECONDS)
+        .help("Time an agent waited for attention: from entering a state that needs it (waiting, idle, "
+            + "unsubmitted, crashed, error) to leaving it, for states that were reported").labelNames("state")
+        .classicOnly().classicUpperBounds(STATE_BUCKETS).register(registry);
     disagreements = counter("tmux_orc_signal_disagreements_total",
         "Times an agent's hooks and its screen read different states for hooks.disagree-after, by both readings",
         "hook", "screen");
@@ -365,8 +371,14 @@ public final class Metrics implements CycleObserver {
   }
 
   /** An action ended with this outcome (both bounded vocabularies of docs/actions.md). */
-  public void actionTaken(String action, String outcome) {
+  @Override
+  public void acted(String action, String outcome) {
     actions.labelValues(action, outcome).inc();
+  }
+
+  @Override
+  public void waited(String state, Duration waited) {
+    attentionWait.labelValues(state).observe(seconds(waited));
   }
 
   /** Adds {@code delta} (+1 or -1) agents to those with {@code flag} raised. */

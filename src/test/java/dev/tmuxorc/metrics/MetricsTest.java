@@ -250,7 +250,8 @@ class MetricsTest {
     metrics.httpRequest("/metrics", 200, Duration.ofMillis(1));
     metrics.actorRestarted("agent");
     metrics.disagreement(AgentState.WORKING, AgentState.IDLE); // labelled counters appear on first use
-    metrics.actionTaken("pm-report", "delivered");
+    metrics.acted("pm-report", "delivered");
+    metrics.waited("waiting", Duration.ofSeconds(90));
     Set<String> exported = new TreeSet<>(metrics.scrape().lines()
         .filter(line -> line.startsWith("# TYPE ")).map(line -> line.split(" ")[2]).toList());
     exported.add("tmux_orc_agent_state_duration_seconds"); // observed by the listener only
