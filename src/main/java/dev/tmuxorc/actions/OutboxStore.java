@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 
@@ -202,6 +203,34 @@ public final class OutboxStore implements AutoCloseable {
       }
     }
     return reports;
+  }
+
+  /** How many entries wait, are in flight and were delivered, and the sessions with entries waiting. */
+  public record Counts(long pending, long inFlight, long delivered, List<String> sessionsPending) { }
+
+  /**
+   * The counts of the outbox in a journal file, read by a read-only connection of its own; empty when the file or
+   * its outbox tables do not exist (PM reports never ran there).
+   */
+  public static Optional<Counts> counts(Path file) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setBusyTimeout(BUSY_TIMEOUT_MS);
+    try (Connection connection = config.createConnection("jdbc:sqlite:" + file);
+        PreparedStatement q = connection.prepareStatement("SELECT state, COUNT(*) FROM outbox_entry GROUP BY state");
+        ResultSet rows = q.executeQuery()) {
+      Map<String, Long> byState = new java.util.HashMap<>();
+      while (rows.next()) {
+        byState.put(rows.getString(1), rows.getLong(2));
+      }
+      return Optional.of(new Counts(byState.getOrDefault("pending", 0L), byState.getOrDefault("in-flight", 0L),
+          byState.getOrDefault("delivered", 0L), new OutboxStore(connection).sessionsWithPending()));
+    } catch (SQLException e) {
+      return Optional.empty(); // no outbox tables: PM reports never ran with this journal
+    }
   }
 
   /**

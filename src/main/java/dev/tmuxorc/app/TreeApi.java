@@ -2,6 +2,7 @@ package dev.tmuxorc.app;
 
 import dev.tmuxorc.actions.ActionGate;
 import dev.tmuxorc.agent.AgentStatus;
+import dev.tmuxorc.actions.OutboxStore;
 import dev.tmuxorc.agent.AgentView;
 import dev.tmuxorc.agent.Explanation;
 import dev.tmuxorc.agent.HookEvent;
@@ -122,6 +123,9 @@ final class TreeApi implements ApiBackend {
       off.put("enabled", false);
       off.put("path", journalFile == null ? null : journalFile.toString());
       status.put("journal", off);
+    }
+    if (journalFile != null) {
+      OutboxStore.counts(journalFile).ifPresent(counts -> status.put("outbox", counts));
     }
     status.put("healthLimits", healthLimits(settings.health()));
     return status;

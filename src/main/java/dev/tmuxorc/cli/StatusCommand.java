@@ -147,6 +147,14 @@ final class StatusCommand implements Callable<Integer> {
           layer.path("hits").asLong(), layer.path("misses").asLong(), layer.path("hitRate").asText(),
           layer.path("evictions").asLong()));
     }
+    JsonNode o = status.path("outbox");
+    if (o.isObject()) {
+      List<String> sessions = new ArrayList<>();
+      o.path("sessionsPending").forEach(s -> sessions.add(s.asText()));
+      lines.add(String.format("outbox:  %d waiting for their PM%s, %d in flight, %d delivered (PM reports)",
+          o.path("pending").asLong(), sessions.isEmpty() ? "" : " (" + String.join(", ", sessions) + ")",
+          o.path("inFlight").asLong(), o.path("delivered").asLong()));
+    }
     JsonNode j = status.path("journal");
     if (j.path("enabled").isBoolean() && !j.path("enabled").asBoolean()) {
       lines.add("journal: off");

@@ -50,6 +50,23 @@ class OutboxStoreTest {
   }
 
   @Test
+  void theCountsAreReadBesideTheWriterAndAbsentWithoutOutboxTables() throws Exception {
+    Path file = dir.resolve("journal.db");
+    assertEquals(Optional.empty(), OutboxStore.counts(file), "no file");
+    try (JournalStore journal = JournalStore.open(file)) {
+      assertEquals(Optional.empty(), OutboxStore.counts(file), "a journal without an outbox");
+    }
+    try (OutboxStore outbox = OutboxStore.open(file)) {
+      outbox.add("work", "%3", "idle", "d1", "%3 idle", T0);
+      outbox.add("work", "%4", "crashed", "d2", "%4 crashed", T0);
+      OutboxStore.Report report = outbox.begin("work", "%0", List.of(outbox.pending("work").get(0)), id -> "r", T0);
+      assertEquals(Optional.of(new OutboxStore.Counts(1, 1, 0, List.of("work"))), OutboxStore.counts(file));
+      outbox.delivered(report.id(), T0);
+      assertEquals(Optional.of(new OutboxStore.Counts(1, 0, 1, List.of("work"))), OutboxStore.counts(file));
+    }
+  }
+
+  @Test
   void aReturnedReportPutsItsEntriesBack() throws Exception {
     try (OutboxStore outbox = OutboxStore.open(dir.resolve("journal.db"))) {
       outbox.add("work", "%3", "idle", "d1", "%3 idle", T0);
