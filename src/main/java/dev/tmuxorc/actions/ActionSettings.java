@@ -29,7 +29,10 @@ public record ActionSettings(boolean dryRun, Typing typing, PmReports pmReports,
   public record AutoSubmit(boolean enabled, Duration after, int attempts, Duration spacing) { }
 
   public record Recovery(boolean enabled, String command, boolean resumeSession, String briefing, boolean includePm,
-      int maxRestarts, Duration per, Duration spacing) { }
+      int maxRestarts, Duration per, Duration spacing, Storm storm) { }
+
+  /** Crashes of many agents within a window: waited out, then restarted together once. */
+  public record Storm(int crashes, Duration window, Duration waitFor) { }
 
   public record RateLimit(boolean resume, String message, Duration margin) { }
 
@@ -58,7 +61,9 @@ public record ActionSettings(boolean dryRun, Typing typing, PmReports pmReports,
           new Recovery(root.getBoolean(ROOT + "recovery.enabled"), root.getString(ROOT + "recovery.command"),
               root.getBoolean(ROOT + "recovery.resume-session"), root.getString(ROOT + "recovery.briefing"),
               root.getBoolean(ROOT + "recovery.include-pm"), atLeast(root, ROOT + "recovery.max-restarts", 1),
-              positive(root, ROOT + "recovery.per"), notNegative(root, ROOT + "recovery.spacing")),
+              positive(root, ROOT + "recovery.per"), notNegative(root, ROOT + "recovery.spacing"),
+              new Storm(atLeast(root, ROOT + "recovery.storm.crashes", 2), positive(root, ROOT + "recovery.storm.window"),
+                  notNegative(root, ROOT + "recovery.storm.wait"))),
           new RateLimit(root.getBoolean(ROOT + "rate-limit.resume"), message(root),
               notNegative(root, ROOT + "rate-limit.margin")),
           people(root));

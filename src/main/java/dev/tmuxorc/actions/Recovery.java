@@ -81,6 +81,9 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
   private final Deque<PaneId> queue = new ArrayDeque<>();
   private Instant lastRestart = Instant.MIN;
   private boolean restarting;
+  private final Deque<Instant> crashes = new ArrayDeque<>(); // across the fleet, within storm.window
+  private Instant stormUntil; // a storm is waited out until then; its queue is then restarted together
+  private boolean stormBatch;
 
   private Recovery(ActorContext<Command> context, TimerScheduler<Command> timers, Parts parts) {
     super(context);
@@ -145,16 +148,38 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     if (!queue.contains(pane)) {
       queue.addLast(pane);
     }
+    ActionSettings.Storm storm = settings.storm();
+    crashes.addLast(now);
+    while (crashes.peekFirst().isBefore(now.minus(storm.window()))) {
+      crashes.removeFirst();
+    }
+    if (crashes.size() >= storm.crashes() && stormUntil == null) {
+      stormUntil = now.plus(storm.waitFor());
+      action(pane, "held", "guardrail: " + crashes.size() + " crashes within " + storm.window().toSeconds()
+          + " s: waiting " + storm.waitFor().toSeconds() + " s, then restarting those still crashed together");
+      timers.startSingleTimer(Turn.INSTANCE, storm.waitFor());
+    }
     next();
   }
 
   // One restart at a time, spacing apart across the fleet; a pane that came back meanwhile is skipped.
   private Behavior<Command> next() {
     if (restarting || queue.isEmpty()) {
+      if (queue.isEmpty()) {
+        stormBatch = false;
+      }
       return this;
     }
     Instant now = parts.clock().instant();
-    Instant allowed = lastRestart.equals(Instant.MIN) ? now : lastRestart.plus(settings.spacing());
+    if (stormUntil != null) {
+      if (now.isBefore(stormUntil)) {
+        return this; // its timer calls again
+      }
+      stormUntil = null;
+      stormBatch = true; // the storm's queue goes together
+      crashes.clear();
+    }
+    Instant allowed = lastRestart.equals(Instant.MIN) || stormBatch ? now : lastRestart.plus(settings.spacing());
     if (now.isBefore(allowed)) {
       timers.startSingleTimer(Turn.INSTANCE, Duration.between(now, allowed));
       return this;

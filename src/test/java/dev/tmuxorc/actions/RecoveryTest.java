@@ -134,6 +134,24 @@ class RecoveryTest {
   }
 
   @Test
+  void aStormOfCrashesIsWaitedOutThenRestartedTogetherOnce() throws Exception {
+    recovery("tmux-orc.actions.recovery { spacing = 60s, storm { crashes = 2, window = 1m, wait = 1s }, "
+        + "command = \"echo started >> '" + starts + "'; exec sleep 600\" }");
+    crashed(agent("claude-4", Role.AGENT, AgentKind.CLAUDE));
+    action("delivered"); // the first crash alone is no storm
+    crashed(agent("claude-5", Role.AGENT, AgentKind.CLAUDE));
+    crashed(agent("claude-6", Role.AGENT, AgentKind.CLAUDE));
+    assertTrue(String.valueOf(action("held").get("why")).contains("crashes within"));
+    action("delivered");
+    action("delivered"); // both, without the 60 s spacing between them
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (Files.readAllLines(starts).size() < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertEquals(3, Files.readAllLines(starts).size());
+  }
+
+  @Test
   void thePmIsNeverRestartedUnlessIncluded() throws Exception {
     recovery("tmux-orc.actions.recovery.command = \"echo started >> '" + starts + "'\"");
     crashed(agent("pm", Role.PM, AgentKind.CLAUDE));
