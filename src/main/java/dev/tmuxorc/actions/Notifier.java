@@ -4,6 +4,7 @@ import dev.tmuxorc.agent.AgentEvent;
 import dev.tmuxorc.agent.AgentFlag;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.AgentId;
+import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
@@ -16,14 +17,17 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -97,7 +101,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   private final Map<AgentId, Tracked> agents = new HashMap<>();
   private final Set<String> busy = new HashSet<>(); // sessions with a delivery or a check under way
   private final Map<String, String> lastNotice = new HashMap<>(); // session -> last deferral journalled
-  private final List<Escalation> escalations = new java.util.ArrayList<>();
+  private final List<Escalation> escalations = new ArrayList<>();
   private final Map<String, Integer> teamIdleSent = new HashMap<>(); // session -> escalations of this idle spell
   private boolean checkedCutOff;
 
@@ -316,7 +320,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   private void teamIdle(Instant now) {
     Map<String, List<Tracked>> bySession = new HashMap<>();
     agents.values().stream().filter(t -> t.agent().role() != Role.PM)
-        .forEach(t -> bySession.computeIfAbsent(t.agent().pane().sessionName(), s -> new java.util.ArrayList<>())
+        .forEach(t -> bySession.computeIfAbsent(t.agent().pane().sessionName(), s -> new ArrayList<>())
             .add(t));
     for (Map.Entry<String, List<Tracked>> session : bySession.entrySet()) {
       Optional<Instant> idleSince = session.getValue().stream().allMatch(t -> t.state() == AgentState.IDLE)
@@ -346,7 +350,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   // Escalated once: the agent is still in the state reported escalate-after ago (the PM did not act on it).
   private void escalate(Instant now) {
     Duration after = parts.settings().people().escalateAfter();
-    java.util.Iterator<Escalation> waiting = escalations.iterator();
+    Iterator<Escalation> waiting = escalations.iterator();
     while (waiting.hasNext()) {
       Escalation e = waiting.next();
       Optional<Tracked> agent = agents.values().stream()
@@ -382,7 +386,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
                     : Verdict.STILL_IN_PROMPT);
           }
           boolean seen = replies.get(1).text().contains(marker);
-          return java.util.concurrent.CompletableFuture.completedFuture(seen ? Verdict.IN_TRANSCRIPT
+          return CompletableFuture.completedFuture(seen ? Verdict.IN_TRANSCRIPT
               : Verdict.NOWHERE);
         });
     getContext().pipeToSelf(verdict, (found, failure) -> new Checked(report, found, failure));
@@ -413,9 +417,9 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     return this;
   }
 
-  private dev.tmuxorc.discovery.AgentKind kindOf(PaneId pane) {
+  private AgentKind kindOf(PaneId pane) {
     return agents.values().stream().filter(t -> t.agent().paneId().equals(pane)).map(t -> t.agent().kind())
-        .findFirst().orElse(dev.tmuxorc.discovery.AgentKind.CLAUDE);
+        .findFirst().orElse(AgentKind.CLAUDE);
   }
 
   // A deferral is journalled when what waits changed, not at every tick.

@@ -2,6 +2,7 @@ package dev.tmuxorc.actions;
 
 import dev.tmuxorc.agent.AgentEvent;
 import dev.tmuxorc.detect.AgentState;
+import dev.tmuxorc.discovery.AgentId;
 import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.PaneId;
@@ -67,7 +68,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     boolean circuitOpen;
     boolean briefingDue;
     // the process restarted last: its own late events (its crash again) ask for nothing more
-    dev.tmuxorc.discovery.AgentId restarted;
+    AgentId restarted;
   }
 
   public static Behavior<Command> create(Parts parts) {
