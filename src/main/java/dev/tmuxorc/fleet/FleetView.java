@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,6 +39,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.util.ByteString;
+import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * The read model of the fleet: every agent's status, built from the {@link AgentEvent}s on the event stream
@@ -56,6 +59,9 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
 
   public record GetAgents(AgentFilter filter, ActorRef<List<AgentStatus>> replyTo) implements Command { }
 
+  /** The agents that {@code filter} accepts as a JSON array of {@link dev.tmuxorc.agent.AgentView}s. */
+  public record GetAgentsJson(AgentFilter filter, ActorRef<ByteString> replyTo) implements Command { }
+
   public record GetAgent(PaneId pane, ActorRef<Optional<AgentStatus>> replyTo) implements Command { }
 
   public record GetSessions(ActorRef<List<SessionSummary>> replyTo) implements Command { }
@@ -69,10 +75,15 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
   /** An agent's status, and the time it spent in the states it has left. */
   private record Tracked(AgentStatus status, Map<AgentState, Duration> past) { }
 
+  /** An agent's JSON and the status it was made from: valid while that is still the agent's status. */
+  private record Encoded(Tracked from, AgentJson json) { }
+
   private record SessionInfo(String name, String id, int windows, int panes) { }
 
   /** Agents that left are remembered this many at most, so that a late event does not bring one back. */
   static final int REMEMBERED_GONE = 4096;
+
+  private static final Comparator<Tracked> BY_TARGET = Comparator.comparing(Tracked::status, Scan.BY_TARGET);
 
   public static Behavior<Command> create(Caches caches, Clock clock) {
     return Behaviors.setup(context -> {
@@ -90,6 +101,7 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
   private final Clock clock;
   private final Map<PaneId, AgentId> byPane = new HashMap<>();
   private final Set<AgentId> gone = new LinkedHashSet<>();
+  private final Map<AgentId, Encoded> encoded = new HashMap<>();
   private Instant lastListing;
   private CycleReport lastReport;
 
@@ -111,6 +123,7 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
         })
         .onMessage(Listed.class, l -> onListed(l.listing()))
         .onMessage(GetAgents.class, this::onGetAgents)
+        .onMessage(GetAgentsJson.class, this::onGetAgentsJson)
         .onMessage(GetAgent.class, this::onGetAgent)
         .onMessage(GetSessions.class, this::onGetSessions)
         .onMessage(GetSummary.class, this::onGetSummary)
@@ -193,6 +206,40 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
     return this;
   }
 
+  // Each agent is serialized again only when its status changed since the last listing (Tracked is replaced on
+  // every change); the answer is the kept bytes, joined without copying them.
+  private Behavior<Command> onGetAgentsJson(GetAgentsJson get) {
+    Instant now = clock.instant();
+    List<Map.Entry<AgentId, Tracked>> wanted = new ArrayList<>();
+    for (Map.Entry<AgentId, Tracked> entry : statuses.asMap().entrySet()) {
+      if (get.filter().matches(entry.getValue().status())) {
+        wanted.add(entry);
+      }
+    }
+    wanted.sort(Map.Entry.comparingByValue(BY_TARGET));
+    ByteStringBuilder out = new ByteStringBuilder();
+    out.putByte((byte) '[');
+    for (int i = 0; i < wanted.size(); i++) {
+      if (i > 0) {
+        out.putByte((byte) ',');
+      }
+      AgentId id = wanted.get(i).getKey();
+      Tracked tracked = wanted.get(i).getValue();
+      Encoded known = encoded.get(id);
+      if (known == null || known.from() != tracked) {
+        known = new Encoded(tracked, AgentJson.of(tracked.status(), tracked.past()));
+        encoded.put(id, known);
+      }
+      known.json().writeTo(out, now);
+    }
+    out.putByte((byte) ']');
+    if (encoded.size() > statuses.estimatedSize()) {
+      encoded.keySet().retainAll(statuses.asMap().keySet()); // agents evicted from the cache layer for size
+    }
+    get.replyTo().tell(out.result());
+    return this;
+  }
+
   private Behavior<Command> onGetAgent(GetAgent get) {
     AgentId id = byPane.get(get.pane());
     // A lookup by pane is what the cache layer's hits and misses count.
@@ -251,6 +298,7 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
 
   private void remove(AgentId id) {
     statuses.invalidate(id);
+    encoded.remove(id);
     byPane.remove(id.pane(), id);
     gone.add(id);
     if (gone.size() > REMEMBERED_GONE) {
