@@ -8,7 +8,7 @@ import dev.tmuxorc.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.Map;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
@@ -34,17 +34,16 @@ final class AgentJson {
 
   private final ByteString head; // up to and including "timeInStateMs":
   private final ByteString tail; // the rest of the object, from the comma after the map
-  private final AgentState state;
+  private final int state; // ordinal
   private final Instant since;
-  private final Map<AgentState, Duration> past;
+  private final long[] pastNanos; // by state ordinal; -1: never in that state
 
-  private AgentJson(ByteString head, ByteString tail, AgentState state, Instant since,
-      Map<AgentState, Duration> past) {
+  private AgentJson(ByteString head, ByteString tail, int state, Instant since, long[] pastNanos) {
     this.head = head;
     this.tail = tail;
     this.state = state;
     this.since = since;
-    this.past = past;
+    this.pastNanos = pastNanos;
   }
 
   /** {@code past}: the time spent in the states the agent has left (the current one's runs on from its since). */
@@ -65,29 +64,33 @@ final class AgentJson {
           StandardCharsets.UTF_8));
     }
     ByteString all = ByteString.fromArrayUnsafe(bytes);
+    long[] pastNanos = new long[STATES.length];
+    Arrays.fill(pastNanos, -1);
+    past.forEach((s, time) -> pastNanos[s.ordinal()] = time.toNanos());
     return new AgentJson(all.slice(0, at + KEY_LENGTH), all.slice(at + MARKER.length, bytes.length),
-        status.state(), status.since(), past.isEmpty() ? Map.of() : new EnumMap<>(past));
+        status.state().ordinal(), status.since(), pastNanos);
   }
 
   /** Appends the agent's JSON with its time in each state up to {@code now}, as {@link AgentView#of} has it. */
+  // In nanoseconds summed, then cut to milliseconds, as Duration.plus and toMillis do.
   void writeTo(ByteStringBuilder out, Instant now) {
     out.append(head);
     out.putByte((byte) '{');
     boolean first = true;
-    for (AgentState s : STATES) {
-      Duration time = past.get(s);
+    for (int s = 0; s < STATES.length; s++) {
+      long nanos = pastNanos[s];
       if (s == state) {
-        Duration current = Duration.between(since, now);
-        current = current.isNegative() ? Duration.ZERO : current;
-        time = time == null ? current : time.plus(current);
+        long current = Math.max(0, (now.getEpochSecond() - since.getEpochSecond()) * 1_000_000_000L
+            + now.getNano() - since.getNano());
+        nanos = nanos < 0 ? current : nanos + current;
       }
-      if (time != null) {
+      if (nanos >= 0) {
         if (!first) {
           out.putByte((byte) ',');
         }
         first = false;
-        out.putBytes(STATE_KEYS[s.ordinal()]);
-        out.putBytes(Long.toString(time.toMillis()).getBytes(StandardCharsets.US_ASCII));
+        out.putBytes(STATE_KEYS[s]);
+        out.putBytes(Long.toString(nanos / 1_000_000).getBytes(StandardCharsets.US_ASCII));
       }
     }
     out.putByte((byte) '}');

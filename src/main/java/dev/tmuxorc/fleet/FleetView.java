@@ -102,6 +102,7 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
   private final Map<PaneId, AgentId> byPane = new HashMap<>();
   private final Set<AgentId> gone = new LinkedHashSet<>();
   private final Map<AgentId, Encoded> encoded = new HashMap<>();
+  private List<AgentId> order; // the agents in target order for the JSON listing; null when to be sorted again
   private Instant lastListing;
   private CycleReport lastReport;
 
@@ -207,34 +208,38 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
   }
 
   // Each agent is serialized again only when its status changed since the last listing (Tracked is replaced on
-  // every change); the answer is the kept bytes, joined without copying them.
+  // every change); the answer is the kept bytes, joined without copying them. The target order is kept too, and
+  // sorted again only when an agent came, left or moved.
   private Behavior<Command> onGetAgentsJson(GetAgentsJson get) {
-    Instant now = clock.instant();
-    List<Map.Entry<AgentId, Tracked>> wanted = new ArrayList<>();
-    for (Map.Entry<AgentId, Tracked> entry : statuses.asMap().entrySet()) {
-      if (get.filter().matches(entry.getValue().status())) {
-        wanted.add(entry);
-      }
+    if (order == null) {
+      List<Map.Entry<AgentId, Tracked>> all = new ArrayList<>(statuses.asMap().entrySet());
+      all.sort(Map.Entry.comparingByValue(BY_TARGET));
+      order = all.stream().map(Map.Entry::getKey).toList();
     }
-    wanted.sort(Map.Entry.comparingByValue(BY_TARGET));
+    Instant now = clock.instant();
+    Map<AgentId, Tracked> current = statuses.asMap();
     ByteStringBuilder out = new ByteStringBuilder();
     out.putByte((byte) '[');
-    for (int i = 0; i < wanted.size(); i++) {
-      if (i > 0) {
-        out.putByte((byte) ',');
+    boolean first = true;
+    for (AgentId id : order) {
+      Tracked tracked = current.get(id);
+      if (tracked == null || !get.filter().matches(tracked.status())) {
+        continue;
       }
-      AgentId id = wanted.get(i).getKey();
-      Tracked tracked = wanted.get(i).getValue();
       Encoded known = encoded.get(id);
       if (known == null || known.from() != tracked) {
         known = new Encoded(tracked, AgentJson.of(tracked.status(), tracked.past()));
         encoded.put(id, known);
       }
+      if (!first) {
+        out.putByte((byte) ',');
+      }
+      first = false;
       known.json().writeTo(out, now);
     }
     out.putByte((byte) ']');
-    if (encoded.size() > statuses.estimatedSize()) {
-      encoded.keySet().retainAll(statuses.asMap().keySet()); // agents evicted from the cache layer for size
+    if (encoded.size() > current.size()) {
+      encoded.keySet().retainAll(current.keySet()); // agents evicted from the cache layer for size
     }
     get.replyTo().tell(out.result());
     return this;
@@ -269,22 +274,24 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
   private Behavior<Command> onGetSummary(GetSummary get) {
     List<AgentStatus> all = statuses.asMap().values().stream().map(Tracked::status).toList();
     get.replyTo().tell(new FleetSummary(all.size(),
-        count(all, AgentState.values(), s -> s.state().wireName(), AgentState::wireName),
-        count(all, Health.values(), s -> s.health().wireName(), Health::wireName),
-        count(all, AgentKind.values(), s -> s.agent().kind().wireName(), AgentKind::wireName),
-        count(all, Role.values(), s -> s.agent().role().wireName(), Role::wireName),
+        count(all, AgentState.values(), AgentStatus::state, AgentState::wireName),
+        count(all, Health.values(), AgentStatus::health, Health::wireName),
+        count(all, AgentKind.values(), s -> s.agent().kind(), AgentKind::wireName),
+        count(all, Role.values(), s -> s.agent().role(), Role::wireName),
         lastListing, lastReport));
     return this;
   }
 
-  private static <E> Map<String, Integer> count(List<AgentStatus> all, E[] values, Function<AgentStatus, String> key,
-      Function<E, String> name) {
-    Map<String, Integer> counts = new LinkedHashMap<>();
+  // Counted by the enum's ordinal, named once per value (a wire name is made anew at each call).
+  private static <E extends Enum<E>> Map<String, Integer> count(List<AgentStatus> all, E[] values,
+      Function<AgentStatus, E> key, Function<E, String> name) {
+    int[] counts = new int[values.length];
+    all.forEach(s -> counts[key.apply(s).ordinal()]++);
+    Map<String, Integer> named = new LinkedHashMap<>();
     for (E value : values) {
-      counts.put(name.apply(value), 0);
+      named.put(name.apply(value), counts[value.ordinal()]);
     }
-    all.forEach(s -> counts.merge(key.apply(s), 1, Integer::sum));
-    return counts;
+    return named;
   }
 
   private Optional<Tracked> tracked(AgentId id) {
@@ -292,13 +299,17 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
   }
 
   private void put(AgentId id, Tracked tracked) {
-    statuses.put(id, tracked);
+    Tracked old = statuses.asMap().put(id, tracked);
+    if (old == null || BY_TARGET.compare(old, tracked) != 0) {
+      order = null;
+    }
     byPane.put(id.pane(), id);
   }
 
   private void remove(AgentId id) {
     statuses.invalidate(id);
     encoded.remove(id);
+    order = null;
     byPane.remove(id.pane(), id);
     gone.add(id);
     if (gone.size() > REMEMBERED_GONE) {

@@ -203,6 +203,12 @@ class FleetViewTest {
       return null;
     });
     assertEquals(viewsJson(view, AgentFilter.ALL), listingJson(view, AgentFilter.ALL), "a change is serialized again");
+    AgentPane movedPm = agent("%11", "json", 5, "pm", Role.PM);
+    view.tell(new FleetView.Listed(new Monitor.Listing(List.of(dev, movedPm), List.of(movedPm.pane(), dev.pane()),
+        T0.plusSeconds(91))));
+    assertEquals(List.of("claude-12", "pm"), listingJson(view, AgentFilter.ALL).findValuesAsText("windowName"),
+        "in target order after a move");
+    assertEquals(viewsJson(view, AgentFilter.ALL), listingJson(view, AgentFilter.ALL));
   }
 
   private static List<AgentStatus> agents(ActorRef<FleetView.Command> view, AgentFilter filter) {
