@@ -1,7 +1,6 @@
 package dev.tmuxorc.http;
 
 import dev.tmuxorc.journal.JournalEntry;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -113,8 +112,9 @@ final class EventFeed {
       Pair<ActorRef, Source<List<EventFanout.Framed>, NotUsed>> live, AtomicInteger waiting,
       Predicate<JournalEntry> wanted) {
     long lastReplayed = backlog.isEmpty() ? lastSeen.orElse(Long.MIN_VALUE) : backlog.get(backlog.size() - 1).seq();
-    List<EventFanout.Framed> replayed = new ArrayList<>();
-    backlog.stream().filter(wanted).map(EventFanout.Framed::of).forEach(replayed::add);
+    // Framed as the stream reaches them, in batches like the live ones (a backlog may hold resume-limit entries).
+    Source<List<EventFanout.Framed>, NotUsed> replayed = Source.from(backlog).filter(wanted::test)
+        .map(EventFanout.Framed::of).grouped(EventFanout.MAX_BATCH);
     Source<List<EventFanout.Framed>, NotUsed> entries;
     if (backlog.size() >= settings.sse().resumeLimit()) {
       // A full page: there may be more in the journal than was read. The stream ends after it and the client
@@ -122,16 +122,15 @@ final class EventFeed {
       // page's last id must reach the client even when a filter drops that entry (else a page with nothing it
       // asked for would be read again for ever): an entry of type PageEnd then carries it.
       stop(live.first());
+      entries = replayed;
       if (!wanted.test(backlog.get(backlog.size() - 1))) {
-        replayed.add(EventFanout.Framed.of(pageEnd(lastReplayed)));
+        entries = entries.concat(Source.single(List.of(EventFanout.Framed.of(pageEnd(lastReplayed)))));
       }
-      entries = Source.single(List.copyOf(replayed));
     } else {
-      entries = Source.single(List.copyOf(replayed))
-          .concat(live.second().map(batch -> {
-            waiting.addAndGet(-batch.size());
-            return wanted(batch, lastReplayed, wanted);
-          }));
+      entries = replayed.concat(live.second().map(batch -> {
+        waiting.addAndGet(-batch.size());
+        return wanted(batch, lastReplayed, wanted);
+      }));
     }
     return entries.filter(batch -> !batch.isEmpty())
         .recoverWithRetries(1, BufferOverflowException.class, () -> {
