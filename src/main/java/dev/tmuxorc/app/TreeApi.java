@@ -44,6 +44,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.util.ByteString;
 
 /**
  * The HTTP API's answers, from the running tree: one ask to the FleetView per query (never one per agent), the
@@ -187,6 +188,11 @@ final class TreeApi implements ApiBackend {
     return this.<FleetView.Command, List<AgentStatus>>ask(parts.fleet(),
         replyTo -> new FleetView.GetAgents(AgentFilter.ALL, replyTo))
         .thenApply(statuses -> statuses.stream().map(AgentView::of).toList());
+  }
+
+  @Override
+  public CompletionStage<ByteString> agentsJson(AgentFilter filter) {
+    return ask(parts.fleet(), replyTo -> new FleetView.GetAgentsJson(filter, replyTo));
   }
 
   @Override

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,6 +39,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.util.ByteString;
+import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * The read model of the fleet: every agent's status, built from the {@link AgentEvent}s on the event stream
@@ -56,6 +59,9 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
 
   public record GetAgents(AgentFilter filter, ActorRef<List<AgentStatus>> replyTo) implements Command { }
 
+  /** The agents that {@code filter} accepts as a JSON array of {@link dev.tmuxorc.agent.AgentView}s. */
+  public record GetAgentsJson(AgentFilter filter, ActorRef<ByteString> replyTo) implements Command { }
+
   public record GetAgent(PaneId pane, ActorRef<Optional<AgentStatus>> replyTo) implements Command { }
 
   public record GetSessions(ActorRef<List<SessionSummary>> replyTo) implements Command { }
@@ -69,10 +75,15 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
   /** An agent's status, and the time it spent in the states it has left. */
   private record Tracked(AgentStatus status, Map<AgentState, Duration> past) { }
 
+  /** An agent's JSON and the status it was made from: valid while that is still the agent's status. */
+  private record Encoded(Tracked from, AgentJson json) { }
+
   private record SessionInfo(String name, String id, int windows, int panes) { }
 
   /** Agents that left are remembered this many at most, so that a late event does not bring one back. */
   static final int REMEMBERED_GONE = 4096;
+
+  private static final Comparator<Tracked> BY_TARGET = Comparator.comparing(Tracked::status, Scan.BY_TARGET);
 
   public static Behavior<Command> create(Caches caches, Clock clock) {
     return Behaviors.setup(context -> {
@@ -90,6 +101,8 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
   private final Clock clock;
   private final Map<PaneId, AgentId> byPane = new HashMap<>();
   private final Set<AgentId> gone = new LinkedHashSet<>();
+  private final Map<AgentId, Encoded> encoded = new HashMap<>();
+  private List<AgentId> order; // the agents in target order for the JSON listing; null when to be sorted again
   private Instant lastListing;
   private CycleReport lastReport;
 
@@ -111,6 +124,7 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
         })
         .onMessage(Listed.class, l -> onListed(l.listing()))
         .onMessage(GetAgents.class, this::onGetAgents)
+        .onMessage(GetAgentsJson.class, this::onGetAgentsJson)
         .onMessage(GetAgent.class, this::onGetAgent)
         .onMessage(GetSessions.class, this::onGetSessions)
         .onMessage(GetSummary.class, this::onGetSummary)
@@ -198,6 +212,44 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
     return this;
   }
 
+  // Each agent is serialized again only when its status changed since the last listing (Tracked is replaced on
+  // every change); the answer is the kept bytes, joined without copying them. The target order is kept too, and
+  // sorted again only when an agent came, left or moved.
+  private Behavior<Command> onGetAgentsJson(GetAgentsJson get) {
+    if (order == null) {
+      List<Map.Entry<AgentId, Tracked>> all = new ArrayList<>(statuses.asMap().entrySet());
+      all.sort(Map.Entry.comparingByValue(BY_TARGET));
+      order = all.stream().map(Map.Entry::getKey).toList();
+    }
+    Instant now = clock.instant();
+    Map<AgentId, Tracked> current = statuses.asMap();
+    ByteStringBuilder out = new ByteStringBuilder();
+    out.putByte((byte) '[');
+    boolean first = true;
+    for (AgentId id : order) {
+      Tracked tracked = current.get(id);
+      if (tracked == null || !get.filter().matches(tracked.status())) {
+        continue;
+      }
+      Encoded known = encoded.get(id);
+      if (known == null || known.from() != tracked) {
+        known = new Encoded(tracked, AgentJson.of(tracked.status(), tracked.past()));
+        encoded.put(id, known);
+      }
+      if (!first) {
+        out.putByte((byte) ',');
+      }
+      first = false;
+      known.json().writeTo(out, now);
+    }
+    out.putByte((byte) ']');
+    if (encoded.size() > current.size()) {
+      encoded.keySet().retainAll(current.keySet()); // agents evicted from the cache layer for size
+    }
+    get.replyTo().tell(out.result());
+    return this;
+  }
+
   private Behavior<Command> onGetAgent(GetAgent get) {
     AgentId id = byPane.get(get.pane());
     // A lookup by pane is what the cache layer's hits and misses count.
@@ -227,10 +279,10 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
   private Behavior<Command> onGetSummary(GetSummary get) {
     List<AgentStatus> all = statuses.asMap().values().stream().map(Tracked::status).toList();
     get.replyTo().tell(new FleetSummary(all.size(),
-        count(all, AgentState.values(), s -> s.state().wireName(), AgentState::wireName),
-        count(all, Health.values(), s -> s.health().wireName(), Health::wireName),
-        count(all, AgentKind.values(), s -> s.agent().kind().wireName(), AgentKind::wireName),
-        count(all, Role.values(), s -> s.agent().role().wireName(), Role::wireName),
+        count(all, AgentState.values(), AgentStatus::state, AgentState::wireName),
+        count(all, Health.values(), AgentStatus::health, Health::wireName),
+        count(all, AgentKind.values(), s -> s.agent().kind(), AgentKind::wireName),
+        count(all, Role.values(), s -> s.agent().role(), Role::wireName),
         hooks(all), lastListing, lastReport));
     return this;
   }
@@ -253,14 +305,16 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
     return counts;
   }
 
-  private static <E> Map<String, Integer> count(List<AgentStatus> all, E[] values, Function<AgentStatus, String> key,
-      Function<E, String> name) {
-    Map<String, Integer> counts = new LinkedHashMap<>();
+  // Counted by the enum's ordinal, named once per value (a wire name is made anew at each call).
+  private static <E extends Enum<E>> Map<String, Integer> count(List<AgentStatus> all, E[] values,
+      Function<AgentStatus, E> key, Function<E, String> name) {
+    int[] counts = new int[values.length];
+    all.forEach(s -> counts[key.apply(s).ordinal()]++);
+    Map<String, Integer> named = new LinkedHashMap<>();
     for (E value : values) {
-      counts.put(name.apply(value), 0);
+      named.put(name.apply(value), counts[value.ordinal()]);
     }
-    all.forEach(s -> counts.merge(key.apply(s), 1, Integer::sum));
-    return counts;
+    return named;
   }
 
   private Optional<Tracked> tracked(AgentId id) {
@@ -268,12 +322,17 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
   }
 
   private void put(AgentId id, Tracked tracked) {
-    statuses.put(id, tracked);
+    Tracked old = statuses.asMap().put(id, tracked);
+    if (old == null || BY_TARGET.compare(old, tracked) != 0) {
+      order = null;
+    }
     byPane.put(id.pane(), id);
   }
 
   private void remove(AgentId id) {
     statuses.invalidate(id);
+    encoded.remove(id);
+    order = null;
     byPane.remove(id.pane(), id);
     gone.add(id);
     if (gone.size() > REMEMBERED_GONE) {

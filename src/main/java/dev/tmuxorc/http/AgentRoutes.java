@@ -10,15 +10,14 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import dev.tmuxorc.agent.AgentView;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
+import dev.tmuxorc.fleet.AgentFilter;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
+import java.util.Locale;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -66,16 +65,11 @@ final class AgentRoutes {
             return complete(ApiError.badRequest(
                 "role: '" + role.get() + "' is not one of " + String.join(", ", ROLES)));
           }
-          Predicate<AgentView> wanted = matches(state, AgentView::state)
-              .and(matches(session, AgentView::session))
-              .and(matches(role, AgentView::role));
-          return endpoints.onBackend(backend::agents, all ->
-              completeOK(all.stream().filter(wanted).toList(), JsonBody.marshaller()));
+          AgentFilter filter = new AgentFilter(state.map(AgentState::fromWireName), session,
+              role.map(r -> Role.valueOf(r.toUpperCase(Locale.ROOT))));
+          return endpoints.onBackend(() -> backend.agentsJson(filter), json ->
+              complete(HttpEntities.create(ContentTypes.APPLICATION_JSON, json)));
         })));
-  }
-
-  private static Predicate<AgentView> matches(Optional<String> wanted, Function<AgentView, String> field) {
-    return view -> wanted.isEmpty() || wanted.get().equals(field.apply(view));
   }
 
   private Route agent(PaneId pane) {

@@ -1,15 +1,19 @@
 package dev.tmuxorc.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tmuxorc.agent.AgentView;
 import dev.tmuxorc.agent.Explanation;
 import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.discovery.PaneId;
+import dev.tmuxorc.fleet.AgentFilter;
 import dev.tmuxorc.journal.JournalEntry;
+import dev.tmuxorc.json.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.util.ByteString;
 
 /**
  * What the HTTP routes read and do, answered by the running supervisor (the FleetView, the journal, the
@@ -24,6 +28,24 @@ public interface ApiBackend {
 
   /** Every agent, in target order (session, window, pane). */
   CompletionStage<List<AgentView>> agents();
+
+  /**
+   * The agents {@code filter} accepts as the JSON array of {@link #agents()}' views. The running supervisor answers
+   * with bytes it keeps per agent (the body is 600 KB at 1,000 agents); this default serializes the views.
+   */
+  default CompletionStage<ByteString> agentsJson(AgentFilter filter) {
+    return agents().thenApply(views -> {
+      try {
+        return ByteString.fromArrayUnsafe(Json.MAPPER.writeValueAsBytes(views.stream()
+            .filter(v -> filter.state().map(s -> s.wireName().equals(v.state())).orElse(true)
+                && filter.session().map(s -> s.equals(v.session())).orElse(true)
+                && filter.role().map(r -> r.wireName().equals(v.role())).orElse(true))
+            .toList()));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
+      }
+    });
+  }
 
   /** The agent in {@code pane}, or empty when no agent is there (404). */
   CompletionStage<Optional<AgentView>> agent(PaneId pane);

@@ -2,21 +2,20 @@ package dev.tmuxorc.http;
 
 import dev.tmuxorc.journal.JournalEntry;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.event.EventStream;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.CompletionStrategy;
@@ -25,25 +24,28 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The journal entries one {@code /api/events} client receives: those after its last seen sequence number from
- * the journal, then live ones from the event stream, each exactly once and in order. Live entries wait in a
- * buffer of {@code sse.buffer} per client; a client that fills it is dropped (its stream ends) instead of
- * slowing anyone, and catches up from the journal when it reconnects with its Last-Event-ID.
+ * the journal, then live ones from the event stream, each exactly once and in order, framed and in batches (see
+ * {@link EventFanout}). Live batches wait in a buffer of {@code sse.buffer} per client; a client that fills it is
+ * dropped (its stream ends) instead of slowing anyone, and catches up from the journal when it reconnects with its
+ * Last-Event-ID.
  */
 final class EventFeed {
 
   /** Told to a client's live source to end it (the client went away, or it will not be used). */
   private enum Stop { STOP }
 
+  /** Every entry: the filter of a client that asked for no filter (its batches are passed on as they are). */
+  static final Predicate<JournalEntry> ALL = entry -> true;
+
   private final ActorSystem<?> system;
-  private final EventStream eventStream;
   private final ApiBackend backend;
   private final HttpSettings settings;
   private final RequestObserver observer;
-  private final Set<ActorRef> subscribers = ConcurrentHashMap.newKeySet();
+  // Each live client, with the number of entries the fanout handed it that it has not taken yet.
+  private final Map<ActorRef, AtomicInteger> subscribers = new ConcurrentHashMap<>();
 
   EventFeed(ActorSystem<?> system, ApiBackend backend, HttpSettings settings, RequestObserver observer) {
     this.system = system;
-    this.eventStream = Adapter.toClassic(system).eventStream();
     this.backend = backend;
     this.settings = settings;
     this.observer = observer;
@@ -51,29 +53,37 @@ final class EventFeed {
     // its responses complete and clients see a clean end (and resume from the journal with their last id).
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-api-end-event-streams",
         () -> {
-          List.copyOf(subscribers).forEach(this::stop);
+          List.copyOf(subscribers.keySet()).forEach(this::stop);
           return CompletableFuture.completedFuture(Done.done());
         });
+    EventFanout.start(system, subscribers, settings.sse().buffer());
   }
 
-  /**
-   * The entries after {@code lastSeen} (only live ones when empty) that {@code wanted} accepts. Completes once the
-   * backlog is read; fails, with nothing left subscribed, when the journal cannot be read in time.
-   */
   /** The type of the entry that ends a full page of backlog. */
   static final String PAGE_END = "PageEnd";
 
-  CompletionStage<Source<JournalEntry, NotUsed>> after(OptionalLong requested, Predicate<JournalEntry> wanted) {
-    Pair<ActorRef, Source<JournalEntry, NotUsed>> live = Source.<JournalEntry>actorRef(
+  /**
+   * The entries after {@code lastSeen} (only live ones when empty) that {@code wanted} accepts, in batches (never
+   * empty). Completes once the backlog is read; fails, with nothing left subscribed, when the journal cannot be
+   * read in time.
+   */
+  CompletionStage<Source<List<EventFanout.Framed>, NotUsed>> after(OptionalLong requested,
+      Predicate<JournalEntry> wanted) {
+    Pair<ActorRef, Source<List<EventFanout.Framed>, NotUsed>> live = Source.<List<EventFanout.Framed>>actorRef(
             message -> message == Stop.STOP ? Optional.of(CompletionStrategy.immediately()) : Optional.empty(),
-            message -> Optional.empty(),
-            settings.sse().buffer(), OverflowStrategy.fail())
+            message -> message == EventFanout.Overflow.OVERFLOW
+                ? Optional.of(new BufferOverflowException("more than " + settings.sse().buffer()
+                    + " entries waiting (tmux-orc.http.sse.buffer)"))
+                : Optional.empty(),
+            // the fanout counts the entries (at most sse.buffer): as many batches always fit
+            settings.sse().buffer() + 1, OverflowStrategy.fail())
         .preMaterialize(system);
     ActorRef subscriber = live.first();
-    subscribers.add(subscriber);
-    // Subscribed (synchronously) before the backlog is read: whatever is journalled meanwhile arrives live, and
-    // the overlap is removed by sequence number below. Nothing is lost between the two, nothing repeated.
-    eventStream.subscribe(subscriber, JournalEntry.class);
+    // Subscribed (synchronously: the fanout hands batches to the members of this set) before the backlog is read:
+    // whatever is journalled meanwhile arrives live, and the overlap is removed by sequence number below. Nothing
+    // is lost between the two, nothing repeated.
+    AtomicInteger waiting = new AtomicInteger();
+    subscribers.put(subscriber, waiting);
     // An id above anything the journal handed out belongs to an earlier numbering (a journal file replaced or
     // deleted): that client starts over from the journal's beginning rather than waiting for the numbers to
     // catch up with it, and missing everything until then.
@@ -94,29 +104,35 @@ final class EventFeed {
         stop(subscriber);
         throw failure instanceof CompletionException e ? e : new CompletionException(failure);
       }
-      return stream(entries, lastSeen, live, wanted);
+      return stream(entries, lastSeen, live, waiting, wanted);
     });
   }
 
-  private Source<JournalEntry, NotUsed> stream(List<JournalEntry> backlog, OptionalLong lastSeen,
-      Pair<ActorRef, Source<JournalEntry, NotUsed>> live, Predicate<JournalEntry> wanted) {
+  private Source<List<EventFanout.Framed>, NotUsed> stream(List<JournalEntry> backlog, OptionalLong lastSeen,
+      Pair<ActorRef, Source<List<EventFanout.Framed>, NotUsed>> live, AtomicInteger waiting,
+      Predicate<JournalEntry> wanted) {
     long lastReplayed = backlog.isEmpty() ? lastSeen.orElse(Long.MIN_VALUE) : backlog.get(backlog.size() - 1).seq();
-    Source<JournalEntry, NotUsed> entries;
+    // Framed as the stream reaches them, in batches like the live ones (a backlog may hold resume-limit entries).
+    Source<List<EventFanout.Framed>, NotUsed> replayed = Source.from(backlog).filter(wanted::test)
+        .map(EventFanout.Framed::of).grouped(EventFanout.MAX_BATCH);
+    Source<List<EventFanout.Framed>, NotUsed> entries;
     if (backlog.size() >= settings.sse().resumeLimit()) {
       // A full page: there may be more in the journal than was read. The stream ends after it and the client
       // reconnects with the last id for the next page, so that live entries never jump over unread ones. The
       // page's last id must reach the client even when a filter drops that entry (else a page with nothing it
       // asked for would be read again for ever): an entry of type PageEnd then carries it.
       stop(live.first());
-      entries = Source.from(backlog).filter(wanted::test);
+      entries = replayed;
       if (!wanted.test(backlog.get(backlog.size() - 1))) {
-        entries = entries.concat(Source.single(pageEnd(lastReplayed)));
+        entries = entries.concat(Source.single(List.of(EventFanout.Framed.of(pageEnd(lastReplayed)))));
       }
     } else {
-      entries = Source.from(backlog).concat(live.second().filter(entry -> entry.seq() > lastReplayed))
-          .filter(wanted::test);
+      entries = replayed.concat(live.second().map(batch -> {
+        waiting.addAndGet(-batch.size());
+        return wanted(batch, lastReplayed, wanted);
+      }));
     }
-    return entries
+    return entries.filter(batch -> !batch.isEmpty())
         .recoverWithRetries(1, BufferOverflowException.class, () -> {
           observer.sseDropped();
           return Source.empty();
@@ -130,6 +146,15 @@ final class EventFeed {
           });
           return NotUsed.notUsed();
         });
+  }
+
+  // Most clients want every entry and are past the backlog: their batch is passed on as it is.
+  private static List<EventFanout.Framed> wanted(List<EventFanout.Framed> batch, long lastReplayed,
+      Predicate<JournalEntry> wanted) {
+    if (wanted == ALL && (batch.isEmpty() || batch.get(0).entry().seq() > lastReplayed)) {
+      return batch;
+    }
+    return batch.stream().filter(f -> f.entry().seq() > lastReplayed && wanted.test(f.entry())).toList();
   }
 
   /** The last entry of a full page: its id is the page's last, and it says to reconnect for more. */
@@ -146,7 +171,6 @@ final class EventFeed {
 
   private void stop(ActorRef subscriber) {
     subscribers.remove(subscriber);
-    eventStream.unsubscribe(subscriber);
     subscriber.tell(Stop.STOP, ActorRef.noSender());
   }
 }

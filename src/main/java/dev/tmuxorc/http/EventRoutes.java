@@ -13,15 +13,24 @@ import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.journal.JournalEntry;
 import dev.tmuxorc.json.Json;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.http.javadsl.marshalling.Marshaller;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * {@code GET /api/events}: the journal as Server-Sent Events ({@code id} = sequence number, {@code event} = type,
@@ -29,6 +38,12 @@ import org.apache.pekko.http.javadsl.server.Route;
  * filtered by {@code ?agent=%3} and {@code ?type=StateChanged,CycleReport}.
  */
 final class EventRoutes {
+
+  /** Frames already encoded (EventFanout), as pekko-http's event-stream marshaller would send them. */
+  private static final ContentType EVENT_STREAM_TYPE = ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM);
+  private static final Marshaller<Source<ByteString, NotUsed>, RequestEntity> EVENT_STREAM =
+      Marshaller.withFixedContentType(EVENT_STREAM_TYPE, frames -> HttpEntities.create(EVENT_STREAM_TYPE, frames));
+  private static final ByteString HEARTBEAT = EventFanout.encode(ServerSentEvent.heartbeat());
 
   private final EventFeed feed;
   private final Endpoints endpoints;
@@ -66,7 +81,7 @@ final class EventRoutes {
     } else {
       lastSeen = OptionalLong.empty();
     }
-    Predicate<JournalEntry> wanted = entry -> true;
+    Predicate<JournalEntry> wanted = EventFeed.ALL;
     if (agent.isPresent()) {
       Optional<PaneId> pane = PaneId.parse(agent.get());
       if (pane.isEmpty()) {
@@ -85,9 +100,8 @@ final class EventRoutes {
       wanted = wanted.and(entry -> names.contains(entry.type()));
     }
     Predicate<JournalEntry> filter = wanted;
-    return endpoints.onBackend(() -> feed.after(lastSeen, filter), entries -> completeOK(
-        entries.map(EventRoutes::event).keepAlive(settings.sse().keepAlive(), ServerSentEvent::heartbeat),
-        EventStreamMarshalling.toEventStream()));
+    return endpoints.onBackend(() -> feed.after(lastSeen, filter), batches -> completeOK(
+        batches.map(EventRoutes::frames).keepAlive(settings.sse().keepAlive(), () -> HEARTBEAT), EVENT_STREAM));
   }
 
   private static OptionalLong sequence(String text) {
@@ -99,13 +113,18 @@ final class EventRoutes {
     }
   }
 
-  static ServerSentEvent event(JournalEntry entry) {
-    return ServerSentEvent.create(oneLine(entry.json()), Optional.of(entry.type()),
-        Optional.of(Long.toString(entry.seq())), OptionalInt.empty());
+  // A batch's frames, joined without copying them.
+  private static ByteString frames(List<EventFanout.Framed> batch) {
+    if (batch.size() == 1) {
+      return batch.get(0).frame();
+    }
+    ByteStringBuilder out = new ByteStringBuilder();
+    batch.forEach(framed -> out.append(framed.frame()));
+    return out.result();
   }
 
   // SSE splits data on newlines into several data: lines; compact JSON keeps each entry one line.
-  private static String oneLine(String json) {
+  static String oneLine(String json) {
     if (json.indexOf('\n') < 0 && json.indexOf('\r') < 0) {
       return json;
     }

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tmuxorc.agent.AgentEvent;
-import dev.tmuxorc.agent.HookEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tmuxorc.agent.AgentFlag;
+import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.agent.AgentStatus;
+import dev.tmuxorc.agent.AgentView;
 import dev.tmuxorc.agent.Health;
 import dev.tmuxorc.cache.CacheLayer;
 import dev.tmuxorc.cache.CacheStats;
@@ -21,10 +23,12 @@ import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
 import dev.tmuxorc.monitor.CycleReport;
 import dev.tmuxorc.monitor.Monitor;
+import dev.tmuxorc.json.Json;
 import dev.tmuxorc.testing.TestSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +38,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -195,5 +200,85 @@ class FleetViewTest {
     // A listing that shows it again is the truth (the same pane and process).
     fleet.tell(new FleetView.Listed(new Monitor.Listing(List.of(dev), List.of(dev.pane()), T0.plusSeconds(3))));
     assertTrue(agent("%5").isPresent());
+  }
+
+  @Test
+  void theJsonListingIsWhatTheViewsSerializeTo() throws Exception {
+    MovingClock clock = new MovingClock(T0.plusSeconds(60));
+    ActorRef<FleetView.Command> view = testKit.spawn(FleetView.create(new Caches(settings), clock));
+    AgentPane pm = agent("%11", "json", 0, "pm", Role.PM);
+    AgentPane dev = agent("%12", "json", 1, "claude-12", Role.AGENT);
+    view.tell(new FleetView.Listed(new Monitor.Listing(List.of(dev, pm), List.of(pm.pane(), dev.pane()), T0)));
+    // A screen line may hold anything, the key the kept bytes are split at included.
+    List<Evidence> evidence = List.of(new Evidence("working", "esc", 3, "\"timeInStateMs\":null \u00e9 \\ \n"));
+    publish(new AgentEvent.StateChanged(dev, AgentState.UNKNOWN, AgentState.WORKING, evidence, Optional.empty(),
+        T0.plusSeconds(10)));
+    AgentFilter working = new AgentFilter(Optional.of(AgentState.WORKING), Optional.empty(), Optional.empty());
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(PATIENCE, () -> {
+      assertEquals(1, agents(view, working).size());
+      return null;
+    });
+    for (AgentFilter filter : List.of(AgentFilter.ALL, working)) {
+      assertEquals(viewsJson(view, filter), listingJson(view, filter));
+    }
+    clock.now = T0.plusSeconds(95);
+    assertEquals(viewsJson(view, AgentFilter.ALL), listingJson(view, AgentFilter.ALL), "time in state moves on");
+    assertEquals(85_000, listingJson(view, working).get(0).path("timeInStateMs").path("working").asLong());
+    publish(new AgentEvent.StateChanged(dev, AgentState.WORKING, AgentState.IDLE, List.of(), Optional.empty(),
+        T0.plusSeconds(90)));
+    probe.awaitAssert(PATIENCE, () -> {
+      assertEquals(0, agents(view, working).size());
+      return null;
+    });
+    assertEquals(viewsJson(view, AgentFilter.ALL), listingJson(view, AgentFilter.ALL), "a change is serialized again");
+    AgentPane movedPm = agent("%11", "json", 5, "pm", Role.PM);
+    view.tell(new FleetView.Listed(new Monitor.Listing(List.of(dev, movedPm), List.of(movedPm.pane(), dev.pane()),
+        T0.plusSeconds(91))));
+    assertEquals(List.of("claude-12", "pm"), listingJson(view, AgentFilter.ALL).findValuesAsText("windowName"),
+        "in target order after a move");
+    assertEquals(viewsJson(view, AgentFilter.ALL), listingJson(view, AgentFilter.ALL));
+  }
+
+  private static List<AgentStatus> agents(ActorRef<FleetView.Command> view, AgentFilter filter) {
+    TestProbe<List<AgentStatus>> probe = testKit.createTestProbe();
+    view.tell(new FleetView.GetAgents(filter, probe.getRef()));
+    return probe.receiveMessage(PATIENCE);
+  }
+
+  // Written and read again, as a client sees it (a tree made from the views would hold longs where it reads ints).
+  private static JsonNode viewsJson(ActorRef<FleetView.Command> view, AgentFilter filter) throws Exception {
+    return Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(agents(view, filter).stream().map(AgentView::of)
+        .toList()));
+  }
+
+  private static JsonNode listingJson(ActorRef<FleetView.Command> view, AgentFilter filter) throws Exception {
+    TestProbe<ByteString> probe = testKit.createTestProbe();
+    view.tell(new FleetView.GetAgentsJson(filter, probe.getRef()));
+    return Json.MAPPER.readTree(probe.receiveMessage(PATIENCE).toArray());
+  }
+
+  /** A clock the test moves. */
+  private static final class MovingClock extends Clock {
+    volatile Instant now;
+
+    MovingClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 }

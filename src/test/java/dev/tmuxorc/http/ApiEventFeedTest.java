@@ -49,6 +49,10 @@ class ApiEventFeedTest {
     return entries.stream().map(JournalEntry::seq).toList();
   }
 
+  private static Source<JournalEntry, NotUsed> entries(Source<List<EventFanout.Framed>, NotUsed> batches) {
+    return batches.mapConcat(batch -> batch.stream().map(EventFanout.Framed::entry).toList());
+  }
+
   private void awaitNoSubscriber() throws InterruptedException {
     while (feed.subscribers() != 0) {
       Thread.sleep(10);
@@ -59,8 +63,8 @@ class ApiEventFeedTest {
   void backlogThenLiveThenUnsubscribedWhenTheClientGoes() throws Exception {
     backend.append("StateChanged", "%3");
     backend.append("CycleReport", null);
-    Source<JournalEntry, NotUsed> source = feed.after(OptionalLong.of(1), entry -> true)
-        .toCompletableFuture().join();
+    Source<JournalEntry, NotUsed> source = entries(feed.after(OptionalLong.of(1), entry -> true)
+        .toCompletableFuture().join());
     assertEquals(1, feed.subscribers());
     // Published after the backlog was read, but before the stream runs: it waits in the client's buffer.
     backend.append("StateChanged", "%3");
@@ -78,7 +82,7 @@ class ApiEventFeedTest {
     for (int i = 0; i < 7; i++) {
       backend.append("CycleReport", null);
     }
-    List<JournalEntry> page = feed.after(OptionalLong.of(0), entry -> true).toCompletableFuture().join()
+    List<JournalEntry> page = entries(feed.after(OptionalLong.of(0), entry -> true).toCompletableFuture().join())
         .runWith(Sink.seq(), testKit.system()).toCompletableFuture().join();
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs(page));
     awaitNoSubscriber();
