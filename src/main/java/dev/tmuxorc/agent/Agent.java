@@ -55,8 +55,14 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
 
   public static Behavior<Command> create(AgentPane agent, ScreenClassifier classifier,
       AgentStateMachine.Rules rules, HookRules hookRules, ConfirmCapture confirm, Clock clock) {
+    return create(agent, classifier, rules, hookRules, confirm, clock, false);
+  }
+
+  /** {@code quietStart}: its first state is logged at DEBUG (it came with a whole fleet at once). */
+  public static Behavior<Command> create(AgentPane agent, ScreenClassifier classifier,
+      AgentStateMachine.Rules rules, HookRules hookRules, ConfirmCapture confirm, Clock clock, boolean quietStart) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new Agent(context, timers, agent, classifier, rules, hookRules, confirm, clock)));
+        new Agent(context, timers, agent, classifier, rules, hookRules, confirm, clock, quietStart)));
   }
 
   private final TimerScheduler<Command> timers;
@@ -69,6 +75,7 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
   private final StateBook book; // the fused state, the one published
   private AgentPane agent;
   private Instant lastCapture;
+  private boolean quietFirstState;
   // The last screen classified, with which pane facts, and the verdict: most screens are seen again unchanged
   // (full cycles hand an agent its last screen when its window was quiet), and the classifier reads nothing
   // but the screen and the facts (the time only dates a reset, which the state machine keeps from the first).
@@ -79,7 +86,7 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
 
   private Agent(ActorContext<Command> context, TimerScheduler<Command> timers, AgentPane agent,
       ScreenClassifier classifier, AgentStateMachine.Rules rules, HookRules hookRules, ConfirmCapture confirm,
-      Clock clock) {
+      Clock clock, boolean quietStart) {
     super(context);
     // Pekko cannot always infer the class of a behavior created in setup(); name the logger ourselves.
     context.setLoggerName(Agent.class);
@@ -92,6 +99,7 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
     this.mapping = hookRules.mapping();
     this.fusion = new SignalFusion(SignalFusion.Tuning.of(hookRules.settings()));
     this.book = new StateBook(clock.instant());
+    this.quietFirstState = quietStart;
     if (agent.pane().dead()) {
       apply(machine.paneDead(deadStatus(agent), clock.instant()), clock.instant());
     }
@@ -194,9 +202,16 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
     var stateChange = book.set(verdict.state(), verdict.evidence(), verdict.resetAt(), at);
     // the state first: whoever sees a flag raised finds the state it brought already there
     stateChange.ifPresent(change -> {
-      getContext().getLog().info("{} {} ({}): {} -> {}{}", agent.role(), agent.pane().loggedTarget(), agent.paneId(),
-          change.from(), change.to(), verdict.evidence().isEmpty() ? ""
-              : " [" + verdict.evidence().get(0).rule() + ": " + verdict.evidence().get(0).text() + "]");
+      String line = "{} {} ({}): {} -> {}{}";
+      Object[] args = {agent.role(), agent.pane().loggedTarget(), agent.paneId(), change.from(), change.to(),
+          verdict.evidence().isEmpty() ? ""
+              : " [" + verdict.evidence().get(0).rule() + ": " + verdict.evidence().get(0).text() + "]"};
+      if (quietFirstState) {
+        quietFirstState = false;
+        getContext().getLog().debug(line, args);
+      } else {
+        getContext().getLog().info(line, args);
+      }
       publish(new AgentEvent.StateChanged(agent, change.from(), change.to(), verdict.evidence(), verdict.resetAt(),
           now));
     });

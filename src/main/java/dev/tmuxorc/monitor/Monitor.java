@@ -18,6 +18,7 @@ import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Discovery;
 import dev.tmuxorc.discovery.Pane;
 import dev.tmuxorc.discovery.PaneId;
+import dev.tmuxorc.discovery.Role;
 import dev.tmuxorc.tmux.ClientFactory;
 import dev.tmuxorc.tmux.ClientKind;
 import dev.tmuxorc.tmux.HiddenSession;
@@ -191,6 +192,8 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
   private final CycleCounters counters = new CycleCounters();
   private final HookRouting hookRouting;
   private final HookRules hookRules;
+  /** New agents in one discovery beyond which they are logged as one summary line. */
+  static final int BULK_DISCOVERY = 20;
   // The only state the delivering threads touch besides the (thread-safe) screen cache and the agents' refs.
   private final CaptureCounts captures = counters.captures();
 
@@ -535,23 +538,36 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
   private List<AgentPane> reconcile(List<AgentPane> discovered) {
     Set<AgentId> seen = new HashSet<>();
     List<AgentPane> added = new ArrayList<>();
+    // Many at once (the first discovery of a big fleet): one summary line, each agent at DEBUG; a thousand INFO
+    // lines cost a second of start-up.
+    boolean bulk = discovered.stream().filter(a -> !agents.containsKey(a.key())).count() > BULK_DISCOVERY;
     for (AgentPane agent : discovered) {
       seen.add(agent.key());
       ActorRef<Agent.Command> child = agents.get(agent.key());
       if (child == null) {
         String name = "agent-" + agent.paneId().value().substring(1) + "-" + (++spawned);
         child = getContext().spawn(Behaviors.supervise(Agent.create(agent, classifier, rules, hookRules,
-            a -> sweep.collect(List.of(a)), clock)).onFailure(AGENT_RESTART), name);
+            a -> sweep.collect(List.of(a)), clock, bulk)).onFailure(AGENT_RESTART), name);
         getContext().watchWith(child, new AgentStopped(agent.key()));
         agents.put(agent.key(), child);
         added.add(agent);
-        getContext().getLog().info("discovered {} {} ({}) kind={} window '{}'", agent.role(),
-            agent.pane().loggedTarget(), agent.paneId(), agent.kind(), agent.pane().loggedWindowName());
+        if (bulk) {
+          getContext().getLog().debug("discovered {} {} ({}) kind={} window '{}'", agent.role(),
+              agent.pane().loggedTarget(), agent.paneId(), agent.kind(), agent.pane().loggedWindowName());
+        } else {
+          getContext().getLog().info("discovered {} {} ({}) kind={} window '{}'", agent.role(),
+              agent.pane().loggedTarget(), agent.paneId(), agent.kind(), agent.pane().loggedWindowName());
+        }
         publish(new AgentEvent.AgentDiscovered(agent, clock.instant()));
       } else if (!agent.equals(panes.get(agent.key()))) {
         child.tell(new Agent.PaneUpdated(agent));
       }
       panes.put(agent.key(), agent);
+    }
+    if (bulk) {
+      getContext().getLog().info("discovered {} agents ({} PMs) in {} sessions (each, and its first state, at DEBUG)",
+          added.size(), added.stream().filter(a -> a.role() == Role.PM).count(),
+          added.stream().map(a -> a.pane().sessionName()).distinct().count());
     }
     for (AgentId key : List.copyOf(agents.keySet())) {
       if (!seen.contains(key)) {
