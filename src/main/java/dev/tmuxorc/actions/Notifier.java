@@ -1,6 +1,7 @@
 package dev.tmuxorc.actions;
 
 import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.agent.AgentFlag;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.AgentId;
@@ -61,6 +62,9 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
 
   private record Checked(OutboxStore.Report report, Verdict verdict, Throwable failure) implements Command { }
 
+  /** The agents as the fleet knows them when the notifier starts (or restarts): it may have missed their events. */
+  private record Seeded(List<AgentStatus> agents, Throwable failure) implements Command { }
+
   private enum Tick implements Command { INSTANCE }
 
   /** What was found of a report cut off mid-delivery. */
@@ -69,6 +73,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   /** What the notifier works with; {@code screens} gives an agent's last screen (for the cooldown's digest). */
   public record Parts(ActionSettings settings, OutboxStore outbox, PaneTyper typer, PaneTyper.Tmux tmux,
       ActionGate gate, Function<PaneId, CompletionStage<Optional<String>>> screens,
+      java.util.function.Supplier<CompletionStage<List<AgentStatus>>> fleet,
       Optional<ActorRef<Journal.Command>> journal, Optional<ActorRef<People.Command>> people,
       ActionObserver observer, Clock clock) { }
 
@@ -93,6 +98,9 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     }));
   }
 
+  /** How long a report cut off mid-delivery waits for its PM's pane to be discovered again before it is re-sent. */
+  static final Duration UNSEEN_PM_PATIENCE = Duration.ofMinutes(2);
+
   private static final Set<AgentState> NEEDS_ATTENTION = Set.of(AgentState.WAITING, AgentState.IDLE,
       AgentState.UNSUBMITTED, AgentState.CRASHED, AgentState.ERROR);
 
@@ -103,7 +111,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   private final Map<String, String> lastNotice = new HashMap<>(); // session -> last deferral journalled
   private final List<Escalation> escalations = new ArrayList<>();
   private final Map<String, Integer> teamIdleSent = new HashMap<>(); // session -> escalations of this idle spell
-  private boolean checkedCutOff;
+  private boolean seeded;
 
   private Notifier(ActorContext<Command> context, Parts parts) {
     super(context);
@@ -112,6 +120,8 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     this.settings = parts.settings().pmReports();
     context.getSystem().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class,
         context.messageAdapter(AgentEvent.class, Event::new)));
+    // the PM and the states are known before any report goes: no session is taken for PM-less by mistake
+    context.pipeToSelf(parts.fleet().get(), Seeded::new);
   }
 
   @Override
@@ -122,11 +132,27 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessage(Typed.class, this::onTyped)
         .onMessage(Checked.class, this::onChecked)
+        .onMessage(Seeded.class, this::onSeeded)
         .onSignal(PostStop.class, signal -> {
           parts.outbox().close();
           return this;
         })
         .build();
+  }
+
+  private Behavior<Command> onSeeded(Seeded answer) {
+    if (answer.failure() != null) {
+      getContext().getLog().warn("the fleet did not answer ({}): asking again", answer.failure().getMessage());
+      getContext().pipeToSelf(parts.fleet().get(), Seeded::new);
+      return this;
+    }
+    for (AgentStatus status : answer.agents()) {
+      // an event that came meanwhile is newer than the fleet's answer
+      agents.putIfAbsent(status.agent().key(), new Tracked(status.agent(), status.state(), status.since(),
+          status.since(), false));
+    }
+    seeded = true;
+    return this;
   }
 
   // --- noting needs
@@ -148,6 +174,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
         parts.observer().waited(changed.from().wireName(), Duration.between(known.since(), at));
       }
       Tracked next = known.with(changed.to(), at);
+      agents.put(id, next); // the new state, before need() judges it (rate-limited no more, say)
       if (changed.from() == AgentState.RATE_LIMITED && changed.to() != AgentState.RATE_LIMITED) {
         need(event.agent(), Reason.BACK, "now " + changed.to());
       }
@@ -233,22 +260,39 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     noteLasting(now);
     escalate(now);
     teamIdle(now);
+    if (!seeded) {
+      return this;
+    }
     try {
-      if (!checkedCutOff) {
-        checkedCutOff = true;
-        for (OutboxStore.Report report : parts.outbox().inFlight()) {
-          check(report);
+      // in flight with no delivery under way: cut off (a stop, a crash) or failed; judged before anything new
+      for (OutboxStore.Report report : parts.outbox().inFlight()) {
+        if (!busy.contains(report.session())) {
+          guarded(report.session(), () -> check(report));
         }
       }
       for (String session : parts.outbox().sessionsWithPending()) {
         if (!busy.contains(session)) {
-          deliver(session, parts.outbox().pending(session), now);
+          guarded(session, () -> deliver(session, parts.outbox().pending(session), now));
         }
       }
     } catch (SQLException e) {
       getContext().getLog().warn("the outbox cannot be read ({}): reports wait", e.getMessage());
     }
     return this;
+  }
+
+  private interface Step {
+    void run() throws SQLException;
+  }
+
+  // One session's trouble (a pane gone, a bad row) must not stop the others' reports, nor restart the actor.
+  private void guarded(String session, Step step) {
+    try {
+      step.run();
+    } catch (SQLException | RuntimeException e) {
+      busy.remove(session);
+      getContext().getLog().warn("PM reports of session {}: {}", session, e.toString());
+    }
   }
 
   private void deliver(String session, List<OutboxStore.Entry> pending, Instant now) throws SQLException {
@@ -261,9 +305,8 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
       return;
     }
     if (noPm != null || held != null) {
-      OutboxStore.Report report = parts.outbox().begin(session, pm.map(t -> t.agent().paneId().value()).orElse(""),
-          pending, id -> ReportText.compose(id, session, pending), now);
-      parts.outbox().delivered(report.id(), now);
+      OutboxStore.Report report = parts.outbox().reportNow(session, pm.map(t -> t.agent().paneId().value())
+          .orElse(""), pending, id -> ReportText.compose(id, session, pending), now);
       if (noPm != null) {
         parts.people().ifPresent(people -> people.tell(new People.Notify("report", session, null, report.text())));
       }
@@ -301,7 +344,8 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
                 "attempts", delivered.attempts()));
       } else if (typed.outcome() instanceof PaneTyper.Outcome.Held held) {
         parts.outbox().returned(report.id(), held.reason(), now);
-        action(report.pmPane(), "deferred", held.reason(), Map.of("session", report.session()));
+        notice(report.session(), agents.values().stream().filter(t -> t.agent().paneId().value()
+            .equals(report.pmPane())).findFirst(), "deferred", held.reason(), parts.outbox().pending(report.session()));
       } else {
         // the text may be on the PM's screen: judged from it, never typed again blindly
         String why = typed.failure() != null ? String.valueOf(typed.failure().getMessage())
@@ -372,25 +416,48 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   }
 
   // A report in flight with no delivery under way: cut off. Its number on the PM's screen tells what happened.
-  private void check(OutboxStore.Report report) {
+  private void check(OutboxStore.Report report) throws SQLException {
+    Instant now = parts.clock().instant();
+    if (report.pmPane().isBlank()) { // a report to the journal only: nothing was typed anywhere
+      parts.outbox().delivered(report.id(), now);
+      return;
+    }
+    Optional<PaneId> pane = PaneId.parse(report.pmPane());
+    Optional<Tracked> there = pane.flatMap(p -> agents.values().stream().filter(t -> t.agent().paneId().equals(p))
+        .findFirst());
+    if (pane.isPresent() && there.isEmpty() && now.isBefore(report.startedAt().plus(UNSEEN_PM_PATIENCE))) {
+      return; // not discovered yet (a restart): its screen is judged once it is known
+    }
+    // pane ids are reused after a tmux server restart: only the session's PM is looked at, let alone typed into
+    boolean stillPm = there.isPresent() && there.get().agent().role() == Role.PM
+        && there.get().agent().pane().sessionName().equals(report.session());
+    if (!stillPm) {
+      parts.outbox().returned(report.id(), "its PM pane is no longer the session's PM", now);
+      action(report.pmPane(), "returned", "a report cut off mid-delivery: its pane is no longer the PM, sent again",
+          Map.of("session", report.session(), "report", report.id()));
+      return;
+    }
+    PaneId pm = pane.get();
+    boolean hold = parts.settings().dryRun() || parts.gate().paused();
     busy.add(report.session());
     String marker = ReportText.marker(report.id());
-    PaneId pm = new PaneId(report.pmPane());
     CompletionStage<Verdict> verdict = parts.tmux().run(List.of(TmuxCommand.capturePane(pm.value()),
-            TmuxCommand.of("capture-pane", "-p", "-J", "-S", "-500", "-t", pm.value())))
+            TmuxCommand.of("capture-pane", "-p", "-J", "-S", "-", "-t", pm.value())))
         .thenCompose(replies -> {
           Optional<String> input = parts.typer().promptInput(replies.get(0).text(), kindOf(pm));
-          if (input.isPresent() && (input.get().startsWith(marker) || input.get().startsWith("[Pasted text"))) {
-            return parts.typer().submit(pm, kindOf(pm), input.get()).thenApply(outcome ->
-                outcome instanceof PaneTyper.Outcome.Delivered ? Verdict.IN_PROMPT_SUBMITTED
-                    : Verdict.STILL_IN_PROMPT);
+          if (input.isPresent() && input.get().startsWith(marker)) {
+            // ours, typed and not sent: Enter, unless actions are held (then it waits there)
+            return hold ? CompletableFuture.completedFuture(Verdict.STILL_IN_PROMPT)
+                : parts.typer().submit(pm, kindOf(pm), input.get()).thenApply(outcome ->
+                    outcome instanceof PaneTyper.Outcome.Delivered ? Verdict.IN_PROMPT_SUBMITTED
+                        : Verdict.STILL_IN_PROMPT);
           }
           boolean seen = replies.get(1).text().contains(marker);
-          return CompletableFuture.completedFuture(seen ? Verdict.IN_TRANSCRIPT
-              : Verdict.NOWHERE);
+          return CompletableFuture.completedFuture(seen ? Verdict.IN_TRANSCRIPT : Verdict.NOWHERE);
         });
     getContext().pipeToSelf(verdict, (found, failure) -> new Checked(report, found, failure));
   }
+
 
   private Behavior<Command> onChecked(Checked checked) {
     OutboxStore.Report report = checked.report();
@@ -398,7 +465,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     Instant now = parts.clock().instant();
     try {
       if (checked.failure() != null || checked.verdict() == Verdict.STILL_IN_PROMPT) {
-        return this; // looked at again at the next start, or after the next failure
+        return this; // looked at again at the next tick
       }
       if (checked.verdict() == Verdict.NOWHERE) {
         parts.outbox().returned(report.id(), "cut off before it reached the PM", now);

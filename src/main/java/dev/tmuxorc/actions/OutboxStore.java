@@ -163,6 +163,19 @@ public final class OutboxStore implements AutoCloseable {
     });
   }
 
+  /**
+   * A report that reaches nobody's prompt (no PM in the session, a dry-run): begun and delivered in one
+   * transaction, so that no stop can leave it in flight.
+   */
+  public Report reportNow(String session, String pmPane, List<Entry> entries,
+      java.util.function.LongFunction<String> compose, Instant at) throws SQLException {
+    return inTransaction(() -> {
+      Report report = begin(session, pmPane, entries, compose, at);
+      end(report.id(), "delivered", "delivered", null, at);
+      return report;
+    });
+  }
+
   /** The report reached the PM: it and its entries are delivered, in one transaction. */
   public void delivered(long reportId, Instant at) throws SQLException {
     end(reportId, "delivered", "delivered", null, at);
@@ -277,6 +290,9 @@ public final class OutboxStore implements AutoCloseable {
   }
 
   private <T> T inTransaction(Work<T> work) throws SQLException {
+    if (!connection.getAutoCommit()) {
+      return work.run(); // part of the transaction under way
+    }
     connection.setAutoCommit(false);
     try {
       T result = work.run();

@@ -29,8 +29,10 @@ import org.apache.pekko.pattern.StatusReply;
  *   <li>capture until the text shows in the prompt, then press Enter (a separate key);</li>
  *   <li>capture until the text left the prompt.</li>
  * </ol>
- * A step that cannot be verified is retried ({@code typing.attempts}): typing again only when nothing arrived,
- * Enter again when the text stayed; then the delivery is reported as failed, never assumed.
+ * Text that did not show is never typed again (it may show late: typed twice; or into a dialog that replaced the
+ * prompt): the delivery fails and its owner judges it from the screen later. Enter is pressed again while the
+ * text stays ({@code typing.attempts}); then the delivery is reported as failed, never assumed. One delivery per
+ * pane at a time: a second one meanwhile is held.
  */
 public final class PaneTyper {
 
@@ -60,6 +62,8 @@ public final class PaneTyper {
   }
 
   private static final AtomicLong BUFFERS = new AtomicLong();
+  // The panes a delivery is typing into: the actions (reports, auto-submit, resume, briefing) share one typer.
+  private final java.util.Set<PaneId> busy = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final Tmux tmux;
   private final Classifier classifier;
@@ -77,15 +81,30 @@ public final class PaneTyper {
     if (text.isBlank()) {
       throw new IllegalArgumentException("nothing to type");
     }
-    return input(pane, kind).thenCompose(input -> {
+    return exclusively(pane, () -> input(pane, kind).thenCompose(input -> {
       if (input.isEmpty()) {
         return done(new Outcome.Held("no prompt on screen"));
       }
       if (!input.get().isEmpty()) {
         return done(new Outcome.Held("the prompt holds text: '" + shorten(input.get()) + "'"));
       }
-      return typeAttempt(pane, kind, text, 1);
-    });
+      return typeOnce(pane, kind, text);
+    }));
+  }
+
+  private CompletionStage<Outcome> exclusively(PaneId pane,
+      java.util.function.Supplier<CompletionStage<Outcome>> delivery) {
+    if (!busy.add(pane)) {
+      return done(new Outcome.Held("another delivery is under way in this pane"));
+    }
+    CompletionStage<Outcome> outcome;
+    try {
+      outcome = delivery.get();
+    } catch (RuntimeException e) {
+      busy.remove(pane);
+      throw e;
+    }
+    return outcome.whenComplete((done, failure) -> busy.remove(pane));
   }
 
   /**
@@ -93,27 +112,27 @@ public final class PaneTyper {
    * {@code expected}; checks it left the prompt.
    */
   public CompletionStage<Outcome> submit(PaneId pane, AgentKind kind, String expected) {
-    return input(pane, kind).thenCompose(input -> {
-      if (input.isEmpty() || input.get().isEmpty() || !sameText(input.get(), expected)) {
+    return exclusively(pane, () -> input(pane, kind).thenCompose(input -> {
+      if (input.isEmpty() || input.get().isEmpty() || !normalized(input.get()).equals(normalized(expected))) {
         return done(new Outcome.Held("the prompt changed: " + input.map(t -> "'" + shorten(t) + "'")
             .orElse("no prompt on screen")));
       }
       return enterAttempt(pane, kind, input.get(), 1);
-    });
+    }));
   }
 
-  private CompletionStage<Outcome> typeAttempt(PaneId pane, AgentKind kind, String text, int attempt) {
+  private CompletionStage<Outcome> typeOnce(PaneId pane, AgentKind kind, String text) {
     return run(typeCommands(pane, text)).thenCompose(ignored -> awaitInput(pane, kind, 1, false))
         .thenCompose(input -> {
           if (input.isPresent() && !input.get().isEmpty() && arrived(input.get(), text)) {
-            return enterAttempt(pane, kind, input.get(), attempt);
+            return enterAttempt(pane, kind, input.get(), 1);
           }
           if (input.isPresent() && !input.get().isEmpty()) {
             return done(new Outcome.Failed("the prompt shows other text than was typed, not submitted: '"
-                + shorten(input.get()) + "'", attempt));
+                + shorten(input.get()) + "'", 1));
           }
-          return attempt < typing.attempts() ? typeAttempt(pane, kind, text, attempt + 1)
-              : done(new Outcome.Failed("the text did not arrive in the prompt", attempt));
+          return done(new Outcome.Failed(input.isEmpty() ? "no prompt on screen after typing, not typed again"
+              : "the text did not show in the prompt, not typed again", 1));
         });
   }
 
@@ -163,12 +182,16 @@ public final class PaneTyper {
     });
   }
 
+  // Several lines: the first typed literally (it stays readable in the prompt, where a paste may show as a
+  // "[Pasted text]" placeholder), the rest pasted after it.
   static List<TmuxCommand> typeCommands(PaneId pane, String text) {
-    if (!text.contains("\n")) {
+    int newline = text.indexOf('\n');
+    if (newline < 0) {
       return List.of(TmuxCommand.sendLiteral(pane.value(), text));
     }
     String buffer = "tmux-orc-" + ProcessHandle.current().pid() + "-" + BUFFERS.incrementAndGet();
-    return List.of(TmuxCommand.of("set-buffer", "-b", buffer, "--", text),
+    return List.of(TmuxCommand.sendLiteral(pane.value(), text.substring(0, newline)),
+        TmuxCommand.of("set-buffer", "-b", buffer, "--", text.substring(newline)),
         TmuxCommand.of("paste-buffer", "-p", "-d", "-b", buffer, "-t", pane.value()));
   }
 
@@ -188,14 +211,20 @@ public final class PaneTyper {
     return out.toString().strip();
   }
 
-  /** Whether the first line the prompt shows is the start of {@code text} (a paste may show as a marker). */
+  /**
+   * Whether the first line the prompt shows is the start of {@code text} (compared without whitespace: the box
+   * wraps lines where it likes).
+   */
   static boolean arrived(String shown, String text) {
-    String first = normalized(shown);
-    return normalized(text).startsWith(first) || first.startsWith("[Pasted text");
+    String first = shown.replaceAll("\\s+", "");
+    String line = text.lines().findFirst().orElse("").replaceAll("\\s+", "");
+    // the start of the text, or its whole first line followed by what a paste of the rest shows as
+    return !first.isEmpty() && (text.replaceAll("\\s+", "").startsWith(first)
+        || !line.isEmpty() && first.startsWith(line) && text.contains("\n"));
   }
 
-  private static boolean sameText(String shown, String expected) {
-    return normalized(shown).equals(normalized(expected)) || arrived(shown, expected);
+  private static boolean sameText(String shown, String typed) {
+    return normalized(shown).equals(normalized(typed)) || arrived(shown, typed);
   }
 
   private static String normalized(String text) {

@@ -103,7 +103,7 @@ class NotifierTest {
     OutboxStore outbox = OutboxStore.open(dir.resolve("journal.db"));
     Notifier.Parts parts = new Notifier.Parts(actions, outbox, typer, tmuxRun, gate,
         pane -> CompletableFuture.completedFuture(Optional.ofNullable(screens.get(pane))),
-        Optional.of(journal.getRef()), people, ActionObserver.NONE, Clock.systemUTC());
+        () -> CompletableFuture.completedFuture(List.of()), Optional.of(journal.getRef()), people, ActionObserver.NONE, Clock.systemUTC());
     notifier = testKit.spawn(Notifier.create(parts));
     return notifier;
   }
@@ -316,6 +316,37 @@ class NotifierTest {
   }
 
   @Test
+  void whilePausedACutOffReportWaitsInThePromptAndAHumansTextThereIsNeverSubmitted() throws Exception {
+    AgentPane pm = pm();
+    OutboxStore.Report cut;
+    try (OutboxStore outbox = OutboxStore.open(dir.resolve("journal.db"))) {
+      outbox.add("work", "%70", "crashed", "d", "claude-z (work:2.0, %70): crashed", Instant.now());
+      cut = outbox.begin("work", pm.paneId().value(), outbox.pending("work"),
+          id -> ReportText.marker(id) + " session work: 1 agent(s) need you", Instant.now());
+    }
+    tmux.tmux("send-keys", "-t", pm.paneId().value(), "-l", "--", cut.text());
+    gate.pauseUntil(Instant.now().plusSeconds(60));
+    notifier(actions(""));
+    settle();
+    state(pm, AgentState.UNSUBMITTED, AgentState.IDLE);
+    Thread.sleep(1500);
+    assertEquals(List.of(), received(), "paused: no Enter");
+    gate.resume();
+    awaitReceived(1);
+    assertEquals(cut.text(), received().get(0));
+
+    tmux.tmux("send-keys", "-t", pm.paneId().value(), "-l", "--", "[Pasted text #1 +3 lines]");
+    try (OutboxStore outbox = OutboxStore.open(dir.resolve("journal.db"))) {
+      outbox.add("work", "%71", "crashed", "d2", "claude-w (work:3.0, %71): crashed", Instant.now());
+      outbox.begin("work", pm.paneId().value(), outbox.pending("work"), id -> ReportText.marker(id) + " x",
+          Instant.now());
+    }
+    Thread.sleep(2000);
+    assertEquals(1, received().size(), "someone's paste is not ours to send");
+    assertTrue(tmux.capture(pm.paneId().value()).contains("[Pasted text #1 +3 lines]"), "left as it was");
+  }
+
+  @Test
   void aReportCutOffAfterItArrivedIsNotSentAgainAndOneThatNeverArrivedIs() throws Exception {
     AgentPane pm = pm();
     OutboxStore.Report arrived;
@@ -334,6 +365,7 @@ class NotifierTest {
     awaitReceived(1);
     notifier(actions(""));
     settle();
+    state(pm, AgentState.UNKNOWN, AgentState.IDLE); // discovered again after the restart
     Map<String, Map<String, Object>> found = new java.util.HashMap<>();
     journal.fishForMessage(PATIENCE, message -> {
       if (message instanceof Journal.Record r) {
