@@ -9,6 +9,7 @@ import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
 import dev.tmuxorc.journal.Journal;
 import dev.tmuxorc.tmux.TmuxCommand;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
@@ -55,8 +58,16 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
   public record Parts(ActionSettings settings, PaneTyper.Tmux tmux, PaneTyper typer, ActionGate gate,
       Optional<ActorRef<Journal.Command>> journal, ActionObserver observer, Clock clock) { }
 
-  /** A program name as {@code #{pane_current_command}} shows it, and a Claude session id: plain words only. */
-  private static final Pattern WORD = Pattern.compile("[A-Za-z0-9._+-]{1,64}");
+  /** A program name as {@code #{pane_current_command}} shows it: a plain word starting with a letter. */
+  private static final Pattern PROGRAM = Pattern.compile("[A-Za-z][A-Za-z0-9._+-]{0,63}");
+  /** A Claude Code session id is a UUID; anything else (a flag, say) never reaches the command line. */
+  private static final Pattern SESSION = Pattern.compile(
+      "[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
+  /** What a pane shows once its agent is gone: dead, or back at a shell. */
+  private static final java.util.Set<String> SHELLS = java.util.Set.of("bash", "zsh", "sh", "fish", "dash", "ksh",
+      "tcsh", "csh", "login");
+  /** A briefing still due this long after the restart is dropped: typed hours later it would be noise. */
+  static final Duration BRIEFING_WINDOW = Duration.ofMinutes(10);
 
   /** What is known of a pane: the program first seen in it, the conversation its hooks named, its state. */
   private static final class Known {
@@ -66,7 +77,8 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     AgentState state = AgentState.UNKNOWN;
     final Deque<Instant> restarts = new ArrayDeque<>();
     boolean circuitOpen;
-    boolean briefingDue;
+    Instant briefingDueUntil;
+    String cwd; // the agent's working directory, as its hooks told
     // the process restarted last: its own late events (its crash again) ask for nothing more
     AgentId restarted;
   }
@@ -110,17 +122,23 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     PaneId pane = event.agent().paneId();
     Known known = panes.computeIfAbsent(pane, p -> new Known());
     known.agent = event.agent();
-    if (known.program == null && WORD.matcher(event.agent().pane().currentCommand()).matches()) {
+    if (known.program == null && PROGRAM.matcher(event.agent().pane().currentCommand()).matches()) {
       known.program = event.agent().pane().currentCommand(); // the agent's program, before any crash
     }
     if (event instanceof AgentEvent.HookReceived hooked) {
-      hooked.hook().sessionId().filter(id -> WORD.matcher(id).matches()).ifPresent(id -> known.sessionId = id);
+      hooked.hook().sessionId().filter(id -> SESSION.matcher(id).matches()).ifPresent(id -> known.sessionId = id);
+      hooked.hook().cwd().filter(dir -> dir.startsWith("/") && java.nio.file.Files.isDirectory(Path.of(dir)))
+          .ifPresent(dir -> known.cwd = dir);
     } else if (event instanceof AgentEvent.StateChanged changed) {
       known.state = changed.to();
       if (changed.to() == AgentState.CRASHED && !event.agent().key().equals(known.restarted)) {
         crashed(pane, known);
-      } else if (changed.to() == AgentState.IDLE && known.briefingDue) {
-        known.briefingDue = false;
+      } else if (changed.to() == AgentState.IDLE && known.briefingDueUntil != null) {
+        boolean due = parts.clock().instant().isBefore(known.briefingDueUntil);
+        known.briefingDueUntil = null;
+        if (!due) {
+          return this;
+        }
         getContext().pipeToSelf(parts.typer().type(pane, known.agent.kind(), settings.briefing()),
             (outcome, failure) -> new Briefed(pane, outcome, failure));
       }
@@ -206,10 +224,26 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     known.restarts.addLast(now);
     known.restarted = known.agent.key();
     List<String> args = new ArrayList<>(List.of("respawn-pane", "-k", "-t", pane.value()));
+    if (known.cwd != null) {
+      args.addAll(List.of("-c", known.cwd)); // a resumed conversation belongs to its project's directory
+    }
+    args.add("--");
     args.addAll(command);
-    getContext().pipeToSelf(parts.tmux().run(List.of(new TmuxCommand(args))), (replies, failure) ->
-        new Respawned(pane, String.join(" ", command), failure != null ? failure
-            : replies.get(0).ok() ? null : new IllegalStateException(replies.get(0).text().strip())));
+    // -k kills what runs there: only what the pane shows right now (dead, or a shell) lets it go ahead
+    CompletionStage<Throwable> respawned = parts.tmux().run(List.of(TmuxCommand.of("display-message", "-p", "-t",
+            pane.value(), "#{pane_dead} #{pane_current_command}")))
+        .thenCompose(shown -> {
+          String[] fields = shown.get(0).text().strip().split(" ", 2);
+          boolean gone = fields[0].equals("1") || fields.length > 1 && SHELLS.contains(fields[1].strip());
+          if (!gone) {
+            return CompletableFuture.completedFuture((Throwable) new IllegalStateException(
+                "the pane runs " + (fields.length > 1 ? fields[1] : "?") + " again: not restarted"));
+          }
+          return parts.tmux().run(List.of(new TmuxCommand(args))).thenApply(replies -> replies.get(0).ok() ? null
+              : (Throwable) new IllegalStateException(replies.get(0).text().strip()));
+        });
+    getContext().pipeToSelf(respawned, (failure, thrown) ->
+        new Respawned(pane, String.join(" ", command), thrown != null ? thrown : failure));
     return this;
   }
 
@@ -242,7 +276,8 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
       action(respawned.pane(), "delivered", "respawned with " + respawned.command());
       if (known != null) {
         known.state = AgentState.STARTING;
-        known.briefingDue = !settings.briefing().isBlank();
+        known.briefingDueUntil = settings.briefing().isBlank() ? null
+            : parts.clock().instant().plus(BRIEFING_WINDOW);
       }
     }
     return next();

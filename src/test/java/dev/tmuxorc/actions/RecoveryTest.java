@@ -152,6 +152,17 @@ class RecoveryTest {
   }
 
   @Test
+  void aPaneRunningItsProgramAgainIsNotKilledOnAnOldCrashVerdict() throws Exception {
+    recovery("tmux-orc.actions.recovery.command = \"echo started >> '" + starts + "'\"");
+    String id = tmux.window("work", "claude-7", "exec sleep 600"); // alive: not a shell, not dead
+    AgentPane agent = new AgentPane(new Pane(new PaneId(id), "$0", "work", 1, "claude-7", 0, 1001, "claude", false,
+        OptionalInt.empty(), Instant.EPOCH, ""), Role.AGENT, AgentKind.CLAUDE);
+    crashed(agent);
+    assertTrue(String.valueOf(action("failed").get("why")).contains("not restarted"));
+    assertTrue(!Files.exists(starts));
+  }
+
+  @Test
   void thePmIsNeverRestartedUnlessIncluded() throws Exception {
     recovery("tmux-orc.actions.recovery.command = \"echo started >> '" + starts + "'\"");
     crashed(agent("pm", Role.PM, AgentKind.CLAUDE));
@@ -181,14 +192,14 @@ class RecoveryTest {
   void aClaudeConversationIsResumedWithoutAShellAndAHooksSessionIdNeverBecomesShellText() throws Exception {
     recovery("");
     AgentPane agent = agent("claude-3", Role.AGENT, AgentKind.CLAUDE);
-    publish(new AgentEvent.HookReceived(agent, new HookEvent("claude", "SessionStart", Optional.of("abc-123"),
+    publish(new AgentEvent.HookReceived(agent, new HookEvent("claude", "SessionStart", Optional.of("0f8e6c1a-2b3c-4d5e-8f90-a1b2c3d4e5f6"),
         Optional.empty(), Optional.empty(), Map.of(), Instant.now()), Instant.now()));
     publish(new AgentEvent.HookReceived(agent, new HookEvent("claude", "Stop", Optional.of("x; touch '" + starts
         + "'"), Optional.empty(), Optional.empty(), Map.of(), Instant.now()), Instant.now()));
     recovery = recoveryDryRun(recovery);
     crashed(agent);
     Map<String, Object> dry = action("dry-run");
-    assertEquals("dry-run: would have respawned it with claude --resume abc-123", dry.get("why"));
+    assertEquals("dry-run: would have respawned it with claude --resume 0f8e6c1a-2b3c-4d5e-8f90-a1b2c3d4e5f6", dry.get("why"));
     assertTrue(!Files.exists(starts), "nothing ran");
   }
 
@@ -198,7 +209,7 @@ class RecoveryTest {
     recovery("tmux-orc.actions.dry-run = true");
     AgentPane agent = new AgentPane(new Pane(new PaneId(tmux.paneId("work:claude-3")), "$0", "work", 1,
         "claude-3", 0, 1001, "claude", false, OptionalInt.empty(), Instant.EPOCH, ""), Role.AGENT, AgentKind.CLAUDE);
-    publish(new AgentEvent.HookReceived(agent, new HookEvent("claude", "SessionStart", Optional.of("abc-123"),
+    publish(new AgentEvent.HookReceived(agent, new HookEvent("claude", "SessionStart", Optional.of("0f8e6c1a-2b3c-4d5e-8f90-a1b2c3d4e5f6"),
         Optional.empty(), Optional.empty(), Map.of(), Instant.now()), Instant.now()));
     publish(new AgentEvent.HookReceived(agent, new HookEvent("claude", "Stop", Optional.of("x; touch '" + starts
         + "'"), Optional.empty(), Optional.empty(), Map.of(), Instant.now()), Instant.now()));
