@@ -75,7 +75,12 @@ public record ActionSettings(boolean dryRun, Typing typing, PmReports pmReports,
   private static PmReports pmReports(Config root) {
     Map<String, Duration> cooldowns = new LinkedHashMap<>();
     Config config = root.getConfig(ROOT + "pm-reports.cooldowns");
+    java.util.Set<String> known = java.util.Arrays.stream(Reason.values()).map(Reason::cooldownKey)
+        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     for (String reason : config.root().keySet()) {
+      if (!known.contains(reason)) {
+        throw invalid(ROOT + "pm-reports.cooldowns." + reason, "no such reason (expected one of " + known + ")");
+      }
       cooldowns.put(reason, notNegative(root, ROOT + "pm-reports.cooldowns." + reason));
     }
     return new PmReports(root.getBoolean(ROOT + "pm-reports.enabled"), positive(root, ROOT + "pm-reports.interval"),

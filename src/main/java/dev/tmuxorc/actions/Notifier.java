@@ -112,6 +112,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   private final List<Escalation> escalations = new ArrayList<>();
   private final Map<String, Integer> teamIdleSent = new HashMap<>(); // session -> escalations of this idle spell
   private boolean seeded;
+  private Instant lastPrune;
 
   private Notifier(ActorContext<Command> context, Parts parts) {
     super(context);
@@ -263,6 +264,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     if (!seeded) {
       return this;
     }
+    prune(now);
     try {
       // in flight with no delivery under way: cut off (a stop, a crash) or failed; judged before anything new
       for (OutboxStore.Report report : parts.outbox().inFlight()) {
@@ -279,6 +281,21 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
       getContext().getLog().warn("the outbox cannot be read ({}): reports wait", e.getMessage());
     }
     return this;
+  }
+
+  // What ended longer ago than any cooldown or escalation can look back goes, once an hour.
+  private void prune(Instant now) {
+    if (lastPrune != null && now.isBefore(lastPrune.plus(Duration.ofHours(1)))) {
+      return;
+    }
+    lastPrune = now;
+    Duration longest = settings.cooldowns().values().stream().max(Duration::compareTo).orElse(Duration.ZERO)
+        .plus(parts.settings().people().escalateAfter()).plus(Duration.ofHours(1));
+    try {
+      parts.outbox().prune(now.minus(longest));
+    } catch (SQLException e) {
+      getContext().getLog().warn("the outbox cannot be pruned ({})", e.getMessage());
+    }
   }
 
   private interface Step {

@@ -189,6 +189,48 @@ public final class OutboxStore implements AutoCloseable {
   private void end(long reportId, String reportState, String entryState, String why, Instant at)
       throws SQLException {
     inTransaction(() -> {
+      endRows(reportId, reportState, entryState, why, at);
+      if ("pending".equals(entryState)) {
+        mergePending();
+      }
+      return null;
+    });
+  }
+
+  // Entries back from a returned report beside newer ones of the same agent and reason: one row each, the newest
+  // line, the counts added up.
+  private void mergePending() throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.executeUpdate("UPDATE outbox_entry SET count = (SELECT SUM(e.count) FROM outbox_entry e WHERE "
+          + "e.state = 'pending' AND e.session = outbox_entry.session AND e.pane_id = outbox_entry.pane_id AND "
+          + "e.reason = outbox_entry.reason) WHERE id IN (SELECT MAX(id) FROM outbox_entry WHERE state = 'pending' "
+          + "GROUP BY session, pane_id, reason HAVING COUNT(*) > 1)");
+      s.executeUpdate("DELETE FROM outbox_entry WHERE state = 'pending' AND id NOT IN (SELECT MAX(id) FROM "
+          + "outbox_entry WHERE state = 'pending' GROUP BY session, pane_id, reason)");
+    }
+  }
+
+  /**
+   * Deletes what ended before {@code before}: delivered entries and ended reports (the outbox shares the journal
+   * file's size budget); pending and in-flight ones stay whatever their age.
+   */
+  public int prune(Instant before) throws SQLException {
+    return inTransaction(() -> {
+      try (PreparedStatement entries = connection.prepareStatement(
+          "DELETE FROM outbox_entry WHERE state = 'delivered' AND delivered_at < ?");
+          PreparedStatement reports = connection.prepareStatement("DELETE FROM outbox_report WHERE state <> "
+              + "'in-flight' AND ended_at < ? AND id NOT IN (SELECT report_id FROM outbox_entry WHERE report_id "
+              + "IS NOT NULL)")) {
+        bind(entries, before.toEpochMilli());
+        bind(reports, before.toEpochMilli());
+        return entries.executeUpdate() + reports.executeUpdate();
+      }
+    });
+  }
+
+  private void endRows(long reportId, String reportState, String entryState, String why, Instant at)
+      throws SQLException {
+    {
       try (PreparedStatement report = connection.prepareStatement(
           "UPDATE outbox_report SET state = ?, ended_at = ?, why = ? WHERE id = ?")) {
         bind(report, reportState, at.toEpochMilli(), why, reportId);
@@ -200,8 +242,7 @@ public final class OutboxStore implements AutoCloseable {
         bind(entries, entryState, entryState, "delivered".equals(entryState) ? at.toEpochMilli() : null, reportId);
         entries.executeUpdate();
       }
-      return null;
-    });
+    }
   }
 
   /** Reports still in flight: cut off by a stop or a crash mid-delivery. */

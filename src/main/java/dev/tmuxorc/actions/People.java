@@ -148,21 +148,21 @@ public final class People extends AbstractBehavior<People.Command> {
     builder.environment().put("TMUX_ORC_TEXT", message.text());
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
-      try {
-        Process process = builder.start();
-        if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+    // waited for by the process's own exit future: no thread of a shared pool sits blocked on it
+    CompletableFuture<Integer> exit;
+    try {
+      Process process = builder.start();
+      exit = process.onExit().orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).handle((ended, failure) -> {
+        if (failure != null) {
           process.destroyForcibly();
-          throw new IllegalStateException("still running after " + TIMEOUT.toSeconds() + " s: ended");
+          throw new java.util.concurrent.CompletionException(new IllegalStateException("still running after "
+              + TIMEOUT.toSeconds() + " s: ended"));
         }
-        return process.exitValue();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    });
+        return ended.exitValue();
+      });
+    } catch (java.io.IOException e) {
+      exit = CompletableFuture.failedFuture(e);
+    }
     getContext().pipeToSelf(exit, (code, failure) -> new Ran(message, channel, code == null ? -1 : code, failure));
   }
 

@@ -111,7 +111,10 @@ public final class RateLimitResumer extends AbstractBehavior<RateLimitResumer.Co
   }
 
   private Behavior<Command> onTyped(Typed typed) {
-    Limited limit = limited.remove(typed.agent());
+    Limited limit = limited.get(typed.agent());
+    if (limit != null && limit.resetAt().equals(typed.resetAt())) {
+      limited.remove(typed.agent()); // a newer limit came meanwhile: it keeps its own timer
+    }
     String pane = limit != null ? limit.agent().paneId().value() : null;
     if (typed.outcome() instanceof PaneTyper.Outcome.Delivered) {
       action(pane, "delivered", "typed '" + parts.settings().rateLimit().message() + "' after its reset at "

@@ -76,6 +76,7 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
   private AgentPane agent;
   private Instant lastCapture;
   private boolean quietFirstState;
+  private Instant checkAt; // when the fusion's check timer fires, null when none is set
   // The last screen classified, with which pane facts, and the verdict: most screens are seen again unchanged
   // (full cycles hand an agent its last screen when its window was quiet), and the classifier reads nothing
   // but the screen and the facts (the time only dates a reset, which the state machine keeps from the first).
@@ -122,6 +123,7 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
         })
         .onMessageEquals(Confirm.INSTANCE, this::onConfirm)
         .onMessageEquals(Check.INSTANCE, () -> {
+          checkAt = null;
           Instant now = clock.instant();
           fuse(now, now);
           return this;
@@ -223,11 +225,13 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
     }
     step.disagreement().ifPresent(d -> publish(new AgentEvent.SignalsDisagreed(agent, d.hook(), d.hookState(),
         d.screenState(), d.screenEvidence(), d.decided().state(), d.decided().evidence(), now)));
-    if (step.nextCheck().isPresent()) {
-      Duration wait = Duration.between(now, step.nextCheck().get());
+    // Rescheduled only for an earlier deadline: a working agent's stall deadline moves on with every capture and
+    // hook, and a check that comes early just looks again and schedules the next.
+    Optional<Instant> next = step.nextCheck();
+    if (next.isPresent() && (checkAt == null || next.get().isBefore(checkAt))) {
+      Duration wait = Duration.between(now, next.get());
       timers.startSingleTimer(Check.INSTANCE, wait.isNegative() ? Duration.ZERO : wait);
-    } else if (timers.isTimerActive(Check.INSTANCE)) {
-      timers.cancel(Check.INSTANCE);
+      checkAt = next.get();
     }
   }
 

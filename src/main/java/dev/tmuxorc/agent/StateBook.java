@@ -42,6 +42,8 @@ final class StateBook {
     if (next == state) {
       return Optional.empty();
     }
+    // a hook event held for discovery, or a capture, may be dated before the state it ends: time never runs back
+    at = at.isBefore(since) ? since : at;
     timeInState.merge(state, Duration.between(since, at), Duration::plus);
     AgentStateMachine.Change<AgentState> change = new AgentStateMachine.Change<>(state, next);
     previousState = state;

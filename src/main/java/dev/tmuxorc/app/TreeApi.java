@@ -88,8 +88,10 @@ final class TreeApi implements ApiBackend {
     CompletableFuture<Optional<JournalStats>> journalStats = journal == null
         ? CompletableFuture.completedFuture(Optional.empty())
         : this.<Journal.Command, JournalStats>ask(journal, Journal.GetStats::new).thenApply(Optional::of);
-    return CompletableFuture.allOf(fleet, cycles, pool, cacheStats, journalStats).thenApply(all ->
-        status(fleet.join(), cycles.join(), pool.join(), journalStats.join(), cacheStats.join()));
+    // on the blocking dispatcher: it reads the outbox's counts from the journal file
+    return CompletableFuture.allOf(fleet, cycles, pool, cacheStats, journalStats).thenApplyAsync(all ->
+        status(fleet.join(), cycles.join(), pool.join(), journalStats.join(), cacheStats.join()),
+        system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
   }
 
   private Map<String, Object> status(FleetSummary fleet, CycleStats cycles, PoolStats pool,

@@ -40,6 +40,9 @@ class ActionSettingsTest {
     SettingsException message = assertThrows(SettingsException.class,
         () -> with("tmux-orc.actions.rate-limit.message = \"go\\non\""));
     assertTrue(message.getMessage().contains("tmux-orc.actions.rate-limit.message"), message.getMessage());
+    SettingsException cooldown = assertThrows(SettingsException.class,
+        () -> with("tmux-orc.actions.pm-reports.cooldowns.crash = 1m"));
+    assertTrue(cooldown.getMessage().contains("tmux-orc.actions.pm-reports.cooldowns.crash"), cooldown.getMessage());
     SettingsException attempts = assertThrows(SettingsException.class,
         () -> with("tmux-orc.actions.auto-submit.attempts = 0"));
     assertTrue(attempts.getMessage().contains("tmux-orc.actions.auto-submit.attempts"), attempts.getMessage());

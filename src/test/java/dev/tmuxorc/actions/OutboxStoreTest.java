@@ -67,6 +67,27 @@ class OutboxStoreTest {
   }
 
   @Test
+  void entriesBackFromAReturnedReportMergeWithNewerOnesAndWhatEndedLongAgoIsPruned() throws Exception {
+    try (OutboxStore outbox = OutboxStore.open(dir.resolve("journal.db"))) {
+      outbox.add("work", "%3", "idle", "d1", "%3 idle", T0);
+      OutboxStore.Report report = outbox.begin("work", "%0", outbox.pending("work"), id -> "r", T0);
+      outbox.add("work", "%3", "idle", "d2", "%3 idle again", T0.plusSeconds(1));
+      outbox.returned(report.id(), "busy", T0.plusSeconds(2));
+      List<OutboxStore.Entry> pending = outbox.pending("work");
+      assertEquals(1, pending.size(), pending.toString());
+      assertEquals("%3 idle again", pending.get(0).line());
+      assertEquals(2, pending.get(0).count());
+
+      OutboxStore.Report sent = outbox.begin("work", "%0", pending, id -> "r2", T0.plusSeconds(3));
+      outbox.delivered(sent.id(), T0.plusSeconds(4));
+      outbox.add("work", "%4", "crashed", "d3", "%4 crashed", T0.plusSeconds(5));
+      assertTrue(outbox.prune(T0.plusSeconds(10)) >= 2, "the delivered entry and the ended reports");
+      assertEquals(Optional.empty(), outbox.lastDelivered("%3", "idle", "d2"));
+      assertEquals(1, outbox.pending("work").size(), "what waits is never pruned");
+    }
+  }
+
+  @Test
   void aReturnedReportPutsItsEntriesBack() throws Exception {
     try (OutboxStore outbox = OutboxStore.open(dir.resolve("journal.db"))) {
       outbox.add("work", "%3", "idle", "d1", "%3 idle", T0);
