@@ -67,6 +67,15 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
 
   private enum Tick implements Command { INSTANCE }
 
+  /**
+   * The PM (through {@code tmux-orc mcp}'s ack_report) acknowledges report {@code reportId}: the needs it carried
+   * are not escalated to people. Answered with the report's state (empty: no such report) and how many pending
+   * escalations it stopped; {@code problem} is set when the outbox could not be read.
+   */
+  public record Acknowledge(long reportId, ActorRef<Acknowledged> replyTo) implements Command { }
+
+  public record Acknowledged(long reportId, Optional<String> reportState, int escalationsStopped, String problem) { }
+
   /** What was found of a report cut off mid-delivery. */
   private enum Verdict { IN_TRANSCRIPT, IN_PROMPT_SUBMITTED, NOWHERE, STILL_IN_PROMPT }
 
@@ -78,7 +87,8 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
       ActionObserver observer, Clock clock) { }
 
   /** A need reported to a PM, escalated to people if the agent is still in that state after escalate-after. */
-  private record Escalation(String session, String paneId, String reason, String line, Instant reportedAt) { }
+  private record Escalation(long reportId, String session, String paneId, String reason, String line,
+      Instant reportedAt) { }
 
   /** One agent as the notifier follows it. */
   private record Tracked(AgentPane agent, AgentState state, Instant since, Instant discovered, boolean noted) {
@@ -134,6 +144,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
         .onMessage(Typed.class, this::onTyped)
         .onMessage(Checked.class, this::onChecked)
         .onMessage(Seeded.class, this::onSeeded)
+        .onMessage(Acknowledge.class, this::onAcknowledge)
         .onSignal(PostStop.class, signal -> {
           parts.outbox().close();
           return this;
@@ -354,7 +365,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
         parts.outbox().delivered(report.id(), now);
         lastNotice.remove(report.session());
         for (OutboxStore.Entry entry : parts.outbox().entriesOf(report.id())) {
-          escalations.add(new Escalation(report.session(), entry.paneId(), entry.reason(), entry.line(), now));
+          escalations.add(new Escalation(report.id(), report.session(), entry.paneId(), entry.reason(), entry.line(), now));
         }
         action(report.pmPane(), "delivered", "typed into the PM's prompt and submitted",
             Map.of("session", report.session(), "report", report.id(), "text", report.text(),
@@ -373,6 +384,28 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     } catch (SQLException e) {
       getContext().getLog().warn("the outbox cannot be written ({}) after report {}", e.getMessage(), report.id());
     }
+    return this;
+  }
+
+  private Behavior<Command> onAcknowledge(Acknowledge ack) {
+    Optional<String> state;
+    try {
+      state = parts.outbox().reportState(ack.reportId());
+    } catch (SQLException e) {
+      getContext().getLog().warn("the outbox cannot be read ({}): report {} not acknowledged", e.getMessage(),
+          ack.reportId());
+      ack.replyTo().tell(new Acknowledged(ack.reportId(), Optional.empty(), 0, "the outbox cannot be read"));
+      return this;
+    }
+    int before = escalations.size();
+    escalations.removeIf(e -> e.reportId() == ack.reportId());
+    int stopped = before - escalations.size();
+    if (state.isPresent()) {
+      action(null, "acknowledged", "the PM acknowledged report " + ack.reportId()
+          + (stopped > 0 ? ": " + stopped + " escalation(s) stopped" : ""),
+          Map.of("report", ack.reportId(), "escalationsStopped", stopped));
+    }
+    ack.replyTo().tell(new Acknowledged(ack.reportId(), state, stopped, null));
     return this;
   }
 

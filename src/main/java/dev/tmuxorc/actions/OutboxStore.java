@@ -287,6 +287,66 @@ public final class OutboxStore implements AutoCloseable {
     }
   }
 
+  /** The state of report {@code id} (in-flight, delivered, returned), or empty when there is no such report. */
+  public Optional<String> reportState(long id) throws SQLException {
+    try (PreparedStatement q = connection.prepareStatement("SELECT state FROM outbox_report WHERE id = ?")) {
+      bind(q, id);
+      try (ResultSet rows = q.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** What waits for the PMs, read from a journal file: entries not yet delivered, and the latest reports. */
+  public record Waiting(List<Entry> entries, List<String> entryStates, List<Report> reports,
+      List<String> reportStates) { }
+
+  /**
+   * The entries pending or in flight (oldest first) and the latest {@code reports} reports (newest first) of the
+   * outbox in a journal file, read by a read-only connection of its own; empty when the file or its outbox tables
+   * do not exist (PM reports never ran there).
+   */
+  public static Optional<Waiting> waiting(Path file, int reports) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setBusyTimeout(BUSY_TIMEOUT_MS);
+    try (Connection connection = config.createConnection("jdbc:sqlite:" + file)) {
+      List<Entry> entries = new ArrayList<>();
+      List<String> entryStates = new ArrayList<>();
+      try (PreparedStatement q = connection.prepareStatement("SELECT id, session, pane_id, reason, digest, line, "
+          + "count, created_at, updated_at, state FROM outbox_entry WHERE state IN ('pending', 'in-flight') "
+          + "ORDER BY created_at, id");
+          ResultSet rows = q.executeQuery()) {
+        while (rows.next()) {
+          entries.add(new Entry(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4),
+              rows.getString(5), rows.getString(6), rows.getInt(7), Instant.ofEpochMilli(rows.getLong(8)),
+              Instant.ofEpochMilli(rows.getLong(9))));
+          entryStates.add(rows.getString(10));
+        }
+      }
+      List<Report> latest = new ArrayList<>();
+      List<String> reportStates = new ArrayList<>();
+      try (PreparedStatement q = connection.prepareStatement("SELECT id, session, pm_pane, text, started_at, state "
+          + "FROM outbox_report ORDER BY id DESC LIMIT ?")) {
+        bind(q, reports);
+        try (ResultSet rows = q.executeQuery()) {
+          while (rows.next()) {
+            latest.add(new Report(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                Instant.ofEpochMilli(rows.getLong(5))));
+            reportStates.add(rows.getString(6));
+          }
+        }
+      }
+      return Optional.of(new Waiting(List.copyOf(entries), List.copyOf(entryStates), List.copyOf(latest),
+          List.copyOf(reportStates)));
+    } catch (SQLException e) {
+      return Optional.empty(); // no outbox tables: PM reports never ran with this journal
+    }
+  }
+
   /**
    * When an entry of this agent, reason and digest was last delivered, or when the one in flight now was noted
    * (for its cooldown: the same need noted again while its report is being typed is the same need).

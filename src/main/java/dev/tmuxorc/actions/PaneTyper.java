@@ -199,7 +199,7 @@ public final class PaneTyper {
    * The text without control characters: an escape sequence in a window name or a report must not reach the
    * agent's terminal as keys. Tabs become spaces; newlines stay (they go as a paste).
    */
-  static String printable(String text) {
+  public static String printable(String text) {
     StringBuilder out = new StringBuilder(text.length());
     text.replace("\r\n", "\n").codePoints().forEach(c -> {
       if (c == '\t') {

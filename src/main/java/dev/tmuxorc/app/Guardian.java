@@ -68,9 +68,18 @@ public final class Guardian {
   /** The parts that answer queries, for the HTTP API and tests. */
   public record GetParts(ActorRef<Parts> replyTo) implements Command { }
 
+  /**
+   * {@code typer}: how text reaches a pane, for the actions and the API's messages; {@code actions}: their
+   * settings (dry-run); {@code notifier}: the PM reports' actor when they are on (reports are acknowledged to it).
+   */
   public record Parts(ActorRef<TmuxPool.Command> pool, ActorRef<Monitor.Command> monitor,
       ActorRef<FleetView.Command> fleet, ActorRef<PaneCache.Command> cache, Readiness readiness, Metrics metrics,
-      ActionGate gate) { }
+      ActionGate gate, PaneTyper typer, ActionSettings actions, Optional<ActorRef<Notifier.Command>> notifier) {
+
+    Parts withNotifier(Optional<ActorRef<Notifier.Command>> chosen) {
+      return new Parts(pool, monitor, fleet, cache, readiness, metrics, gate, typer, actions, chosen);
+    }
+  }
 
 
   private Guardian() {
@@ -186,8 +195,12 @@ public final class Guardian {
         settings.monitoring().screenReuse().enabled() ? caches.layer(CacheLayer.PANE_CONTENT) : null,
         listing -> fleet.tell(new FleetView.Listed(listing)), readiness, metrics, clock), wiring.periodic()),
         "monitor");
-    Parts parts = new Parts(pool, monitor, fleet, cache, readiness, metrics, new ActionGate(clock));
-    startActions(context, settings, wiring, parts, journal, journalFile);
+    // The typer exists with every action off too: the API's messages (tmux-orc mcp's send_message) use it.
+    PaneTyper.Tmux tmux = PaneTyper.Tmux.overPool(pool, context.getSystem(), settings.tmux().commandTimeout());
+    PaneTyper typer = new PaneTyper(tmux, Classifier.fromConfig(settings.detection()), wiring.actions().typing());
+    Parts parts = new Parts(pool, monitor, fleet, cache, readiness, metrics, new ActionGate(clock), typer,
+        wiring.actions(), Optional.empty());
+    parts = parts.withNotifier(startActions(context, settings, wiring, parts, tmux, journal, journalFile));
     if (wiring.surfaces().http().isPresent()) {
       HttpSettings http = wiring.surfaces().http().get();
       if (journal == null) {
@@ -208,19 +221,18 @@ public final class Guardian {
     return parts;
   }
 
-  // The actions configured (none by default), each one actor on the blocking dispatcher (JDBC, waits on tmux).
-  private static void startActions(ActorContext<Command> context, Settings settings, Wiring wiring, Parts parts,
-      ActorRef<Journal.Command> journal, Path journalFile) {
+  // The actions configured (none by default), each one actor on the blocking dispatcher (JDBC, waits on tmux);
+  // returns the notifier when PM reports are on.
+  private static Optional<ActorRef<Notifier.Command>> startActions(ActorContext<Command> context, Settings settings,
+      Wiring wiring, Parts parts, PaneTyper.Tmux tmux, ActorRef<Journal.Command> journal, Path journalFile) {
     ActionSettings actions = wiring.actions();
     if (!actions.pmReports().enabled() && !actions.autoSubmit().enabled() && !actions.rateLimit().resume()
         && !actions.recovery().enabled()) {
-      return;
+      return Optional.empty();
     }
     Duration patience = settings.askTimeout();
     var scheduler = context.getSystem().scheduler();
-    PaneTyper.Tmux tmux = PaneTyper.Tmux.overPool(parts.pool(), context.getSystem(),
-        settings.tmux().commandTimeout());
-    PaneTyper typer = new PaneTyper(tmux, Classifier.fromConfig(settings.detection()), actions.typing());
+    PaneTyper typer = parts.typer();
     Function<PaneId, CompletionStage<Optional<String>>> screens = pane -> AskPattern.<Monitor.Command,
         Optional<String>>ask(parts.monitor(), replyTo -> new Monitor.GetScreen(pane, replyTo), patience, scheduler);
     if (actions.autoSubmit().enabled()) {
@@ -239,7 +251,7 @@ public final class Guardian {
           .onFailure(SupervisorStrategy.restart()), "rate-limit-resumer", DispatcherSelector.blocking());
     }
     if (!actions.pmReports().enabled()) {
-      return;
+      return Optional.empty();
     }
     // PM reports: their outbox lives in the journal's file (in memory only without a journal).
     OutboxStore outbox;
@@ -253,7 +265,7 @@ public final class Guardian {
       }
     } catch (java.sql.SQLException e) {
       context.getLog().error("PM reports are off: the outbox cannot be opened ({})", e.getMessage());
-      return;
+      return Optional.empty();
     }
     ActionSettings.People channels = actions.people();
     Optional<ActorRef<People.Command>> people = channels.webhooks().isEmpty() && channels.command().isBlank()
@@ -263,9 +275,9 @@ public final class Guardian {
     java.util.function.Supplier<CompletionStage<List<AgentStatus>>> fleet = () -> AskPattern.<FleetView.Command,
         List<AgentStatus>>ask(parts.fleet(), replyTo -> new FleetView.GetAgents(AgentFilter.ALL, replyTo), patience,
         scheduler);
-    context.spawn(Behaviors.supervise(Notifier.create(new Notifier.Parts(actions, outbox, typer, tmux, parts.gate(),
-        screens, fleet, Optional.ofNullable(journal), people, parts.metrics(), wiring.clock()))).onFailure(SupervisorStrategy.restart()),
-        "notifier", DispatcherSelector.blocking());
+    return Optional.of(context.spawn(Behaviors.supervise(Notifier.create(new Notifier.Parts(actions, outbox, typer,
+        tmux, parts.gate(), screens, fleet, Optional.ofNullable(journal), people, parts.metrics(), wiring.clock())))
+        .onFailure(SupervisorStrategy.restart()), "notifier", DispatcherSelector.blocking()));
   }
 
   private static Behavior<Command> running(Settings settings, Parts parts) {

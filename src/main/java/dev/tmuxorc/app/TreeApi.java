@@ -2,7 +2,9 @@ package dev.tmuxorc.app;
 
 import dev.tmuxorc.actions.ActionGate;
 import dev.tmuxorc.agent.AgentStatus;
+import dev.tmuxorc.actions.Notifier;
 import dev.tmuxorc.actions.OutboxStore;
+import dev.tmuxorc.actions.PaneTyper;
 import dev.tmuxorc.agent.AgentView;
 import dev.tmuxorc.agent.Explanation;
 import dev.tmuxorc.agent.HookEvent;
@@ -15,6 +17,7 @@ import dev.tmuxorc.fleet.AgentFilter;
 import dev.tmuxorc.fleet.FleetSummary;
 import dev.tmuxorc.fleet.FleetView;
 import dev.tmuxorc.fleet.SessionSummary;
+import dev.tmuxorc.http.Acted;
 import dev.tmuxorc.http.ApiBackend;
 import dev.tmuxorc.journal.Journal;
 import dev.tmuxorc.journal.JournalCounters;
@@ -288,6 +291,127 @@ final class TreeApi implements ApiBackend {
   public CompletionStage<Void> hook(HookEvent event, Optional<PaneId> pane, List<Integer> pids) {
     parts.monitor().tell(new Monitor.Hooked(event, pane, pids));
     return CompletableFuture.completedFuture(null);
+  }
+
+  /** The latest reports {@code GET /api/reports} lists. */
+  static final int LATEST_REPORTS = 20;
+
+  // Read from the file like the actions: a read-only connection of its own beside the notifier's.
+  @Override
+  public CompletionStage<Map<String, Object>> reports() {
+    return CompletableFuture.supplyAsync(() -> {
+      Optional<OutboxStore.Waiting> waiting = journalFile == null ? Optional.empty()
+          : OutboxStore.waiting(journalFile, LATEST_REPORTS);
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("enabled", waiting.isPresent());
+      json.put("pmReports", parts.notifier().isPresent());
+      List<Map<String, Object>> entries = new ArrayList<>();
+      List<Map<String, Object>> reports = new ArrayList<>();
+      waiting.ifPresent(w -> {
+        for (int i = 0; i < w.entries().size(); i++) {
+          OutboxStore.Entry e = w.entries().get(i);
+          Map<String, Object> entry = new LinkedHashMap<>();
+          entry.put("id", e.id());
+          entry.put("state", w.entryStates().get(i));
+          entry.put("session", e.session());
+          entry.put("paneId", "-".equals(e.paneId()) ? null : e.paneId());
+          entry.put("reason", e.reason());
+          entry.put("line", e.line());
+          entry.put("count", e.count());
+          entry.put("createdAt", e.createdAt().toString());
+          entry.put("updatedAt", e.updatedAt().toString());
+          entries.add(entry);
+        }
+        for (int i = 0; i < w.reports().size(); i++) {
+          OutboxStore.Report r = w.reports().get(i);
+          Map<String, Object> report = new LinkedHashMap<>();
+          report.put("id", r.id());
+          report.put("state", w.reportStates().get(i));
+          report.put("session", r.session());
+          report.put("pmPane", r.pmPane().isEmpty() ? null : r.pmPane());
+          report.put("startedAt", r.startedAt().toString());
+          report.put("text", r.text());
+          reports.add(report);
+        }
+      });
+      json.put("entries", entries);
+      json.put("reports", reports);
+      return json;
+    }, system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
+  }
+
+  @Override
+  public CompletionStage<Acted> message(PaneId pane, String text) {
+    return this.<FleetView.Command, Optional<AgentStatus>>ask(parts.fleet(),
+        replyTo -> new FleetView.GetAgent(pane, replyTo)).thenCompose(found -> {
+          if (found.isEmpty()) {
+            return CompletableFuture.completedFuture(Acted.of("unknown", "no agent in pane " + pane));
+          }
+          AgentStatus agent = found.get();
+          Map<String, Object> fields = Map.of("paneId", pane.value(), "target", agent.agent().pane().target());
+          if (parts.actions().dryRun()) {
+            return CompletableFuture.completedFuture(messaged(pane, text, new Acted("dry-run", "dry-run: would have "
+                + "typed the message; nothing was typed", fields)));
+          }
+          if (gate.paused()) {
+            return CompletableFuture.completedFuture(messaged(pane, text, new Acted("paused", "actions are paused "
+                + "until " + gate.pausedUntil().map(Instant::toString).orElse("now") + " (monitor pause): nothing "
+                + "was typed", fields)));
+          }
+          return parts.typer().type(pane, agent.agent().kind(), text).handle((outcome, failure) -> {
+            Acted acted;
+            if (failure != null) {
+              Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+              acted = new Acted("failed", "tmux failed: " + cause.getMessage(), fields);
+            } else if (outcome instanceof PaneTyper.Outcome.Delivered delivered) {
+              Map<String, Object> more = new LinkedHashMap<>(fields);
+              more.put("attempts", delivered.attempts());
+              acted = new Acted("delivered", "typed into the agent's prompt and submitted", more);
+            } else if (outcome instanceof PaneTyper.Outcome.Held held) {
+              acted = new Acted("held", held.reason() + ": nothing was typed (the prompt is only typed into when "
+                  + "empty); try again later", fields);
+            } else {
+              PaneTyper.Outcome.Failed failed = (PaneTyper.Outcome.Failed) outcome;
+              acted = new Acted("failed", failed.reason() + " (after " + failed.attempts() + " attempt(s))", fields);
+            }
+            return messaged(pane, text, acted);
+          });
+        });
+  }
+
+  // Each message is an Action in the journal (and so on /api/actions and the event stream) and in the metrics.
+  private Acted messaged(PaneId pane, String text, Acted acted) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("action", "message");
+    json.put("outcome", acted.outcome());
+    json.put("why", acted.detail());
+    json.put("text", text.length() <= 200 ? text : text.substring(0, 199) + "…");
+    parts.metrics().acted("message", acted.outcome());
+    if (journal != null) {
+      journal.tell(new Journal.Record("Action", pane.value(), clock.instant(), json));
+    }
+    return acted;
+  }
+
+  @Override
+  public CompletionStage<Acted> acknowledge(long reportId) {
+    if (parts.notifier().isEmpty()) {
+      return CompletableFuture.completedFuture(Acted.of("off", "PM reports are off "
+          + "(tmux-orc.actions.pm-reports.enabled = false): there is no report to acknowledge"));
+    }
+    return this.<Notifier.Command, Notifier.Acknowledged>ask(parts.notifier().get(),
+        replyTo -> new Notifier.Acknowledge(reportId, replyTo)).thenApply(ack -> {
+          if (ack.problem() != null) {
+            throw new IllegalStateException(ack.problem());
+          }
+          if (ack.reportState().isEmpty()) {
+            return Acted.of("unknown", "no report " + reportId + " (pending_reports lists the latest)");
+          }
+          return new Acted("acknowledged", "report " + reportId + " acknowledged"
+              + (ack.escalationsStopped() > 0 ? ": its escalation to people is stopped" : ""),
+              Map.of("report", reportId, "state", ack.reportState().get(),
+                  "escalationsStopped", ack.escalationsStopped()));
+        });
   }
 
   @Override

@@ -24,6 +24,7 @@ import picocli.CommandLine.Mixin;
     subcommands = {ScanCommand.class, StatusCommand.class, ExplainCommand.class, HealthCommand.class, MonitorCommand.class,
         EventsCommand.class, ActionsCommand.class, PerfCommand.class, ClassifyCommand.class, DemoCommand.class,
         BenchmarkCommand.class, ConfigCommand.class, CompletionCommand.class, HookCommand.class, HooksCommand.class,
+        McpCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -47,7 +47,7 @@ public final class ClaudeSettings {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   // As Claude Code and JSON.stringify(settings, null, 2) write it: two spaces, "key": value, [] and {}.
-  private static final ObjectWriter WRITER = Json.MAPPER.writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+  static final ObjectWriter WRITER = Json.MAPPER.writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
       .withObjectFieldValueSpacing(Separators.Spacing.AFTER).withObjectEmptySeparator("")
       .withArrayEmptySeparator(""))
       .withObjectIndenter(new DefaultIndenter("  ", "\n"))
@@ -201,6 +201,11 @@ public final class ClaudeSettings {
    * @return the backup, when there was a file to back up
    */
   public Optional<Path> write(Instant now) {
+    return write(file, text(), now);
+  }
+
+  /** Writes {@code text} to {@code file} atomically, first copying an existing file to {@code NAME.bak-<UTC time>}. */
+  static Optional<Path> write(Path file, String text, Instant now) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Optional<Path> backup = Optional.empty();
@@ -213,7 +218,7 @@ public final class ClaudeSettings {
         backup = Optional.of(target);
       }
       Path temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-      Files.writeString(temp, text(), StandardCharsets.UTF_8);
+      Files.writeString(temp, text, StandardCharsets.UTF_8);
       try {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

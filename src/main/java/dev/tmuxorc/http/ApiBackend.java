@@ -91,6 +91,23 @@ public interface ApiBackend {
    */
   CompletionStage<Void> hook(HookEvent event, Optional<PaneId> pane, List<Integer> pids);
 
+  /**
+   * The PM reports' outbox ({@code GET /api/reports}): {@code enabled} (false when PM reports never ran with this
+   * journal), {@code entries} waiting for their PM (pending or in flight, oldest first) and the latest
+   * {@code reports} (newest first, each with its number, which {@link #acknowledge} takes).
+   */
+  CompletionStage<Map<String, Object>> reports();
+
+  /**
+   * Types {@code text} (printable, within the size limit) into the prompt of the agent in {@code pane} by the
+   * typing rules (only into an empty prompt, literally, verified), journalled as an {@code Action}; refused while
+   * actions are paused or in dry-run. Completes with the typer's outcome.
+   */
+  CompletionStage<Acted> message(PaneId pane, String text);
+
+  /** The PM acknowledges report {@code reportId}: its escalation to people stops. */
+  CompletionStage<Acted> acknowledge(long reportId);
+
   /** Actions off for {@code duration} (observation goes on); answers when they resume. */
   CompletionStage<java.time.Instant> pause(Duration duration);
 

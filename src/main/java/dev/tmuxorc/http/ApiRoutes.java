@@ -23,6 +23,7 @@ public final class ApiRoutes {
         new EventRoutes(new EventFeed(system, backend, settings, observer), endpoints, settings).route(),
         new MonitorRoutes(backend, endpoints).route(),
         new ActionRoutes(backend, endpoints).route(),
+        new ReportRoutes(backend, endpoints).route(),
         new HookRoutes(backend, endpoints, Clock.systemUTC()).route(),
         // Anything else: 404 as JSON, but only to a client with the token (no probing for what exists).
         endpoints.secured("unmatched", () -> reject()));

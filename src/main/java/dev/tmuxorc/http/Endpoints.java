@@ -49,6 +49,10 @@ final class Endpoints {
     this.observer = observer;
   }
 
+  Duration backendTimeout() {
+    return backendTimeout;
+  }
+
   /** An endpoint anyone may call (only {@code /health/live}). */
   Route open(String template, Supplier<Route> inner) {
     return observed(template, () -> bounded(inner));

@@ -253,6 +253,31 @@ class NotifierTest {
   }
 
   @Test
+  void aReportThePmAcknowledgedIsNotEscalated() throws Exception {
+    TestProbe<People.Command> people = testKit.createTestProbe();
+    notifier(actions("people.escalate-after = 3s"), Optional.of(people.getRef()));
+    settle();
+    AgentPane pm = pm();
+    state(pm, AgentState.UNKNOWN, AgentState.IDLE);
+    state(agent("%86", 2, "claude-9", Role.AGENT), AgentState.WORKING, AgentState.WAITING);
+    awaitReceived(1);
+    assertEquals("delivered", action("delivered").get("outcome")); // its escalation is now waiting
+    java.util.regex.Matcher number = java.util.regex.Pattern.compile("#([0-9]+)").matcher(received().get(0));
+    assertTrue(number.find(), received().get(0));
+    long report = Long.parseLong(number.group(1));
+
+    TestProbe<Notifier.Acknowledged> reply = testKit.createTestProbe();
+    notifier.tell(new Notifier.Acknowledge(report, reply.getRef()));
+    Notifier.Acknowledged ack = reply.receiveMessage(PATIENCE);
+    assertEquals(Optional.of("delivered"), ack.reportState(), ack.toString());
+    assertEquals(1, ack.escalationsStopped(), ack.toString());
+    assertEquals("acknowledged", action("acknowledged").get("outcome"));
+    notifier.tell(new Notifier.Acknowledge(report + 100, reply.getRef()));
+    assertEquals(Optional.empty(), reply.receiveMessage(PATIENCE).reportState(), "no such report");
+    people.expectNoMessage(Duration.ofSeconds(4));
+  }
+
+  @Test
   void aWholeTeamIdleIsEscalatedTwiceThenNoMore() throws Exception {
     notifier(actions("pm-reports { team-idle-after = 1s, grace = 1h }"));
     settle();

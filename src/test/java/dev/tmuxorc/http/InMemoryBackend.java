@@ -169,4 +169,33 @@ final class InMemoryBackend implements ApiBackend {
     hooks.add(new Object[] {event, pane, pids});
     return answer(null);
   }
+
+  /** The messages typed, as {pane, text}; {@link #messageOutcome} is what each is answered. */
+  final List<String[]> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+  volatile Acted messageOutcome = Acted.of("delivered", "typed and submitted");
+  volatile boolean messageHangs;
+  final List<Long> acks = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final Map<String, Object> reports = new LinkedHashMap<>(Map.of("enabled", true, "entries", List.of(),
+      "reports", List.of()));
+
+  @Override
+  public CompletionStage<Map<String, Object>> reports() {
+    return answer(Map.copyOf(reports));
+  }
+
+  @Override
+  public CompletionStage<Acted> message(PaneId pane, String text) {
+    if (agents.stream().noneMatch(a -> a.paneId().equals(pane.value()))) {
+      return answer(Acted.of("unknown", "no agent in pane " + pane));
+    }
+    messages.add(new String[] {pane.value(), text});
+    return messageHangs ? new CompletableFuture<>() : answer(messageOutcome);
+  }
+
+  @Override
+  public CompletionStage<Acted> acknowledge(long reportId) {
+    acks.add(reportId);
+    return answer(reportId == 12 ? new Acted("acknowledged", "report 12 acknowledged", Map.of("report", 12L))
+        : Acted.of("unknown", "no report " + reportId));
+  }
 }
