@@ -11,6 +11,8 @@ import java.util.List;
 final class ReportText {
 
   static final int MAX_LINES = 12;
+  /** A line longer than this (a window name of any length) is shortened: the report must fit a tmux command. */
+  static final int MAX_LINE = 300;
 
   private ReportText() {
   }
@@ -26,7 +28,8 @@ final class ReportText {
     int shown = entries.size() <= MAX_LINES ? entries.size() : MAX_LINES - 1;
     for (int i = 0; i < shown; i++) {
       OutboxStore.Entry entry = entries.get(i);
-      lines.add("- " + entry.line() + (entry.count() > 1 ? " (" + entry.count() + "x)" : ""));
+      String line = entry.line().length() <= MAX_LINE ? entry.line() : entry.line().substring(0, MAX_LINE - 1) + "…";
+      lines.add("- " + line + (entry.count() > 1 ? " (" + entry.count() + "x)" : ""));
     }
     if (shown < entries.size()) {
       lines.add("- and " + (entries.size() - shown) + " more: run `tmux-orc status` to see them");

@@ -155,7 +155,8 @@ final class ExplainCommand implements Callable<Integer> {
   /** The explanation as lines for people. */
   static List<String> text(Explanation e) {
     List<String> lines = new java.util.ArrayList<>();
-    lines.add(String.format("%s %s (%s): %s for %s, decided by rule '%s'%s", e.paneId(), e.target(), e.kind(),
+    lines.add(String.format("%s %s (%s): %s for %s, decided by rule '%s'%s", e.paneId(),
+        AgentTable.printable(e.target(), 60), e.kind(),
         e.state(), MonitorStatusCommand.human(java.time.Duration.ofMillis(e.sinceAgeMs())), e.rule(),
         e.flags().isEmpty() ? "" : "; flags: " + String.join(", ", e.flags())));
     lines.add("evidence:");
@@ -184,7 +185,7 @@ final class ExplainCommand implements Callable<Integer> {
 
   private static String evidence(Evidence evidence) {
     return evidence.rule() + (evidence.line() > 0 ? " (line " + evidence.line() + ")" : "") + ": "
-        + evidence.text();
+        + AgentTable.printable(evidence.text(), 200); // a pane's text: no control characters to the terminal
   }
 
   private static String millis(String iso) {

@@ -155,6 +155,10 @@ class RecoveryTest {
   void aPaneRunningItsProgramAgainIsNotKilledOnAnOldCrashVerdict() throws Exception {
     recovery("tmux-orc.actions.recovery.command = \"echo started >> '" + starts + "'\"");
     String id = tmux.window("work", "claude-7", "exec sleep 600"); // alive: not a shell, not dead
+    for (int i = 0; i < 100 && !tmux.tmux("display-message", "-p", "-t", id, "#{pane_current_command}").strip()
+        .equals("sleep"); i++) {
+      Thread.sleep(50); // sh until it has exec'd sleep
+    }
     AgentPane agent = new AgentPane(new Pane(new PaneId(id), "$0", "work", 1, "claude-7", 0, 1001, "claude", false,
         OptionalInt.empty(), Instant.EPOCH, ""), Role.AGENT, AgentKind.CLAUDE);
     crashed(agent);
