@@ -129,7 +129,12 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     Instant at = event.at();
     if (event instanceof AgentEvent.AgentGone) {
       agents.remove(id);
-      need(event.agent(), Reason.MISSING, "");
+      // A pane respawned (by recovery, or by hand) runs a new process: the monitor discovers it, then tells the
+      // old one gone. The pane did not close: its crash, if it crashed, is what the PM hears about.
+      boolean respawned = agents.keySet().stream().anyMatch(other -> other.pane().equals(id.pane()));
+      if (!respawned) {
+        need(event.agent(), Reason.MISSING, "");
+      }
       return this;
     }
     if (known == null) {

@@ -116,7 +116,11 @@ class NotifierTest {
   }
 
   private static AgentPane agent(String pane, int window, String name, Role role) {
-    return new AgentPane(new Pane(new PaneId(pane), "$0", "work", window, name, 0, 1000 + window, "claude", false,
+    return agent(pane, window, name, role, 1000 + window);
+  }
+
+  private static AgentPane agent(String pane, int window, String name, Role role, int pid) {
+    return new AgentPane(new Pane(new PaneId(pane), "$0", "work", window, name, 0, pid, "claude", false,
         OptionalInt.empty(), Instant.EPOCH, ""), role, AgentKind.CLAUDE);
   }
 
@@ -218,6 +222,26 @@ class NotifierTest {
     state(dev, AgentState.WAITING, AgentState.WORKING);
     state(dev, AgentState.WORKING, AgentState.WAITING);
     awaitReceived(2);
+  }
+
+  @Test
+  void aPaneRespawnedWithANewProcessIsNotGoneButAClosedPaneIs() throws Exception {
+    notifier(actions(""));
+    settle();
+    AgentPane pm = pm();
+    state(pm, AgentState.UNKNOWN, AgentState.IDLE);
+    AgentPane crashed = agent("%70", 2, "claude-r", Role.AGENT, 2002);
+    AgentPane restarted = agent("%70", 2, "claude-r", Role.AGENT, 3003);
+    AgentPane closed = agent("%71", 3, "claude-c", Role.AGENT);
+    publish(new AgentEvent.AgentDiscovered(crashed, Instant.now()));
+    publish(new AgentEvent.AgentDiscovered(closed, Instant.now()));
+    // what the monitor publishes when a pane is respawned: the new process discovered, then the old one gone
+    publish(new AgentEvent.AgentDiscovered(restarted, Instant.now()));
+    publish(new AgentEvent.AgentGone(crashed, Instant.now()));
+    publish(new AgentEvent.AgentGone(closed, Instant.now()));
+    awaitReceived(1);
+    assertTrue(received().get(0).contains("claude-c (work:3.0, %71): gone: its pane closed"), received().get(0));
+    assertTrue(!received().get(0).contains("claude-r"), "the respawned pane did not close: " + received());
   }
 
   @Test
