@@ -2,6 +2,7 @@ package dev.tmuxorc.actions;
 
 import dev.tmuxorc.agent.AgentEvent;
 import dev.tmuxorc.agent.AgentFlag;
+import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.AgentId;
 import dev.tmuxorc.discovery.AgentPane;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -57,14 +59,20 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
 
   private record Checked(OutboxStore.Report report, Verdict verdict, Throwable failure) implements Command { }
 
+  private record Seeded(List<AgentStatus> agents, Throwable failure) implements Command { }
+
   private enum Tick implements Command { INSTANCE }
 
   /** What was found of a report cut off mid-delivery. */
   private enum Verdict { IN_TRANSCRIPT, IN_PROMPT_SUBMITTED, NOWHERE, STILL_IN_PROMPT }
 
-  /** What the notifier works with; {@code screens} gives an agent's last screen (for the cooldown's digest). */
+  /**
+   * What the notifier works with; {@code screens} gives an agent's last screen (for the cooldown's digest),
+   * {@code fleet} every agent as the fleet view knows it (those whose events came before the notifier listened).
+   */
   public record Parts(ActionSettings settings, OutboxStore outbox, PaneTyper typer, PaneTyper.Tmux tmux,
       ActionGate gate, Function<PaneId, CompletionStage<Optional<String>>> screens,
+      Supplier<CompletionStage<List<AgentStatus>>> fleet,
       Optional<ActorRef<Journal.Command>> journal, Optional<ActorRef<People.Command>> people,
       ActionObserver observer, Clock clock) { }
 
@@ -96,6 +104,8 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   private final Map<String, String> lastNotice = new HashMap<>(); // session -> last deferral journalled
   private final List<Escalation> escalations = new java.util.ArrayList<>();
   private boolean checkedCutOff;
+  private boolean seeded;
+  private boolean seeding;
 
   private Notifier(ActorContext<Command> context, Parts parts) {
     super(context);
@@ -114,6 +124,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessage(Typed.class, this::onTyped)
         .onMessage(Checked.class, this::onChecked)
+        .onMessage(Seeded.class, this::onSeeded)
         .onSignal(PostStop.class, signal -> {
           parts.outbox().close();
           return this;
@@ -140,17 +151,16 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     if (known == null) {
       known = new Tracked(event.agent(), AgentState.UNKNOWN, at, at, false);
     }
-    if (event instanceof AgentEvent.StateChanged changed) {
+    if (event instanceof AgentEvent.StateChanged changed && agents.containsKey(id)
+        && known.state() == changed.to()) {
+      // already known in this state from the fleet's snapshot: the event that put it there, late
+      agents.put(id, new Tracked(event.agent(), known.state(), known.since(), known.discovered(), known.noted()));
+    } else if (event instanceof AgentEvent.StateChanged changed) {
       Tracked next = known.with(changed.to(), at);
       if (changed.from() == AgentState.RATE_LIMITED && changed.to() != AgentState.RATE_LIMITED) {
         need(event.agent(), Reason.BACK, "now " + changed.to());
       }
-      Reason now = switch (changed.to()) {
-        case WAITING -> Reason.WAITING;
-        case CRASHED -> Reason.CRASHED;
-        case ERROR -> Reason.ERROR;
-        default -> null;
-      };
+      Reason now = needOf(changed.to());
       if (now != null) {
         need(event.agent(), now, changed.evidence().isEmpty() ? "" : changed.evidence().get(0).text());
         next = next.notedNow();
@@ -163,6 +173,41 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
       agents.put(id, known);
     } else {
       agents.put(id, new Tracked(event.agent(), known.state(), known.since(), known.discovered(), known.noted()));
+    }
+    return this;
+  }
+
+  private static Reason needOf(AgentState state) {
+    return switch (state) {
+      case WAITING -> Reason.WAITING;
+      case CRASHED -> Reason.CRASHED;
+      case ERROR -> Reason.ERROR;
+      default -> null;
+    };
+  }
+
+  // The agents discovered before the notifier listened (the monitor may start publishing first): taken from the
+  // fleet view as if their state had just changed, unless an event about them came meanwhile.
+  private Behavior<Command> onSeeded(Seeded seeded) {
+    seeding = false;
+    this.seeded = true;
+    if (seeded.failure() != null) {
+      getContext().getLog().warn("the fleet did not tell its agents ({}): the PM reports know the agents from their "
+          + "next events only", seeded.failure().getMessage());
+      return this;
+    }
+    Instant now = parts.clock().instant();
+    for (AgentStatus status : seeded.agents()) {
+      AgentId id = status.agent().key();
+      if (agents.containsKey(id)) {
+        continue;
+      }
+      agents.put(id, new Tracked(status.agent(), status.state(), now, now, false));
+      Reason need = needOf(status.state());
+      if (need != null) {
+        need(status.agent(), need, status.evidence().isEmpty() ? "" : status.evidence().get(0).text());
+        agents.put(id, agents.get(id).notedNow());
+      }
     }
     return this;
   }
@@ -223,6 +268,15 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   // --- delivering
 
   private Behavior<Command> onTick() {
+    if (!seeded) {
+      // at the first tick, long after the notifier subscribed: what the fleet knows by now includes every agent
+      // whose events came before; nothing is delivered until it is known (the PM among them)
+      if (!seeding) {
+        seeding = true;
+        getContext().pipeToSelf(parts.fleet().get(), Seeded::new);
+      }
+      return this;
+    }
     Instant now = parts.clock().instant();
     noteLasting(now);
     escalate(now);

@@ -9,6 +9,7 @@ import dev.tmuxorc.actions.PaneTyper;
 import dev.tmuxorc.actions.People;
 import dev.tmuxorc.actions.RateLimitResumer;
 import dev.tmuxorc.actions.Recovery;
+import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.cache.CacheLayer;
 import dev.tmuxorc.cache.Caches;
 import dev.tmuxorc.cache.PaneCache;
@@ -19,6 +20,7 @@ import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.detect.ScreenClassifier;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.fleet.FleetSummary;
+import dev.tmuxorc.fleet.AgentFilter;
 import dev.tmuxorc.fleet.FleetView;
 import dev.tmuxorc.http.ApiRoutes;
 import dev.tmuxorc.http.HttpServer;
@@ -258,8 +260,11 @@ public final class Guardian {
         && !channels.desktop() ? Optional.empty() : Optional.of(context.spawn(Behaviors.supervise(People.create(
             new People.Parts(actions, parts.gate(), Optional.ofNullable(journal), parts.metrics()::actionTaken,
                 wiring.clock()))).onFailure(SupervisorStrategy.restart()), "people"));
+    java.util.function.Supplier<CompletionStage<List<AgentStatus>>> fleet = () -> AskPattern.<FleetView.Command,
+        List<AgentStatus>>ask(parts.fleet(), replyTo -> new FleetView.GetAgents(AgentFilter.ALL, replyTo), patience,
+        scheduler);
     context.spawn(Behaviors.supervise(Notifier.create(new Notifier.Parts(actions, outbox, typer, tmux, parts.gate(),
-        screens, Optional.ofNullable(journal), people, parts.metrics()::actionTaken, wiring.clock()))).onFailure(SupervisorStrategy.restart()),
+        screens, fleet, Optional.ofNullable(journal), people, parts.metrics()::actionTaken, wiring.clock()))).onFailure(SupervisorStrategy.restart()),
         "notifier", DispatcherSelector.blocking());
   }
 

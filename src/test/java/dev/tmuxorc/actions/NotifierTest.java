@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.agent.AgentStatus;
+import dev.tmuxorc.agent.Health;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.detect.Classifier;
@@ -59,6 +61,8 @@ class NotifierTest {
   private PaneTyper typer;
   private PaneTyper.Tmux tmuxRun;
   private final Map<PaneId, String> screens = new ConcurrentHashMap<>();
+  /** The agents the fleet view knows (those whose events came before the notifier listened). */
+  private final List<AgentStatus> fleet = new java.util.concurrent.CopyOnWriteArrayList<>();
   private TestProbe<Journal.Command> journal;
   private final ActionGate gate = new ActionGate(Clock.systemUTC());
   private Path log;
@@ -103,6 +107,7 @@ class NotifierTest {
     OutboxStore outbox = OutboxStore.open(dir.resolve("journal.db"));
     Notifier.Parts parts = new Notifier.Parts(actions, outbox, typer, tmuxRun, gate,
         pane -> CompletableFuture.completedFuture(Optional.ofNullable(screens.get(pane))),
+        () -> CompletableFuture.completedFuture(List.copyOf(fleet)),
         Optional.of(journal.getRef()), people, ActionObserver.NONE, Clock.systemUTC());
     notifier = testKit.spawn(Notifier.create(parts));
     return notifier;
@@ -222,6 +227,27 @@ class NotifierTest {
     state(dev, AgentState.WAITING, AgentState.WORKING);
     state(dev, AgentState.WORKING, AgentState.WAITING);
     awaitReceived(2);
+  }
+
+  @Test
+  void agentsWhoseEventsCameBeforeItListenedAreKnownFromTheFleetThePmAmongThem() throws Exception {
+    // The monitor published the PM's and the agent's discovery before the notifier subscribed: no event will
+    // tell it of them again while they stay as they are.
+    AgentPane pm = pm();
+    AgentPane dev = agent("%60", 2, "claude-s", Role.AGENT);
+    fleet.add(status(pm, AgentState.IDLE));
+    fleet.add(status(dev, AgentState.WAITING));
+    notifier(actions(""));
+    awaitReceived(1);
+    assertTrue(received().get(0).contains("claude-s (work:2.0, %60): waiting for a decision: waiting on screen"),
+        received().get(0));
+    assertEquals("delivered", action("delivered").get("outcome"), "to the PM, not 'no PM in the session'");
+  }
+
+  private static AgentStatus status(AgentPane agent, AgentState state) {
+    return new AgentStatus(agent, state, AgentState.UNKNOWN, Health.HEALTHY, Instant.now(), Instant.now(),
+        List.of(new Evidence(state.wireName(), "m", 1, state.wireName() + " on screen")), Optional.empty(), Map.of(),
+        Optional.empty());
   }
 
   @Test
