@@ -2,25 +2,44 @@
 """A Claude-like prompt for tests: draws a transcript and a framed input box, takes keys (literal typing,
 bracketed pastes, Backspace, Enter) and appends every submitted text to LOG as one JSON line.
 
-usage: fake-prompt.py LOG [--ignore-enter N]   (the first N Enter presses are ignored, as a busy UI may)
+usage: fake-prompt.py LOG [--ignore-enter N] [--deaf-file F] [--busy-file F] [--say LINE]...
+  --ignore-enter N  the first N Enter presses are ignored, as a busy UI may
+  --deaf-file F     Enter is ignored while F exists (a test decides when a typed text may be submitted)
+  --busy-file F     while F exists a spinner line shows above the prompt: the agent is working
+  --say LINE        a line of the transcript above the prompt (repeatable), e.g. a usage-limit message
 """
+import argparse
 import json
 import os
+import select
 import sys
 import termios
 import tty
 
 WIDTH = 78
-log_path = sys.argv[1]
-ignore_enter = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[2] == "--ignore-enter" else 0
-transcript = ["⏺ Ready when you are."]
+parser = argparse.ArgumentParser()
+parser.add_argument("log")
+parser.add_argument("--ignore-enter", type=int, default=0)
+parser.add_argument("--deaf-file")
+parser.add_argument("--busy-file")
+parser.add_argument("--say", action="append", default=[])
+args = parser.parse_args()
+log_path = args.log
+ignore_enter = args.ignore_enter
+transcript = ["⏺ Ready when you are."] + args.say
 text = ""
+
+
+def exists(path):
+    return path is not None and os.path.exists(path)
 
 
 def draw():
     out = ["\x1b[2J\x1b[H"]
     for line in transcript[-20:]:
         out.append(line[:WIDTH + 2] + "\r\n")
+    if exists(args.busy_file):
+        out.append("\r\n✻ Working… (esc to interrupt)\r\n")
     out.append("\r\n╭" + "─" * WIDTH + "╮\r\n")
     lines = []
     for i, part in enumerate(text.split("\n")):
@@ -55,7 +74,13 @@ def main():
     pending = b""
     try:
         draw()
+        busy = exists(args.busy_file)
         while True:
+            if not select.select([fd], [], [], 0.1)[0]:
+                if exists(args.busy_file) != busy:
+                    busy = not busy
+                    draw()
+                continue
             data = os.read(fd, 4096)
             if not data:
                 break
@@ -82,6 +107,8 @@ def main():
                         text += "\n"
                     elif ignore_enter > 0:
                         ignore_enter -= 1
+                    elif exists(args.deaf_file):
+                        pass
                     elif text:
                         submit()
                 elif char == b"\x7f":

@@ -3,6 +3,7 @@ package dev.tmuxorc.actions;
 import dev.tmuxorc.agent.AgentEvent;
 import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.agent.AgentFlag;
+import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.AgentId;
 import dev.tmuxorc.discovery.AgentKind;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -79,10 +81,13 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   /** What was found of a report cut off mid-delivery. */
   private enum Verdict { IN_TRANSCRIPT, IN_PROMPT_SUBMITTED, NOWHERE, STILL_IN_PROMPT }
 
-  /** What the notifier works with; {@code screens} gives an agent's last screen (for the cooldown's digest). */
+  /**
+   * What the notifier works with; {@code screens} gives an agent's last screen (for the cooldown's digest),
+   * {@code fleet} every agent as the fleet view knows it (those whose events came before the notifier listened).
+   */
   public record Parts(ActionSettings settings, OutboxStore outbox, PaneTyper typer, PaneTyper.Tmux tmux,
       ActionGate gate, Function<PaneId, CompletionStage<Optional<String>>> screens,
-      java.util.function.Supplier<CompletionStage<List<AgentStatus>>> fleet,
+      Supplier<CompletionStage<List<AgentStatus>>> fleet,
       Optional<ActorRef<Journal.Command>> journal, Optional<ActorRef<People.Command>> people,
       ActionObserver observer, Clock clock) { }
 
@@ -122,6 +127,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   private final List<Escalation> escalations = new ArrayList<>();
   private final Map<String, Integer> teamIdleSent = new HashMap<>(); // session -> escalations of this idle spell
   private boolean seeded;
+  private boolean seeding;
   private Instant lastPrune;
 
   private Notifier(ActorContext<Command> context, Parts parts) {
@@ -131,8 +137,6 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     this.settings = parts.settings().pmReports();
     context.getSystem().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class,
         context.messageAdapter(AgentEvent.class, Event::new)));
-    // the PM and the states are known before any report goes: no session is taken for PM-less by mistake
-    context.pipeToSelf(parts.fleet().get(), Seeded::new);
   }
 
   @Override
@@ -152,21 +156,6 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
         .build();
   }
 
-  private Behavior<Command> onSeeded(Seeded answer) {
-    if (answer.failure() != null) {
-      getContext().getLog().warn("the fleet did not answer ({}): asking again", answer.failure().getMessage());
-      getContext().pipeToSelf(parts.fleet().get(), Seeded::new);
-      return this;
-    }
-    for (AgentStatus status : answer.agents()) {
-      // an event that came meanwhile is newer than the fleet's answer
-      agents.putIfAbsent(status.agent().key(), new Tracked(status.agent(), status.state(), status.since(),
-          status.since(), false));
-    }
-    seeded = true;
-    return this;
-  }
-
   // --- noting needs
 
   private Behavior<Command> onEvent(AgentEvent event) {
@@ -175,13 +164,22 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     Instant at = event.at();
     if (event instanceof AgentEvent.AgentGone) {
       agents.remove(id);
-      need(event.agent(), Reason.MISSING, "");
+      // A pane respawned (by recovery, or by hand) runs a new process: the monitor discovers it, then tells the
+      // old one gone. The pane did not close: its crash, if it crashed, is what the PM hears about.
+      boolean respawned = agents.keySet().stream().anyMatch(other -> other.pane().equals(id.pane()));
+      if (!respawned) {
+        need(event.agent(), Reason.MISSING, "");
+      }
       return this;
     }
     if (known == null) {
       known = new Tracked(event.agent(), AgentState.UNKNOWN, at, at, false);
     }
-    if (event instanceof AgentEvent.StateChanged changed) {
+    if (event instanceof AgentEvent.StateChanged changed && agents.containsKey(id)
+        && known.state() == changed.to()) {
+      // already known in this state from the fleet's snapshot: the event that put it there, late
+      agents.put(id, new Tracked(event.agent(), known.state(), known.since(), known.discovered(), known.noted()));
+    } else if (event instanceof AgentEvent.StateChanged changed) {
       if (known.noted() && known.state() == changed.from() && NEEDS_ATTENTION.contains(changed.from())) {
         parts.observer().waited(changed.from().wireName(), Duration.between(known.since(), at));
       }
@@ -190,12 +188,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
       if (changed.from() == AgentState.RATE_LIMITED && changed.to() != AgentState.RATE_LIMITED) {
         need(event.agent(), Reason.BACK, "now " + changed.to());
       }
-      Reason now = switch (changed.to()) {
-        case WAITING -> Reason.WAITING;
-        case CRASHED -> Reason.CRASHED;
-        case ERROR -> Reason.ERROR;
-        default -> null;
-      };
+      Reason now = needOf(changed.to());
       if (now != null) {
         need(event.agent(), now, changed.evidence().isEmpty() ? "" : changed.evidence().get(0).text());
         next = next.notedNow();
@@ -208,6 +201,41 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
       agents.put(id, known);
     } else {
       agents.put(id, new Tracked(event.agent(), known.state(), known.since(), known.discovered(), known.noted()));
+    }
+    return this;
+  }
+
+  private static Reason needOf(AgentState state) {
+    return switch (state) {
+      case WAITING -> Reason.WAITING;
+      case CRASHED -> Reason.CRASHED;
+      case ERROR -> Reason.ERROR;
+      default -> null;
+    };
+  }
+
+  // The agents discovered before the notifier listened (the monitor may start publishing first): taken from the
+  // fleet view as if their state had just changed, unless an event about them came meanwhile.
+  private Behavior<Command> onSeeded(Seeded seeded) {
+    seeding = false;
+    this.seeded = true;
+    if (seeded.failure() != null) {
+      getContext().getLog().warn("the fleet did not tell its agents ({}): the PM reports know the agents from their "
+          + "next events only", seeded.failure().getMessage());
+      return this;
+    }
+    Instant now = parts.clock().instant();
+    for (AgentStatus status : seeded.agents()) {
+      AgentId id = status.agent().key();
+      if (agents.containsKey(id)) {
+        continue;
+      }
+      agents.put(id, new Tracked(status.agent(), status.state(), now, now, false));
+      Reason need = needOf(status.state());
+      if (need != null) {
+        need(status.agent(), need, status.evidence().isEmpty() ? "" : status.evidence().get(0).text());
+        agents.put(id, agents.get(id).notedNow());
+      }
     }
     return this;
   }
@@ -268,13 +296,19 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   // --- delivering
 
   private Behavior<Command> onTick() {
+    if (!seeded) {
+      // at the first tick, long after the notifier subscribed: what the fleet knows by now includes every agent
+      // whose events came before; nothing is delivered until it is known (the PM among them)
+      if (!seeding) {
+        seeding = true;
+        getContext().pipeToSelf(parts.fleet().get(), Seeded::new);
+      }
+      return this;
+    }
     Instant now = parts.clock().instant();
     noteLasting(now);
     escalate(now);
     teamIdle(now);
-    if (!seeded) {
-      return this;
-    }
     prune(now);
     try {
       // in flight with no delivery under way: cut off (a stop, a crash) or failed; judged before anything new

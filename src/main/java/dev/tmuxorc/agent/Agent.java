@@ -43,8 +43,8 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
   /** A hook event the agent reported about itself. */
   public record Hook(HookEvent event) implements Command { }
 
-  /** The last screen this agent classified (empty before its first capture). */
-  public record GetScreen(ActorRef<Optional<String>> replyTo) implements Command { }
+  /** The last screen this agent classified ({@code fallback} before its first capture). */
+  public record GetScreen(ActorRef<Optional<String>> replyTo, Optional<String> fallback) implements Command { }
 
   /** Why the agent is in its state. */
   public record Explain(ActorRef<Optional<Explanation>> replyTo) implements Command { }
@@ -114,7 +114,7 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(Hook.class, this::onHook)
         .onMessage(GetScreen.class, get -> {
-          get.replyTo().tell(Optional.ofNullable(classifiedScreen));
+          get.replyTo().tell(classifiedScreen != null ? Optional.of(classifiedScreen) : get.fallback());
           return this;
         })
         .onMessage(Explain.class, explain -> {

@@ -21,6 +21,7 @@ import dev.tmuxorc.detect.ScreenClassifier;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.fleet.AgentFilter;
 import dev.tmuxorc.fleet.FleetSummary;
+import dev.tmuxorc.fleet.AgentFilter;
 import dev.tmuxorc.fleet.FleetView;
 import dev.tmuxorc.http.ApiRoutes;
 import dev.tmuxorc.http.HttpServer;

@@ -585,14 +585,16 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
     return this;
   }
 
-  // The pane_content layer has it when screen reuse is on (no message to the agent, which may be restarting).
+  // The agent answers with the screen it classified last: the one its state was decided on, which its own
+  // confirmation captures bring without passing through the pane_content layer. The layer's screen (when screen
+  // reuse is on) is the answer only when the agent has none (it has just started, or is restarting).
   private Behavior<Command> onGetScreen(GetScreen get) {
     Optional<AgentId> agent = panes.keySet().stream().filter(id -> id.pane().equals(get.pane())).findFirst();
     Optional<String> cached = agent.flatMap(id -> screens == null ? Optional.empty() : screens.last(id));
-    if (agent.isEmpty() || cached.isPresent()) {
-      get.replyTo().tell(cached);
+    if (agent.isEmpty()) {
+      get.replyTo().tell(Optional.empty());
     } else {
-      agents.get(agent.get()).tell(new Agent.GetScreen(get.replyTo()));
+      agents.get(agent.get()).tell(new Agent.GetScreen(get.replyTo(), cached));
     }
     return this;
   }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.agent.AgentStatus;
+import dev.tmuxorc.agent.Health;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.detect.Classifier;
@@ -59,6 +61,8 @@ class NotifierTest {
   private PaneTyper typer;
   private PaneTyper.Tmux tmuxRun;
   private final Map<PaneId, String> screens = new ConcurrentHashMap<>();
+  /** The agents the fleet view knows (those whose events came before the notifier listened). */
+  private final List<AgentStatus> fleet = new java.util.concurrent.CopyOnWriteArrayList<>();
   private TestProbe<Journal.Command> journal;
   private final ActionGate gate = new ActionGate(Clock.systemUTC());
   private Path log;
@@ -103,7 +107,8 @@ class NotifierTest {
     OutboxStore outbox = OutboxStore.open(dir.resolve("journal.db"));
     Notifier.Parts parts = new Notifier.Parts(actions, outbox, typer, tmuxRun, gate,
         pane -> CompletableFuture.completedFuture(Optional.ofNullable(screens.get(pane))),
-        () -> CompletableFuture.completedFuture(List.of()), Optional.of(journal.getRef()), people, ActionObserver.NONE, Clock.systemUTC());
+        () -> CompletableFuture.completedFuture(List.copyOf(fleet)),
+        Optional.of(journal.getRef()), people, ActionObserver.NONE, Clock.systemUTC());
     notifier = testKit.spawn(Notifier.create(parts));
     return notifier;
   }
@@ -116,7 +121,11 @@ class NotifierTest {
   }
 
   private static AgentPane agent(String pane, int window, String name, Role role) {
-    return new AgentPane(new Pane(new PaneId(pane), "$0", "work", window, name, 0, 1000 + window, "claude", false,
+    return agent(pane, window, name, role, 1000 + window);
+  }
+
+  private static AgentPane agent(String pane, int window, String name, Role role, int pid) {
+    return new AgentPane(new Pane(new PaneId(pane), "$0", "work", window, name, 0, pid, "claude", false,
         OptionalInt.empty(), Instant.EPOCH, ""), role, AgentKind.CLAUDE);
   }
 
@@ -218,6 +227,47 @@ class NotifierTest {
     state(dev, AgentState.WAITING, AgentState.WORKING);
     state(dev, AgentState.WORKING, AgentState.WAITING);
     awaitReceived(2);
+  }
+
+  @Test
+  void agentsWhoseEventsCameBeforeItListenedAreKnownFromTheFleetThePmAmongThem() throws Exception {
+    // The monitor published the PM's and the agent's discovery before the notifier subscribed: no event will
+    // tell it of them again while they stay as they are.
+    AgentPane pm = pm();
+    AgentPane dev = agent("%60", 2, "claude-s", Role.AGENT);
+    fleet.add(status(pm, AgentState.IDLE));
+    fleet.add(status(dev, AgentState.WAITING));
+    notifier(actions(""));
+    awaitReceived(1);
+    assertTrue(received().get(0).contains("claude-s (work:2.0, %60): waiting for a decision: waiting on screen"),
+        received().get(0));
+    assertEquals("delivered", action("delivered").get("outcome"), "to the PM, not 'no PM in the session'");
+  }
+
+  private static AgentStatus status(AgentPane agent, AgentState state) {
+    return new AgentStatus(agent, state, AgentState.UNKNOWN, Health.HEALTHY, Instant.now(), Instant.now(),
+        List.of(new Evidence(state.wireName(), "m", 1, state.wireName() + " on screen")), Optional.empty(), Map.of(),
+        Optional.empty());
+  }
+
+  @Test
+  void aPaneRespawnedWithANewProcessIsNotGoneButAClosedPaneIs() throws Exception {
+    notifier(actions(""));
+    settle();
+    AgentPane pm = pm();
+    state(pm, AgentState.UNKNOWN, AgentState.IDLE);
+    AgentPane crashed = agent("%70", 2, "claude-r", Role.AGENT, 2002);
+    AgentPane restarted = agent("%70", 2, "claude-r", Role.AGENT, 3003);
+    AgentPane closed = agent("%71", 3, "claude-c", Role.AGENT);
+    publish(new AgentEvent.AgentDiscovered(crashed, Instant.now()));
+    publish(new AgentEvent.AgentDiscovered(closed, Instant.now()));
+    // what the monitor publishes when a pane is respawned: the new process discovered, then the old one gone
+    publish(new AgentEvent.AgentDiscovered(restarted, Instant.now()));
+    publish(new AgentEvent.AgentGone(crashed, Instant.now()));
+    publish(new AgentEvent.AgentGone(closed, Instant.now()));
+    awaitReceived(1);
+    assertTrue(received().get(0).contains("claude-c (work:3.0, %71): gone: its pane closed"), received().get(0));
+    assertTrue(!received().get(0).contains("claude-r"), "the respawned pane did not close: " + received());
   }
 
   @Test

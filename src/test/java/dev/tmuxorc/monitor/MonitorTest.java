@@ -305,6 +305,48 @@ class MonitorTest {
     supervisor.measure();
   }
 
+  @Test
+  void theScreenAskedForIsTheOneTheAgentsStateWasDecidedOnEvenFromItsOwnConfirmationCapture() throws Exception {
+    // The sweep (polling, once at start: the next is a minute away) captures screen A: idle, to be confirmed. The
+    // pane turns to screen B before the agent's confirmation capture, which sees it: waiting. Only the sweep's
+    // capture went through the pane_content layer; what the monitor answers for the pane's screen must be B, the
+    // screen the agent's state was decided on (the PM reports' cooldown digests it, /api/agents/ID/screen shows it).
+    java.nio.file.Path go = dir.resolve("go");
+    java.nio.file.Path a = TmuxServerFixture.textFile(dir, "a.txt", "screen A");
+    java.nio.file.Path b = TmuxServerFixture.textFile(dir, "b.txt", "screen B");
+    String pane = tmux.session("proj", "claude-1", "cat '" + a + "'; while [ ! -e '" + go + "' ]; do sleep 0.05; "
+        + "done; clear; cat '" + b + "'; exec sleep 100000").paneId("proj:claude-1");
+    java.util.concurrent.CopyOnWriteArrayList<String> classified = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ScreenClassifier classifier = (screen, facts, now) -> {
+      classified.add(screen);
+      return Observation.of(screen.contains("screen B") ? AgentState.WAITING : AgentState.IDLE);
+    };
+    TestProbe<AgentEvent> events = testKit.createTestProbe();
+    testKit.system().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class, events.getRef()));
+    RunningTree supervisor = tree(TestSettings.settings(tmux.socket(), Map.of(
+        "tmux-orc.monitoring.strategy", "polling",
+        "tmux-orc.monitoring.poll-interval", "60s",
+        "tmux-orc.monitoring.confirm-delay", "3s",
+        "tmux-orc.monitoring.idle-debounce", "30s")), classifier, true);
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(PATIENCE, Duration.ofMillis(50), () -> {
+      assertTrue(classified.stream().anyMatch(t -> t.contains("screen A")), classified.toString());
+      return null;
+    });
+    java.nio.file.Files.createFile(go);
+    probe.awaitAssert(PATIENCE, Duration.ofMillis(50), () -> {
+      assertTrue(tmux.capture(pane).contains("screen B"));
+      return null;
+    });
+    events.fishForMessage(PATIENCE, e -> e instanceof AgentEvent.StateChanged changed
+        && changed.to() == AgentState.WAITING ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    TestProbe<java.util.Optional<String>> screen = testKit.createTestProbe();
+    supervisor.parts().monitor().tell(new Monitor.GetScreen(new dev.tmuxorc.discovery.PaneId(pane), screen.getRef()));
+    String text = screen.receiveMessage(PATIENCE).orElse("");
+    assertTrue(text.contains("screen B"), "the screen the agent is waiting on: " + text);
+    supervisor.stop();
+  }
+
   private static ScreenClassifier neutral() {
     return (screen, facts, now) -> Observation.of(AgentState.UNKNOWN);
   }

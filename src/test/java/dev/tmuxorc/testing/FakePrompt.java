@@ -29,12 +29,23 @@ public final class FakePrompt {
   /** Opens it in a new window of {@code session} and waits until its prompt is drawn. */
   public static FakePrompt open(TmuxServerFixture tmux, String session, String window, Path log, String... options)
       throws InterruptedException {
-    String command = "python3 '" + SCRIPT + "' '" + log + "' " + String.join(" ", options);
+    String command = command(log, options);
     PaneId pane = new PaneId(tmux.window(session, window, command));
     for (int i = 0; i < 100 && !tmux.capture(pane.value()).contains("? for shortcuts"); i++) {
       Thread.sleep(50);
     }
     return new FakePrompt(pane, log);
+  }
+
+  /** The command line that runs the fake prompt (a recovery command, say), its arguments quoted for sh. */
+  public static String command(Path log, String... options) {
+    return "exec python3 " + quoted(SCRIPT.toString()) + " " + quoted(log.toString()) + " "
+        + java.util.Arrays.stream(options).map(FakePrompt::quoted).collect(java.util.stream.Collectors.joining(" "));
+  }
+
+  /** One word for sh, whatever it holds. */
+  static String quoted(String word) {
+    return "'" + word.replace("'", "'\\''") + "'";
   }
 
   public PaneId pane() {
