@@ -73,6 +73,7 @@ public final class AutoSubmitter extends AbstractBehavior<AutoSubmitter.Command>
 
   private final TimerScheduler<Command> timers;
   private final Parts parts;
+  private final ActionLog actions;
   private final ActionSettings.AutoSubmit settings;
   private final Map<AgentId, Spell> spells = new HashMap<>();
   private final Map<AgentId, AgentState> previous = new HashMap<>();
@@ -83,6 +84,7 @@ public final class AutoSubmitter extends AbstractBehavior<AutoSubmitter.Command>
     context.setLoggerName(AutoSubmitter.class);
     this.timers = timers;
     this.parts = parts;
+    this.actions = new ActionLog("auto-submit", parts.journal(), parts.observer(), parts.clock(), context.getLog());
     this.settings = parts.settings().autoSubmit();
     context.getSystem().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class,
         context.messageAdapter(AgentEvent.class, Event::new)));
@@ -215,13 +217,7 @@ public final class AutoSubmitter extends AbstractBehavior<AutoSubmitter.Command>
   }
 
   private void action(String paneId, String outcome, String why) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("action", "auto-submit");
-    json.put("outcome", outcome);
-    json.put("why", why);
-    getContext().getLog().info("auto-submit {} {}: {}", outcome, paneId, why);
-    parts.observer().acted("auto-submit", outcome);
-    parts.journal().ifPresent(journal -> journal.tell(new Journal.Record("Action", paneId, parts.clock().instant(),
-        json)));
+    actions.record(paneId, outcome, why);
   }
+
 }

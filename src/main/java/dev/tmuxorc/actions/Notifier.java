@@ -120,6 +120,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
       AgentState.UNSUBMITTED, AgentState.CRASHED, AgentState.ERROR);
 
   private final Parts parts;
+  private final ActionLog actions;
   private final ActionSettings.PmReports settings;
   private final Map<AgentId, Tracked> agents = new HashMap<>();
   private final Set<String> busy = new HashSet<>(); // sessions with a delivery or a check under way
@@ -134,6 +135,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     super(context);
     context.setLoggerName(Notifier.class);
     this.parts = parts;
+    this.actions = new ActionLog("pm-report", parts.journal(), parts.observer(), parts.clock(), context.getLog());
     this.settings = parts.settings().pmReports();
     context.getSystem().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class,
         context.messageAdapter(AgentEvent.class, Event::new)));
@@ -584,16 +586,9 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
   }
 
   private void action(String paneId, String outcome, String why, Map<String, Object> fields) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("action", "pm-report");
-    json.put("outcome", outcome);
-    json.put("why", why);
-    json.putAll(fields);
-    getContext().getLog().info("pm-report {}: {} {}", outcome, why, fields.getOrDefault("session", ""));
-    parts.observer().acted("pm-report", outcome);
-    parts.journal().ifPresent(journal -> journal.tell(new Journal.Record("Action", paneId, parts.clock().instant(),
-        json)));
+    actions.record(paneId, outcome, why, fields);
   }
+
 
   private static String digest(String text) {
     try {

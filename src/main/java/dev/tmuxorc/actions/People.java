@@ -57,6 +57,7 @@ public final class People extends AbstractBehavior<People.Command> {
 
   private final TimerScheduler<Command> timers;
   private final Parts parts;
+  private final ActionLog actions;
   private final ActionSettings.People settings;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
@@ -65,6 +66,7 @@ public final class People extends AbstractBehavior<People.Command> {
     context.setLoggerName(People.class);
     this.timers = timers;
     this.parts = parts;
+    this.actions = new ActionLog("people", parts.journal(), parts.observer(), parts.clock(), context.getLog());
     this.settings = parts.settings().people();
   }
 
@@ -191,16 +193,11 @@ public final class People extends AbstractBehavior<People.Command> {
   }
 
   private void action(Notify message, String channel, String outcome, String why) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("action", "people");
-    json.put("outcome", outcome);
-    json.put("why", why);
-    json.put("channel", channel);
-    json.put("event", message.event());
-    json.put("session", message.session());
-    getContext().getLog().info("people {} via {}: {} ({})", outcome, channel, message.event(), why);
-    parts.observer().acted("people", outcome);
-    parts.journal().ifPresent(journal -> journal.tell(new Journal.Record("Action", message.paneId(),
-        parts.clock().instant(), json)));
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("channel", channel);
+    fields.put("event", message.event());
+    fields.put("session", message.session());
+    actions.record(message.paneId(), outcome, why, fields);
   }
+
 }

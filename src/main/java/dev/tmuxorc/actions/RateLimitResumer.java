@@ -51,6 +51,7 @@ public final class RateLimitResumer extends AbstractBehavior<RateLimitResumer.Co
 
   private final TimerScheduler<Command> timers;
   private final Parts parts;
+  private final ActionLog actions;
   private final Map<AgentId, Limited> limited = new HashMap<>();
 
   private RateLimitResumer(ActorContext<Command> context, TimerScheduler<Command> timers, Parts parts) {
@@ -58,6 +59,7 @@ public final class RateLimitResumer extends AbstractBehavior<RateLimitResumer.Co
     context.setLoggerName(RateLimitResumer.class);
     this.timers = timers;
     this.parts = parts;
+    this.actions = new ActionLog("rate-limit-resume", parts.journal(), parts.observer(), parts.clock(), context.getLog());
     context.getSystem().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class,
         context.messageAdapter(AgentEvent.class, Event::new)));
   }
@@ -129,13 +131,7 @@ public final class RateLimitResumer extends AbstractBehavior<RateLimitResumer.Co
   }
 
   private void action(String paneId, String outcome, String why) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("action", "rate-limit-resume");
-    json.put("outcome", outcome);
-    json.put("why", why);
-    getContext().getLog().info("rate-limit-resume {} {}: {}", outcome, paneId, why);
-    parts.observer().acted("rate-limit-resume", outcome);
-    parts.journal().ifPresent(journal -> journal.tell(new Journal.Record("Action", paneId, parts.clock().instant(),
-        json)));
+    actions.record(paneId, outcome, why);
   }
+
 }

@@ -89,6 +89,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
 
   private final TimerScheduler<Command> timers;
   private final Parts parts;
+  private final ActionLog actions;
   private final ActionSettings.Recovery settings;
   private final Map<PaneId, Known> panes = new HashMap<>();
   private final Deque<PaneId> queue = new ArrayDeque<>();
@@ -103,6 +104,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     context.setLoggerName(Recovery.class);
     this.timers = timers;
     this.parts = parts;
+    this.actions = new ActionLog("recovery", parts.journal(), parts.observer(), parts.clock(), context.getLog());
     this.settings = parts.settings().recovery();
     context.getSystem().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class,
         context.messageAdapter(AgentEvent.class, Event::new)));
@@ -293,13 +295,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
   }
 
   private void action(PaneId pane, String outcome, String why) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("action", "recovery");
-    json.put("outcome", outcome);
-    json.put("why", why);
-    getContext().getLog().info("recovery {} {}: {}", outcome, pane, why);
-    parts.observer().acted("recovery", outcome);
-    parts.journal().ifPresent(journal -> journal.tell(new Journal.Record("Action", pane.value(),
-        parts.clock().instant(), json)));
+    actions.record(pane.value(), outcome, why);
   }
+
 }

@@ -3,6 +3,7 @@ package dev.tmuxorc.app;
 import dev.tmuxorc.actions.ActionGate;
 import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.actions.Notifier;
+import dev.tmuxorc.actions.ActionLog;
 import dev.tmuxorc.actions.OutboxStore;
 import dev.tmuxorc.actions.PaneTyper;
 import dev.tmuxorc.agent.AgentView;
@@ -381,15 +382,9 @@ final class TreeApi implements ApiBackend {
 
   // Each message is an Action in the journal (and so on /api/actions and the event stream) and in the metrics.
   private Acted messaged(PaneId pane, String text, Acted acted) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("action", "message");
-    json.put("outcome", acted.outcome());
-    json.put("why", acted.detail());
-    json.put("text", text.length() <= 200 ? text : text.substring(0, 199) + "…");
-    parts.metrics().acted("message", acted.outcome());
-    if (journal != null) {
-      journal.tell(new Journal.Record("Action", pane.value(), clock.instant(), json));
-    }
+    new ActionLog("message", Optional.ofNullable(journal), parts.metrics(), clock,
+        org.slf4j.LoggerFactory.getLogger(TreeApi.class)).record(pane.value(), acted.outcome(), acted.detail(),
+        Map.of("text", text.length() <= 200 ? text : text.substring(0, 199) + "…"));
     return acted;
   }
 
