@@ -1,6 +1,7 @@
 package dev.tmuxorc.actions;
 
 import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.AgentId;
 import dev.tmuxorc.discovery.AgentPane;
@@ -40,7 +41,13 @@ public final class RateLimitResumer extends AbstractBehavior<RateLimitResumer.Co
       implements Command { }
 
   public record Parts(ActionSettings settings, PaneTyper typer, ActionGate gate,
+      java.util.function.Supplier<java.util.concurrent.CompletionStage<java.util.List<AgentStatus>>> fleet,
       Optional<ActorRef<Journal.Command>> journal, ActionObserver observer, Clock clock) { }
+
+  private enum Seed implements Command { INSTANCE }
+
+  /** The agents as the fleet knows them a moment after the start: limits seen before it listened count too. */
+  private record Seeded(java.util.List<AgentStatus> agents, Throwable failure) implements Command { }
 
   /** A limited agent and the reset it waits for. */
   private record Limited(AgentPane agent, Instant resetAt) { }
@@ -62,6 +69,7 @@ public final class RateLimitResumer extends AbstractBehavior<RateLimitResumer.Co
     this.actions = new ActionLog("rate-limit-resume", parts.journal(), parts.observer(), parts.clock(), context.getLog());
     context.getSystem().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class,
         context.messageAdapter(AgentEvent.class, Event::new)));
+    timers.startSingleTimer(Seed.INSTANCE, Recovery.SEED_AFTER);
   }
 
   @Override
@@ -69,6 +77,17 @@ public final class RateLimitResumer extends AbstractBehavior<RateLimitResumer.Co
     return newReceiveBuilder()
         .onMessage(Event.class, e -> onEvent(e.event()))
         .onMessage(Due.class, this::onDue)
+        .onMessageEquals(Seed.INSTANCE, () -> {
+          getContext().pipeToSelf(parts.fleet().get(), Seeded::new);
+          return this;
+        })
+        .onMessage(Seeded.class, seeded -> {
+          if (seeded.failure() == null) {
+            seeded.agents().stream().filter(s -> s.state() == AgentState.RATE_LIMITED && s.resetAt().isPresent()
+                && !limited.containsKey(s.agent().key())).forEach(s -> schedule(s.agent(), s.resetAt().get()));
+          }
+          return this;
+        })
         .onMessage(Typed.class, this::onTyped)
         .build();
   }
@@ -77,10 +96,7 @@ public final class RateLimitResumer extends AbstractBehavior<RateLimitResumer.Co
     AgentId id = event.agent().key();
     if (event instanceof AgentEvent.StateChanged changed) {
       if (changed.to() == AgentState.RATE_LIMITED && changed.resetAt().isPresent()) {
-        Instant resetAt = changed.resetAt().get();
-        limited.put(id, new Limited(event.agent(), resetAt));
-        Duration wait = Duration.between(parts.clock().instant(), resetAt.plus(parts.settings().rateLimit().margin()));
-        timers.startSingleTimer(id, new Due(id, resetAt), wait.isNegative() ? Duration.ZERO : wait);
+        schedule(event.agent(), changed.resetAt().get());
       } else if (limited.remove(id) != null) {
         timers.cancel(id); // it resumed by itself (or crashed, or left): nothing to do
       }
@@ -88,6 +104,13 @@ public final class RateLimitResumer extends AbstractBehavior<RateLimitResumer.Co
       timers.cancel(id);
     }
     return this;
+  }
+
+  private void schedule(AgentPane agent, Instant resetAt) {
+    AgentId id = agent.key();
+    limited.put(id, new Limited(agent, resetAt));
+    Duration wait = Duration.between(parts.clock().instant(), resetAt.plus(parts.settings().rateLimit().margin()));
+    timers.startSingleTimer(id, new Due(id, resetAt), wait.isNegative() ? Duration.ZERO : wait);
   }
 
   private Behavior<Command> onDue(Due due) {

@@ -1,6 +1,7 @@
 package dev.tmuxorc.actions;
 
 import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.discovery.AgentId;
 import dev.tmuxorc.discovery.AgentKind;
@@ -55,7 +56,16 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
 
   private enum Turn implements Command { INSTANCE }
 
+  private enum Seed implements Command { INSTANCE }
+
+  /** The agents as the fleet knows them a moment after the start: crashes seen before it listened count too. */
+  private record Seeded(List<AgentStatus> agents, Throwable failure) implements Command { }
+
+  /** When the fleet is asked for what happened before this actor listened (it subscribes at once). */
+  static final Duration SEED_AFTER = Duration.ofSeconds(3);
+
   public record Parts(ActionSettings settings, PaneTyper.Tmux tmux, PaneTyper typer, ActionGate gate,
+      java.util.function.Supplier<CompletionStage<List<AgentStatus>>> fleet,
       Optional<ActorRef<Journal.Command>> journal, ActionObserver observer, Clock clock) { }
 
   /** A program name as {@code #{pane_current_command}} shows it: a plain word starting with a letter. */
@@ -108,6 +118,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     this.settings = parts.settings().recovery();
     context.getSystem().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class,
         context.messageAdapter(AgentEvent.class, Event::new)));
+    timers.startSingleTimer(Seed.INSTANCE, SEED_AFTER);
   }
 
   @Override
@@ -115,6 +126,11 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     return newReceiveBuilder()
         .onMessage(Event.class, e -> onEvent(e.event()))
         .onMessageEquals(Turn.INSTANCE, this::next)
+        .onMessageEquals(Seed.INSTANCE, () -> {
+          getContext().pipeToSelf(parts.fleet().get(), Seeded::new);
+          return this;
+        })
+        .onMessage(Seeded.class, this::onSeeded)
         .onMessage(Respawned.class, this::onRespawned)
         .onMessage(Briefed.class, this::onBriefed)
         .build();
@@ -144,6 +160,29 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
         getContext().pipeToSelf(parts.typer().type(pane, known.agent.kind(), settings.briefing()),
             (outcome, failure) -> new Briefed(pane, outcome, failure));
       }
+    }
+    return this;
+  }
+
+  // Agents already crashed when tmux-orc started (or before this actor listened) are restarted too.
+  private Behavior<Command> onSeeded(Seeded seeded) {
+    if (seeded.failure() != null) {
+      getContext().getLog().warn("the fleet did not tell its agents ({}): crashes before the start are not "
+          + "restarted", seeded.failure().getMessage());
+      return this;
+    }
+    for (AgentStatus status : seeded.agents()) {
+      PaneId pane = status.agent().paneId();
+      if (panes.containsKey(pane) || status.state() != AgentState.CRASHED) {
+        continue; // its events came: they know better
+      }
+      Known known = new Known();
+      known.agent = status.agent();
+      known.state = AgentState.CRASHED;
+      status.hooks().flatMap(h -> h.sessionId()).filter(id -> SESSION.matcher(id).matches())
+          .ifPresent(id -> known.sessionId = id);
+      panes.put(pane, known);
+      crashed(pane, known);
     }
     return this;
   }

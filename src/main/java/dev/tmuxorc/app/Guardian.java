@@ -234,6 +234,10 @@ public final class Guardian {
     Duration patience = settings.askTimeout();
     var scheduler = context.getSystem().scheduler();
     PaneTyper typer = parts.typer();
+    // what the fleet knows: the actions start after the monitor, and may have missed the first events
+    java.util.function.Supplier<CompletionStage<List<AgentStatus>>> fleet = () -> AskPattern.<FleetView.Command,
+        List<AgentStatus>>ask(parts.fleet(), replyTo -> new FleetView.GetAgents(AgentFilter.ALL, replyTo), patience,
+        scheduler);
     Function<PaneId, CompletionStage<Optional<String>>> screens = pane -> AskPattern.<Monitor.Command,
         Optional<String>>ask(parts.monitor(), replyTo -> new Monitor.GetScreen(pane, replyTo), patience, scheduler);
     if (actions.autoSubmit().enabled()) {
@@ -242,13 +246,13 @@ public final class Guardian {
           "auto-submit", DispatcherSelector.blocking());
     }
     if (actions.recovery().enabled()) {
-      context.spawn(Behaviors.supervise(Recovery.create(new Recovery.Parts(actions, tmux, typer, parts.gate(),
+      context.spawn(Behaviors.supervise(Recovery.create(new Recovery.Parts(actions, tmux, typer, parts.gate(), fleet,
           Optional.ofNullable(journal), parts.metrics(), wiring.clock())))
           .onFailure(SupervisorStrategy.restart()), "recovery", DispatcherSelector.blocking());
     }
     if (actions.rateLimit().resume()) {
       context.spawn(Behaviors.supervise(RateLimitResumer.create(new RateLimitResumer.Parts(actions, typer,
-          parts.gate(), Optional.ofNullable(journal), parts.metrics(), wiring.clock())))
+          parts.gate(), fleet, Optional.ofNullable(journal), parts.metrics(), wiring.clock())))
           .onFailure(SupervisorStrategy.restart()), "rate-limit-resumer", DispatcherSelector.blocking());
     }
     if (!actions.pmReports().enabled()) {
@@ -273,9 +277,6 @@ public final class Guardian {
         && !channels.desktop() ? Optional.empty() : Optional.of(context.spawn(Behaviors.supervise(People.create(
             new People.Parts(actions, parts.gate(), Optional.ofNullable(journal), parts.metrics(),
                 wiring.clock()))).onFailure(SupervisorStrategy.restart()), "people"));
-    java.util.function.Supplier<CompletionStage<List<AgentStatus>>> fleet = () -> AskPattern.<FleetView.Command,
-        List<AgentStatus>>ask(parts.fleet(), replyTo -> new FleetView.GetAgents(AgentFilter.ALL, replyTo), patience,
-        scheduler);
     return Optional.of(context.spawn(Behaviors.supervise(Notifier.create(new Notifier.Parts(actions, outbox, typer,
         tmux, parts.gate(), screens, fleet, Optional.ofNullable(journal), people, parts.metrics(), wiring.clock())))
         .onFailure(SupervisorStrategy.restart()), "notifier", DispatcherSelector.blocking()));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.AgentState;
 import dev.tmuxorc.detect.Classifier;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -67,7 +69,8 @@ class RateLimitResumerTest {
     ActionSettings actions = ActionSettings.from(ConfigFactory.parseString("tmux-orc.actions.rate-limit { "
         + "resume = true, margin = 200ms }").withFallback(ConfigFactory.load()).resolve());
     resumer = testKit.spawn(RateLimitResumer.create(new RateLimitResumer.Parts(actions, typer,
-        new ActionGate(Clock.systemUTC()), Optional.of(journal.getRef()), ActionObserver.NONE, Clock.systemUTC())));
+        new ActionGate(Clock.systemUTC()), () -> CompletableFuture.completedFuture(List.<AgentStatus>of()),
+        Optional.of(journal.getRef()), ActionObserver.NONE, Clock.systemUTC())));
     Thread.sleep(300); // it subscribes in its constructor
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.AgentState;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -57,6 +59,7 @@ class RecoveryTest {
   private PaneTyper typer;
   private ActorRef<Recovery.Command> recovery;
   private Path starts;
+  private final List<AgentStatus> fleet = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() {
@@ -87,7 +90,8 @@ class RecoveryTest {
     ActionSettings actions = ActionSettings.from(ConfigFactory.parseString("tmux-orc.actions.recovery { "
         + "enabled = true, spacing = 0s }\n" + hocon).withFallback(ConfigFactory.load()).resolve());
     recovery = testKit.spawn(Recovery.create(new Recovery.Parts(actions, run, typer,
-        new ActionGate(Clock.systemUTC()), Optional.of(journal.getRef()), ActionObserver.NONE, Clock.systemUTC())));
+        new ActionGate(Clock.systemUTC()), () -> CompletableFuture.completedFuture(List.copyOf(fleet)),
+        Optional.of(journal.getRef()), ActionObserver.NONE, Clock.systemUTC())));
     Thread.sleep(300); // it subscribes in its constructor
   }
 
@@ -164,6 +168,16 @@ class RecoveryTest {
     crashed(agent);
     assertTrue(String.valueOf(action("failed").get("why")).contains("not restarted"));
     assertTrue(!Files.exists(starts));
+  }
+
+  @Test
+  void anAgentAlreadyCrashedWhenItStartsIsRestartedToo() throws Exception {
+    AgentPane agent = agent("claude-8", Role.AGENT, AgentKind.CLAUDE);
+    fleet.add(new AgentStatus(agent, AgentState.CRASHED, AgentState.WORKING, dev.tmuxorc.agent.Health.WARNING,
+        Instant.now(), Instant.now(), List.of(), Optional.empty(), Map.of(), Optional.empty()));
+    recovery("tmux-orc.actions.recovery.command = \"echo started >> '" + starts + "'; exec sleep 600\"");
+    assertTrue(String.valueOf(action("delivered").get("why")).contains("respawned"));
+    assertEquals(List.of("started"), starts());
   }
 
   @Test
