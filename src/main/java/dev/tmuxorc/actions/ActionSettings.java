@@ -34,7 +34,8 @@ public record ActionSettings(boolean dryRun, Typing typing, PmReports pmReports,
   /** Crashes of many agents within a window: waited out, then restarted together once. */
   public record Storm(int crashes, Duration window, Duration waitFor) { }
 
-  public record RateLimit(boolean resume, String message, Duration margin) { }
+  /** {@code accounts}: each account's name and the patterns of its agents (target, session or window name). */
+  public record RateLimit(boolean resume, String message, Duration margin, Map<String, List<String>> accounts) { }
 
   public record People(List<URI> webhooks, String command, boolean desktop, Duration escalateAfter) { }
 
@@ -65,7 +66,7 @@ public record ActionSettings(boolean dryRun, Typing typing, PmReports pmReports,
               new Storm(atLeast(root, ROOT + "recovery.storm.crashes", 2), positive(root, ROOT + "recovery.storm.window"),
                   notNegative(root, ROOT + "recovery.storm.wait"))),
           new RateLimit(root.getBoolean(ROOT + "rate-limit.resume"), message(root),
-              notNegative(root, ROOT + "rate-limit.margin")),
+              notNegative(root, ROOT + "rate-limit.margin"), accounts(root)),
           people(root));
     } catch (ConfigException e) {
       throw new SettingsException("invalid configuration: " + e.getMessage(), e);
@@ -85,6 +86,20 @@ public record ActionSettings(boolean dryRun, Typing typing, PmReports pmReports,
     }
     return new PmReports(root.getBoolean(ROOT + "pm-reports.enabled"), positive(root, ROOT + "pm-reports.interval"),
         notNegative(root, ROOT + "pm-reports.grace"), Map.copyOf(cooldowns), positive(root, ROOT + "pm-reports.team-idle-after"));
+  }
+
+  private static Map<String, List<String>> accounts(Config root) {
+    Map<String, List<String>> accounts = new LinkedHashMap<>();
+    Config config = root.getConfig(ROOT + "rate-limit.accounts");
+    for (String name : config.root().keySet()) {
+      String key = ROOT + "rate-limit.accounts.\"" + name + "\"";
+      List<String> patterns = root.getStringList(key);
+      if (patterns.isEmpty() || patterns.stream().anyMatch(String::isBlank)) {
+        throw invalid(ROOT + "rate-limit.accounts." + name, "a list of targets, sessions or window names");
+      }
+      accounts.put(name, List.copyOf(patterns));
+    }
+    return Map.copyOf(accounts);
   }
 
   // Typed into an agent's prompt: one line of text, no control characters.

@@ -57,7 +57,8 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
 
   private record Event(AgentEvent event) implements Command { }
 
-  private record Screened(AgentPane agent, Reason reason, String line, Optional<String> screen)
+  /** A need with the screen it was seen on; {@code subject}: the agent's pane id, or an account's key. */
+  private record Screened(AgentPane agent, String subject, Reason reason, String line, Optional<String> screen)
       implements Command { }
 
   private record Typed(OutboxStore.Report report, PaneTyper.Outcome outcome, Throwable failure) implements Command { }
@@ -121,6 +122,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
 
   private final Parts parts;
   private final ActionLog actions;
+  private final Accounts accounts;
   private final ActionSettings.PmReports settings;
   private final Map<AgentId, Tracked> agents = new HashMap<>();
   private final Set<String> busy = new HashSet<>(); // sessions with a delivery or a check under way
@@ -135,6 +137,7 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     super(context);
     context.setLoggerName(Notifier.class);
     this.parts = parts;
+    this.accounts = new Accounts(parts.settings().rateLimit().accounts());
     this.actions = new ActionLog("pm-report", parts.journal(), parts.observer(), parts.clock(), context.getLog());
     this.settings = parts.settings().pmReports();
     context.getSystem().eventStream().tell(new EventStream.Subscribe<>(AgentEvent.class,
@@ -267,10 +270,22 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     if (known != null && known.state() == AgentState.RATE_LIMITED && reason != Reason.BACK) {
       return; // waited out, not reported
     }
+    Optional<String> account = reason == Reason.BACK ? accounts.of(agent) : Optional.empty();
+    if (account.isPresent()) { // one line per account: the newest lists every agent of it that is back
+      List<String> back = agents.values().stream().filter(t -> accounts.of(t.agent()).equals(account)
+          && t.state() != AgentState.RATE_LIMITED).map(t -> t.agent().pane().windowName()).sorted().toList();
+      String line = "account " + account.get() + ": back from its rate limit: " + String.join(", ", back);
+      self(new Screened(agent, "account:" + account.get(), reason, line, Optional.of(line)));
+      return;
+    }
     String line = agent.pane().windowName() + " (" + agent.pane().target() + ", " + agent.paneId() + "): "
         + reason.words() + (detail.isBlank() ? "" : ": " + shorten(detail));
-    getContext().pipeToSelf(parts.screens().apply(agent.paneId()),
-        (screen, failure) -> new Screened(agent, reason, line, failure == null ? screen : Optional.empty()));
+    getContext().pipeToSelf(parts.screens().apply(agent.paneId()), (screen, failure) -> new Screened(agent,
+        agent.paneId().value(), reason, line, failure == null ? screen : Optional.empty()));
+  }
+
+  private void self(Screened screened) {
+    getContext().getSelf().tell(screened);
   }
 
   private Behavior<Command> onScreened(Screened screened) {
@@ -279,14 +294,14 @@ public final class Notifier extends AbstractBehavior<Notifier.Command> {
     Instant now = parts.clock().instant();
     try {
       Duration cooldown = settings.cooldowns().getOrDefault(screened.reason().cooldownKey(), Duration.ZERO);
-      Optional<Instant> last = parts.outbox().lastDelivered(agent.paneId().value(), screened.reason().wireName(),
+      Optional<Instant> last = parts.outbox().lastDelivered(screened.subject(), screened.reason().wireName(),
           digest);
       if (last.isPresent() && now.isBefore(last.get().plus(cooldown))) {
         action(agent.paneId().value(), "suppressed", "cooldown: the same was reported at " + last.get(),
             Map.of("reason", screened.reason().wireName(), "line", screened.line()));
         return this;
       }
-      parts.outbox().add(agent.pane().sessionName(), agent.paneId().value(), screened.reason().wireName(), digest,
+      parts.outbox().add(agent.pane().sessionName(), screened.subject(), screened.reason().wireName(), digest,
           screened.line(), now);
     } catch (SQLException e) {
       getContext().getLog().warn("the outbox cannot be written ({}): not reported: {}", e.getMessage(),

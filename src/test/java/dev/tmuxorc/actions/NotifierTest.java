@@ -344,6 +344,24 @@ class NotifierTest {
   }
 
   @Test
+  void agentsOfOneAccountBackFromTheirRateLimitAreReportedInOneLine() throws Exception {
+    notifier(actions("rate-limit.accounts { team = [\"claude-a*\"] }"));
+    settle();
+    AgentPane pm = pm();
+    AgentPane a1 = agent("%60", 2, "claude-a1", Role.AGENT);
+    AgentPane a2 = agent("%61", 3, "claude-a2", Role.AGENT);
+    state(a1, AgentState.WORKING, AgentState.RATE_LIMITED);
+    state(a2, AgentState.WORKING, AgentState.RATE_LIMITED);
+    state(a1, AgentState.RATE_LIMITED, AgentState.WORKING);
+    state(a2, AgentState.RATE_LIMITED, AgentState.WORKING);
+    state(pm, AgentState.UNKNOWN, AgentState.IDLE);
+    awaitReceived(1);
+    String report = received().get(0);
+    assertTrue(report.contains("account team: back from its rate limit: claude-a1, claude-a2"), report);
+    assertEquals(2, report.lines().count(), "one line for the account: " + report);
+  }
+
+  @Test
   void withoutAPmTheReportGoesToTheJournalOnly() throws Exception {
     notifier(actions(""));
     settle();

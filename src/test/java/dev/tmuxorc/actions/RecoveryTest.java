@@ -181,6 +181,23 @@ class RecoveryTest {
   }
 
   @Test
+  void restartsAcrossTheFleetWaitTheirTurnSpacingApart() throws Exception {
+    recovery("tmux-orc.actions.recovery { spacing = 2s, command = \"echo started >> '" + starts
+        + "'; exec sleep 600\" }");
+    crashed(agent("claude-9", Role.AGENT, AgentKind.CLAUDE));
+    crashed(agent("claude-10", Role.AGENT, AgentKind.CLAUDE));
+    action("delivered");
+    Thread.sleep(500);
+    assertEquals(1, Files.readAllLines(starts).size(), "the second waits for its turn");
+    action("delivered");
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (Files.readAllLines(starts).size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertEquals(2, Files.readAllLines(starts).size());
+  }
+
+  @Test
   void thePmIsNeverRestartedUnlessIncluded() throws Exception {
     recovery("tmux-orc.actions.recovery.command = \"echo started >> '" + starts + "'\"");
     crashed(agent("pm", Role.PM, AgentKind.CLAUDE));
