@@ -12,6 +12,7 @@ import dev.tmuxorc.daemon.ProcessCheck;
 import dev.tmuxorc.hooks.ClaudeSettings;
 import dev.tmuxorc.hooks.HookForm;
 import dev.tmuxorc.json.Json;
+import dev.tmuxorc.testing.Poll;
 import dev.tmuxorc.testing.TmuxServerFixture;
 import java.io.IOException;
 import java.net.URI;
@@ -495,22 +496,7 @@ class HooksEndToEndTest {
         && entry.path("evidence").path(0).path("rule").asText().equals(rule);
   }
 
-  /** Polls {@code value} until {@code done} holds; fails after {@link #PATIENCE} with the last value seen. */
   private static <T> T await(Supplier<T> value, Predicate<T> done, String what) {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    T last = value.get();
-    while (!done.test(last)) {
-      if (System.nanoTime() > deadline) {
-        fail("waited " + PATIENCE + " for " + what + "; last seen: " + last);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      last = value.get();
-    }
-    return last;
+    return Poll.until(value, done, what, PATIENCE);
   }
 }
