@@ -8,17 +8,14 @@ import dev.tmuxorc.agent.AgentEvent;
 import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.AgentState;
-import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Pane;
-import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
 import dev.tmuxorc.journal.Journal;
 import dev.tmuxorc.testing.FakePrompt;
 import dev.tmuxorc.testing.TestSettings;
 import dev.tmuxorc.testing.TmuxServerFixture;
-import dev.tmuxorc.tmux.TmuxPool;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +26,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
@@ -61,10 +57,7 @@ class AutoSubmitterTest {
   void start() throws Exception {
     tmux.session("work", "boot", TmuxServerFixture.IDLE_COMMAND);
     Settings settings = TestSettings.settings(tmux.socket());
-    ActorRef<TmuxPool.Command> pool = testKit.spawn(TmuxPool.create(settings.tmux(), settings.monitoring().pool(),
-        TmuxPool.factoryFor(settings.tmux())));
-    typer = new PaneTyper(PaneTyper.Tmux.overPool(pool, testKit.system(), Duration.ofSeconds(10)),
-        Classifier.fromConfig(settings.detection()), new ActionSettings.Typing(Duration.ofMillis(200), 10, 3));
+    typer = ActionTesting.typer(ActionTesting.tmux(testKit, settings), settings);
     journal = testKit.createTestProbe();
     log = dir.resolve("agent.jsonl");
     prompt = FakePrompt.open(tmux, "work", "claude-1", log);
@@ -113,9 +106,7 @@ class AutoSubmitterTest {
   }
 
   private Map<String, Object> action(String outcome) {
-    return ((Journal.Record) journal.fishForMessage(PATIENCE, m -> m instanceof Journal.Record r
-        && outcome.equals(r.json().get("outcome")) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
-        .get(0)).json();
+    return ActionTesting.action(journal, outcome, PATIENCE);
   }
 
   @Test

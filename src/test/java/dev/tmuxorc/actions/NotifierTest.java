@@ -9,7 +9,6 @@ import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.agent.Health;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.AgentState;
-import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.detect.Evidence;
 import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.AgentPane;
@@ -20,7 +19,6 @@ import dev.tmuxorc.journal.Journal;
 import dev.tmuxorc.testing.FakePrompt;
 import dev.tmuxorc.testing.TestSettings;
 import dev.tmuxorc.testing.TmuxServerFixture;
-import dev.tmuxorc.tmux.TmuxPool;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,7 +55,6 @@ class NotifierTest {
   @TempDir
   Path dir;
   private Settings settings;
-  private ActorRef<TmuxPool.Command> pool;
   private PaneTyper typer;
   private PaneTyper.Tmux tmuxRun;
   private final Map<PaneId, String> screens = new ConcurrentHashMap<>();
@@ -72,11 +69,8 @@ class NotifierTest {
   void start() {
     tmux.session("work", "boot", TmuxServerFixture.IDLE_COMMAND);
     settings = TestSettings.settings(tmux.socket());
-    pool = testKit.spawn(TmuxPool.create(settings.tmux(), settings.monitoring().pool(),
-        TmuxPool.factoryFor(settings.tmux())));
-    tmuxRun = PaneTyper.Tmux.overPool(pool, testKit.system(), Duration.ofSeconds(10));
-    typer = new PaneTyper(tmuxRun, Classifier.fromConfig(settings.detection()),
-        new ActionSettings.Typing(Duration.ofMillis(200), 10, 3));
+    tmuxRun = ActionTesting.tmux(testKit, settings);
+    typer = ActionTesting.typer(tmuxRun, settings);
     journal = testKit.createTestProbe();
     log = dir.resolve("pm.jsonl");
   }
@@ -153,11 +147,7 @@ class NotifierTest {
 
   /** The next journalled action with this outcome (others are skipped). */
   private Map<String, Object> action(String outcome) {
-    Journal.Command found = journal.fishForMessage(PATIENCE, message ->
-        message instanceof Journal.Record r && outcome.equals(r.json().get("outcome"))
-            ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-            : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
-    return ((Journal.Record) found).json();
+    return ActionTesting.action(journal, outcome, PATIENCE);
   }
 
   @Test

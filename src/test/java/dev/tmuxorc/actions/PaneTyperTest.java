@@ -6,20 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tmuxorc.config.Settings;
-import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.testing.FakePrompt;
 import dev.tmuxorc.testing.TestSettings;
 import dev.tmuxorc.testing.TmuxServerFixture;
 import dev.tmuxorc.tmux.TmuxCommand;
-import dev.tmuxorc.tmux.TmuxPool;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,10 +42,7 @@ class PaneTyperTest {
   void start() {
     tmux.session("s", "boot", TmuxServerFixture.IDLE_COMMAND);
     Settings settings = TestSettings.settings(tmux.socket());
-    ActorRef<TmuxPool.Command> pool = testKit.spawn(TmuxPool.create(settings.tmux(), settings.monitoring().pool(),
-        TmuxPool.factoryFor(settings.tmux())));
-    typer = new PaneTyper(PaneTyper.Tmux.overPool(pool, testKit.system(), Duration.ofSeconds(10)),
-        Classifier.fromConfig(settings.detection()), new ActionSettings.Typing(Duration.ofMillis(200), 10, 3));
+    typer = ActionTesting.typer(ActionTesting.tmux(testKit, settings), settings);
     log = dir.resolve("submitted.jsonl");
   }
 

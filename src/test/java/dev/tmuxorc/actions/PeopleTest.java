@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
@@ -76,9 +75,7 @@ class PeopleTest {
   }
 
   private Map<String, Object> action(String outcome) {
-    return ((Journal.Record) journal.fishForMessage(PATIENCE, m -> m instanceof Journal.Record r
-        && outcome.equals(r.json().get("outcome")) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
-        .get(0)).json();
+    return ActionTesting.action(journal, outcome, PATIENCE);
   }
 
   @Test

@@ -8,7 +8,6 @@ import dev.tmuxorc.agent.AgentEvent;
 import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.AgentState;
-import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Pane;
@@ -17,7 +16,6 @@ import dev.tmuxorc.journal.Journal;
 import dev.tmuxorc.testing.FakePrompt;
 import dev.tmuxorc.testing.TestSettings;
 import dev.tmuxorc.testing.TmuxServerFixture;
-import dev.tmuxorc.tmux.TmuxPool;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +26,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
@@ -58,10 +55,7 @@ class RateLimitResumerTest {
   void start() throws Exception {
     tmux.session("work", "boot", TmuxServerFixture.IDLE_COMMAND);
     Settings settings = TestSettings.settings(tmux.socket());
-    ActorRef<TmuxPool.Command> pool = testKit.spawn(TmuxPool.create(settings.tmux(), settings.monitoring().pool(),
-        TmuxPool.factoryFor(settings.tmux())));
-    PaneTyper typer = new PaneTyper(PaneTyper.Tmux.overPool(pool, testKit.system(), Duration.ofSeconds(10)),
-        Classifier.fromConfig(settings.detection()), new ActionSettings.Typing(Duration.ofMillis(200), 10, 3));
+    PaneTyper typer = ActionTesting.typer(ActionTesting.tmux(testKit, settings), settings);
     journal = testKit.createTestProbe();
     prompt = FakePrompt.open(tmux, "work", "claude-1", dir.resolve("agent.jsonl"));
     agent = new AgentPane(new Pane(prompt.pane(), "$0", "work", 1, "claude-1", 0, 1001, "claude", false,
@@ -90,9 +84,7 @@ class RateLimitResumerTest {
   }
 
   private Map<String, Object> action(String outcome) {
-    return ((Journal.Record) journal.fishForMessage(PATIENCE, m -> m instanceof Journal.Record r
-        && outcome.equals(r.json().get("outcome")) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
-        .get(0)).json();
+    return ActionTesting.action(journal, outcome, PATIENCE);
   }
 
   @Test

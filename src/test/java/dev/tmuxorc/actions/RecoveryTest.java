@@ -9,7 +9,6 @@ import dev.tmuxorc.agent.AgentStatus;
 import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.AgentState;
-import dev.tmuxorc.detect.Classifier;
 import dev.tmuxorc.discovery.AgentKind;
 import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Pane;
@@ -18,7 +17,6 @@ import dev.tmuxorc.discovery.Role;
 import dev.tmuxorc.journal.Journal;
 import dev.tmuxorc.testing.TestSettings;
 import dev.tmuxorc.testing.TmuxServerFixture;
-import dev.tmuxorc.tmux.TmuxPool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,7 +28,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
@@ -65,11 +62,8 @@ class RecoveryTest {
   void start() {
     tmux.session("work", "boot", TmuxServerFixture.IDLE_COMMAND);
     Settings settings = TestSettings.settings(tmux.socket());
-    ActorRef<TmuxPool.Command> pool = testKit.spawn(TmuxPool.create(settings.tmux(), settings.monitoring().pool(),
-        TmuxPool.factoryFor(settings.tmux())));
-    run = PaneTyper.Tmux.overPool(pool, testKit.system(), Duration.ofSeconds(10));
-    typer = new PaneTyper(run, Classifier.fromConfig(settings.detection()),
-        new ActionSettings.Typing(Duration.ofMillis(200), 10, 3));
+    run = ActionTesting.tmux(testKit, settings);
+    typer = ActionTesting.typer(run, settings);
     journal = testKit.createTestProbe();
     starts = dir.resolve("starts.log");
   }
@@ -111,9 +105,7 @@ class RecoveryTest {
   }
 
   private Map<String, Object> action(String outcome) {
-    return ((Journal.Record) journal.fishForMessage(PATIENCE, m -> m instanceof Journal.Record r
-        && outcome.equals(r.json().get("outcome")) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
-        .get(0)).json();
+    return ActionTesting.action(journal, outcome, PATIENCE);
   }
 
   private List<String> starts() throws Exception {
