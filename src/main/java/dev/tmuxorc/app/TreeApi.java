@@ -23,8 +23,8 @@ import dev.tmuxorc.http.ApiBackend;
 import dev.tmuxorc.journal.Journal;
 import dev.tmuxorc.journal.JournalCounters;
 import dev.tmuxorc.journal.JournalEntry;
+import dev.tmuxorc.journal.JournalQuery;
 import dev.tmuxorc.journal.JournalStore;
-import dev.tmuxorc.json.Json;
 import dev.tmuxorc.journal.JournalStats;
 import dev.tmuxorc.monitor.CycleReport;
 import dev.tmuxorc.monitor.CycleStats;
@@ -40,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -106,6 +105,8 @@ final class TreeApi implements ApiBackend {
     status.put("startedAt", started.toString());
     status.put("uptimeSeconds", Duration.between(started, now).toSeconds());
     status.put("tmux", settings.tmux().server().describe());
+    // what a person adds to tmux to reach the same server: `tmux -L name attach -t %3`
+    status.put("tmuxArgs", settings.tmux().server().selectArgs());
     status.put("strategy", settings.monitoring().strategy().wireName());
     status.put("ready", parts.readiness().ready());
     status.put("notReadyReason", parts.readiness().problem());
@@ -240,32 +241,20 @@ final class TreeApi implements ApiBackend {
     return ask(journal, replyTo -> new Journal.Read(seq, limit, replyTo));
   }
 
-  // Read from the file by a read-only connection of its own, off the actors' threads: WAL lets it beside the writer.
+  // Off the actors' threads: the file is read on a connection of its own (JournalQuery).
   @Override
-  public CompletionStage<List<Map<String, Object>>> actions(int limit) {
+  public CompletionStage<List<Map<String, Object>>> journal(JournalStore.Filter filter) {
     if (journalFile == null) {
       return CompletableFuture.completedFuture(List.of());
     }
     return CompletableFuture.supplyAsync(() -> {
-      try (JournalStore store = JournalStore.openReadOnly(journalFile)) {
-        List<Map<String, Object>> actions = new ArrayList<>();
-        for (JournalEntry entry : store.query(JournalStore.Filter.latest(limit).types(Set.of("Action")))) {
-          Map<String, Object> json = new LinkedHashMap<>();
-          json.put("seq", entry.seq());
-          json.putAll(Json.MAPPER.readValue(entry.json(), MAP));
-          actions.add(json);
-        }
-        return actions;
+      try {
+        return JournalQuery.entries(journalFile, filter);
       } catch (java.sql.SQLException e) {
-        return List.<Map<String, Object>>of(); // no journal file yet: no action either
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new IllegalStateException("cannot read the journal " + journalFile + ": " + e.getMessage(), e);
       }
     }, system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
   }
-
-  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
-      new com.fasterxml.jackson.core.type.TypeReference<>() { };
 
   @Override
   public long lastSeq() {
@@ -297,7 +286,7 @@ final class TreeApi implements ApiBackend {
   /** The latest reports {@code GET /api/reports} lists. */
   static final int LATEST_REPORTS = 20;
 
-  // Read from the file like the actions: a read-only connection of its own beside the notifier's.
+  // Read from the file like the journal: a read-only connection of its own beside the notifier's.
   @Override
   public CompletionStage<Map<String, Object>> reports() {
     return CompletableFuture.supplyAsync(() -> {

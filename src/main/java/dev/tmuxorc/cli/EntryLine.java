@@ -70,9 +70,22 @@ final class EntryLine {
           + (json.path("captureFailures").asLong() > 0 ? " (" + json.path("captureFailures").asLong() + " failed)"
               : "")
           + ", " + json.path("reused").asLong() + " reused";
+      case "FleetSample" -> json.path("agents").asLong() + " agents, " + json.path("attention").asLong()
+          + " need attention" + counts(json.path("byState"));
       default -> fields(json);
     };
     return AgentTable.printable(summary, 160);
+  }
+
+  // ": working 5, idle 3", the states that have agents
+  private static String counts(JsonNode byState) {
+    List<String> counts = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> state : byState.properties()) {
+      if (state.getValue().asLong() > 0) {
+        counts.add(state.getKey() + " " + state.getValue().asLong());
+      }
+    }
+    return counts.isEmpty() ? "" : ": " + String.join(", ", counts);
   }
 
   private static String evidence(JsonNode json) {

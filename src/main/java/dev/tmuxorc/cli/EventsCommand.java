@@ -5,16 +5,14 @@ import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.journal.JournalEntry;
 import dev.tmuxorc.journal.JournalSettings;
 import dev.tmuxorc.journal.JournalStore;
+import dev.tmuxorc.journal.Since;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,8 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,8 +31,8 @@ import picocli.CommandLine.Spec;
 /** {@code tmux-orc events}: prints (and follows) the journal, read straight from its file. */
 @Command(name = "events", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Print the journal of agent events (discovered, state and health changes, gone), cycle reports and "
-            + "actions, oldest first: by default the last 100 entries as a table.",
+        "Print the journal of agent events (discovered, state and health changes, gone), cycle reports, fleet "
+            + "samples and actions, oldest first: by default the last 100 entries as a table.",
         "Reads the journal file directly (tmux-orc.journal.path, default ~/.tmux-orchestrator/journal.db or "
             + "$TMUX_ORCHESTRATOR_BASE_DIR/journal.db), read-only: works whether or not a monitor is running. "
             + "`tmux-orc monitor` writes it.",
@@ -54,11 +50,11 @@ class EventsCommand implements Callable<Integer> {
       Map.entry("health", "HealthChanged"), Map.entry("discovered", "AgentDiscovered"), Map.entry("gone", "AgentGone"),
       Map.entry("cycle", "CycleReport"), Map.entry("report", "CycleReport"), Map.entry("hook", "HookReceived"),
       Map.entry("flag", "FlagChanged"), Map.entry("disagreement", "SignalsDisagreed"),
-      Map.entry("restarted", "AgentRestarted"), Map.entry("action", "Action"));
-  /** Every type the journal holds: each agent event's record name, and the cycle report. */
+      Map.entry("restarted", "AgentRestarted"), Map.entry("action", "Action"), Map.entry("fleet", "FleetSample"));
+  /** Every type the journal holds: each agent event's record name, the cycle report, the fleet sample, actions. */
   static final List<String> KNOWN_TYPES = java.util.stream.Stream.concat(
       java.util.Arrays.stream(dev.tmuxorc.agent.AgentEvent.class.getPermittedSubclasses()).map(Class::getSimpleName),
-      java.util.stream.Stream.of("CycleReport", "Action")).toList();
+      java.util.stream.Stream.of("CycleReport", "FleetSample", "Action")).toList();
   private static final Duration FOLLOW_INTERVAL = Duration.ofMillis(500);
   /** Entries printed per poll at most while following, so that a burst is printed in pieces. */
   private static final int FOLLOW_BATCH = 1_000;
@@ -82,7 +78,8 @@ class EventsCommand implements Callable<Integer> {
       description = "Only entries of this type, case-insensitive: StateChanged (state), HealthChanged (health), "
           + "AgentDiscovered (discovered), AgentGone (gone), HookReceived (hook), FlagChanged (flag: stalled, "
           + "hooks silent), SignalsDisagreed (disagreement), AgentRestarted (restarted), CycleReport (cycle, "
-          + "report), or any type the journal holds. Repeatable or comma-separated.")
+          + "report), FleetSample (fleet: agents by state at each cycle report), Action (action), or any type "
+          + "the journal holds. Repeatable or comma-separated.")
   List<String> types = new ArrayList<>();
 
   @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "100",
@@ -189,44 +186,16 @@ class EventsCommand implements Callable<Integer> {
   /** {@code --since}: a duration back from now (units s, m, h, d, w, combinable), or a point in time. */
   static final class SinceConverter implements CommandLine.ITypeConverter<Instant> {
 
-    private static final Pattern PART = Pattern.compile("(\\d+)([smhdw])");
-
     @Override
     public Instant convert(String value) {
       return parse(value, Instant.now(), ZoneId.systemDefault());
     }
 
     static Instant parse(String value, Instant now, ZoneId zone) {
-      String text = value.strip().toLowerCase(Locale.ROOT);
-      if (text.matches("(\\d+[smhdw])+")) {
-        Duration back = Duration.ZERO;
-        Matcher part = PART.matcher(text);
-        while (part.find()) {
-          long n = Long.parseLong(part.group(1));
-          back = back.plus(switch (part.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofDays(7 * n);
-          });
-        }
-        return now.minus(back);
-      }
-      String iso = value.strip().replace(' ', 'T');
       try {
-        return Instant.parse(iso);
-      } catch (DateTimeParseException notAnInstant) {
-        try {
-          return LocalDateTime.parse(iso).atZone(zone).toInstant();
-        } catch (DateTimeParseException notLocal) {
-          try {
-            return LocalDate.parse(iso).atStartOfDay(zone).toInstant();
-          } catch (DateTimeParseException notADate) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is neither a duration (30s, 10m, 2h, 1d) "
-                + "nor a time (2026-11-30T08:00:00Z, 2026-11-30T09:00, 2026-11-30)");
-          }
-        }
+        return Since.parse(value, now, zone);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
       }
     }
   }

@@ -47,6 +47,9 @@ import org.apache.pekko.util.ByteStringBuilder;
  * and the monitor's listings, so that a query (API, CLI, dashboard) is one message here and never one ask per
  * agent. Statuses live in the {@code agent_status} cache layer, sessions in {@code session_info}.
  *
+ * <p>At each {@link CycleReport} it publishes a {@link FleetSample} (the counts by state and health), which the
+ * journal keeps: the fleet's history.
+ *
  * <p>{@code lastChange} is the later of the last state change and the window's last output as tmux reports it
  * ({@code window_activity}); the agents' own screen-by-screen history stays with them.
  */
@@ -118,10 +121,7 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Event.class, e -> onEvent(e.event()))
-        .onMessage(Report.class, r -> {
-          lastReport = r.report();
-          return this;
-        })
+        .onMessage(Report.class, r -> onReport(r.report()))
         .onMessage(Listed.class, l -> onListed(l.listing()))
         .onMessage(GetAgents.class, this::onGetAgents)
         .onMessage(GetAgentsJson.class, this::onGetAgentsJson)
@@ -161,6 +161,17 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
       tracked = new Tracked(flaggedStatus, tracked.past());
     }
     put(id, tracked);
+    return this;
+  }
+
+  // A sample of the fleet at each report: the report's interval paces the dashboard's history too.
+  private Behavior<Command> onReport(CycleReport report) {
+    lastReport = report;
+    List<AgentStatus> all = all();
+    int attention = (int) all.stream().filter(s -> FleetSample.ATTENTION.contains(s.state())).count();
+    getContext().getSystem().eventStream().tell(new EventStream.Publish<>(new FleetSample(report.at(), all.size(),
+        count(all, AgentState.values(), AgentStatus::state, AgentState::wireName),
+        count(all, Health.values(), AgentStatus::health, Health::wireName), attention)));
     return this;
   }
 
@@ -277,7 +288,7 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
   }
 
   private Behavior<Command> onGetSummary(GetSummary get) {
-    List<AgentStatus> all = statuses.asMap().values().stream().map(Tracked::status).toList();
+    List<AgentStatus> all = all();
     get.replyTo().tell(new FleetSummary(all.size(),
         count(all, AgentState.values(), AgentStatus::state, AgentState::wireName),
         count(all, Health.values(), AgentStatus::health, Health::wireName),
@@ -285,6 +296,10 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
         count(all, Role.values(), s -> s.agent().role(), Role::wireName),
         hooks(all), lastListing, lastReport));
     return this;
+  }
+
+  private List<AgentStatus> all() {
+    return statuses.asMap().values().stream().map(Tracked::status).toList();
   }
 
   private static Map<String, Integer> hooks(List<AgentStatus> all) {

@@ -27,12 +27,14 @@ import java.util.Locale;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * The fleet: {@code /api/agents} (filtered), one agent, its last screen, why it is in its state ({@code explain}),
+ * The fleet: {@code /api/agents} (filtered), one agent, its last screen (once, or as a stream of its changes),
+ * why it is in its state ({@code explain}),
  * a message typed into its prompt ({@code POST /api/agents/{paneId}/message}), and {@code /api/sessions}.
  */
 final class AgentRoutes {
@@ -50,10 +52,12 @@ final class AgentRoutes {
 
   private final ApiBackend backend;
   private final Endpoints endpoints;
+  private final ScreenStream screens;
 
-  AgentRoutes(ApiBackend backend, Endpoints endpoints) {
+  AgentRoutes(ApiBackend backend, Endpoints endpoints, ScreenStream screens) {
     this.backend = backend;
     this.endpoints = endpoints;
+    this.screens = screens;
     java.time.Duration wait = endpoints.backendTimeout().multipliedBy(3);
     this.messageWait = wait.compareTo(java.time.Duration.ofSeconds(18)) > 0 ? java.time.Duration.ofSeconds(18) : wait;
   }
@@ -65,6 +69,8 @@ final class AgentRoutes {
             pathEnd(() -> endpoints.secured("/api/agents/{paneId}", () -> get(() -> withPane(id, this::agent)))),
             path("screen", () -> endpoints.secured("/api/agents/{paneId}/screen", () -> get(() ->
                 withPane(id, this::screen)))),
+            path(segment("screen").slash("stream"), () -> endpoints.secured("/api/agents/{paneId}/screen/stream",
+                () -> get(() -> withPane(id, this::screenStream)))),
             path("explain", () -> endpoints.secured("/api/agents/{paneId}/explain", () -> get(() ->
                 withPane(id, this::explain)))),
             path("message", () -> endpoints.secured("/api/agents/{paneId}/message", () -> post(() ->
@@ -102,6 +108,13 @@ final class AgentRoutes {
   private Route screen(PaneId pane) {
     return endpoints.onBackend(() -> backend.screen(pane), text -> text
         .<Route>map(found -> complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, found)))
+        .orElseGet(() -> complete(ApiError.response(StatusCodes.NOT_FOUND, "no screen",
+            "no captured screen for pane " + pane))));
+  }
+
+  private Route screenStream(PaneId pane) {
+    return endpoints.onBackend(() -> backend.screen(pane), text -> text
+        .<Route>map(first -> completeOK(screens.events(pane, first), EventStreamMarshalling.toEventStream()))
         .orElseGet(() -> complete(ApiError.response(StatusCodes.NOT_FOUND, "no screen",
             "no captured screen for pane " + pane))));
   }

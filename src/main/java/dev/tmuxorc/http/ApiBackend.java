@@ -7,11 +7,13 @@ import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.fleet.AgentFilter;
 import dev.tmuxorc.journal.JournalEntry;
+import dev.tmuxorc.journal.JournalStore;
 import dev.tmuxorc.json.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.util.ByteString;
 
@@ -68,10 +70,19 @@ public interface ApiBackend {
   CompletionStage<List<JournalEntry>> eventsAfter(long seq, int limit);
 
   /**
+   * The journal's entries that {@code filter} selects ({@code GET /api/journal}), oldest first: each the stored
+   * JSON with its {@code seq} first ({@link JournalEntry#withSeq()}); empty without a journal. Read from the
+   * journal's file, which has an entry within {@code journal.flush-interval} of its publication.
+   */
+  CompletionStage<List<Map<String, Object>>> journal(JournalStore.Filter filter);
+
+  /**
    * The latest {@code limit} actions (the journal's {@code Action} entries, oldest first): each the stored JSON
    * with its {@code seq}; empty without a journal.
    */
-  CompletionStage<List<Map<String, Object>>> actions(int limit);
+  default CompletionStage<List<Map<String, Object>>> actions(int limit) {
+    return journal(JournalStore.Filter.latest(limit).types(Set.of("Action")));
+  }
 
   /** The last sequence number the journal handed out (published), or 0 when it has none yet. */
   long lastSeq();

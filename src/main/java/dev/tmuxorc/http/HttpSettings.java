@@ -16,9 +16,13 @@ import java.util.regex.Pattern;
 
 /** The HTTP API's settings, read from {@code tmux-orc.http} and validated. */
 public record HttpSettings(boolean enabled, String host, int port, Optional<String> token, long maxBody,
-    Duration backendTimeout, Sse sse) {
+    Duration backendTimeout, Sse sse, Duration screenWatchInterval) {
 
-  /** The {@code /api/events} stream: keep-alive interval, per-client buffer, most entries replayed on resume. */
+  /**
+   * The {@code /api/events} stream: keep-alive interval, per-client buffer, most entries replayed on resume. The
+   * keep-alive serves {@code /api/agents/{paneId}/screen/stream} too, which looks at its agent's screen every
+   * {@code screenWatchInterval}.
+   */
   public record Sse(Duration keepAlive, int buffer, int resumeLimit) { }
 
   private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
@@ -71,7 +75,7 @@ public record HttpSettings(boolean enabled, String host, int port, Optional<Stri
     Sse sse = new Sse(keepAlive, atLeast(c, "tmux-orc.http.sse.buffer", 1),
         atLeast(c, "tmux-orc.http.sse.resume-limit", 1));
     return new HttpSettings(enabled, host, port, token.isEmpty() ? Optional.empty() : Optional.of(token), maxBody,
-        positive(c, "tmux-orc.http.backend-timeout"), sse);
+        positive(c, "tmux-orc.http.backend-timeout"), sse, positive(c, "tmux-orc.http.screen-watch-interval"));
   }
 
   /**
@@ -96,7 +100,4 @@ public record HttpSettings(boolean enabled, String host, int port, Optional<Stri
       return false;
     }
   }
-
-
-
 }

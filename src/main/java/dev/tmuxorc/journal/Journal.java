@@ -2,7 +2,9 @@ package dev.tmuxorc.journal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tmuxorc.agent.AgentEvent;
+import dev.tmuxorc.fleet.FleetSample;
 import dev.tmuxorc.json.Json;
+import dev.tmuxorc.json.JsonEvent;
 import dev.tmuxorc.monitor.CycleReport;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -35,12 +37,12 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * The SQLite journal. Every {@link AgentEvent} and {@link CycleReport} on the event stream, and every
- * {@link Record} sent to it, gets the next sequence number and is published at once as a {@link JournalEntry}
- * (live subscribers never wait for the disk), then written in batches, one transaction each, by this single
- * writer. The JDBC work runs on Pekko's blocking dispatcher, so the actor may be spawned anywhere and never
- * blocks its thread (except for the last flush in PostStop). A failing disk costs the failed batches and one
- * WARN; publishing, reads from memory and the monitoring cycle go on.
+ * The SQLite journal. Every {@link AgentEvent}, {@link CycleReport} and {@link FleetSample} on the event stream,
+ * and every {@link Record} sent to it, gets the next sequence number and is published at once as a
+ * {@link JournalEntry} (live subscribers never wait for the disk), then written in batches, one transaction
+ * each, by this single writer. The JDBC work runs on Pekko's blocking dispatcher, so the actor may be spawned
+ * anywhere and never blocks its thread (except for the last flush in PostStop). A failing disk costs the failed
+ * batches and one WARN; publishing, reads from memory and the monitoring cycle go on.
  */
 public final class Journal extends AbstractBehavior<Journal.Command> {
 
@@ -108,6 +110,8 @@ public final class Journal extends AbstractBehavior<Journal.Command> {
           context.messageAdapter(AgentEvent.class, Published::new)));
       stream.tell(new EventStream.Subscribe<>(CycleReport.class,
           context.messageAdapter(CycleReport.class, Published::new)));
+      stream.tell(new EventStream.Subscribe<>(FleetSample.class,
+          context.messageAdapter(FleetSample.class, Published::new)));
       return new Journal(context, timers, settings, file, counters, new JournalWriter(file, opener));
     }));
     // Handlers catch what they expect; anything else costs that one message, never the journal's state.
@@ -179,7 +183,8 @@ public final class Journal extends AbstractBehavior<Journal.Command> {
 
   private Behavior<Command> onPublished(Published published) {
     Object event = published.event();
-    Instant at = event instanceof AgentEvent e ? e.at() : ((CycleReport) event).at();
+    Instant at = event instanceof AgentEvent e ? e.at()
+        : event instanceof CycleReport r ? r.at() : ((JsonEvent) event).at();
     String paneId = event instanceof AgentEvent e ? e.agent().paneId().value() : null;
     accept(Json.type(event), paneId, at, Json.of(event));
     return this;

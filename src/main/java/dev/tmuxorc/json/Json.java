@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The one Jackson mapper of tmux-orc (thread-safe once configured), and the JSON shape of everything published
- * on the event stream: agent events and cycle reports, as the journal, {@code --events}, the API and SSE show
- * them.
+ * on the event stream: agent events and cycle reports (and {@link JsonEvent}s, which write their own), as the
+ * journal, {@code --events}, the API and SSE show them.
  */
 public final class Json {
 
@@ -90,13 +90,16 @@ public final class Json {
     return json;
   }
 
-  /** Either kind of published event as JSON; other objects are refused. */
+  /** A published event (agent event, cycle report or a {@link JsonEvent}) as JSON; other objects are refused. */
   public static Map<String, Object> of(Object published) {
     if (published instanceof AgentEvent event) {
       return event(event);
     }
     if (published instanceof CycleReport report) {
       return report(report);
+    }
+    if (published instanceof JsonEvent event) {
+      return event.json();
     }
     throw new IllegalArgumentException("not an event: " + published.getClass().getName());
   }

@@ -30,16 +30,17 @@ public record TmuxServer(String binary, Optional<String> socketName, Optional<St
   public List<String> commandPrefix() {
     List<String> prefix = new ArrayList<>(4);
     prefix.add(binary);
-    socketName.ifPresent(name -> {
-      prefix.add("-L");
-      prefix.add(name);
-    });
-    socketPath.ifPresent(path -> {
-      prefix.add("-S");
-      prefix.add(path);
-    });
+    prefix.addAll(selectArgs());
     prefix.add("-N");
     return prefix;
+  }
+
+  /** The flags that name this server to tmux: {@code -L NAME}, {@code -S PATH}, or none for the default socket. */
+  public List<String> selectArgs() {
+    if (socketName.isPresent()) {
+      return List.of("-L", socketName.get());
+    }
+    return socketPath.map(path -> List.of("-S", path)).orElse(List.of());
   }
 
   /**

@@ -88,6 +88,7 @@ class GuardianApiTest {
     assertFalse(status.path("paused").asBoolean(), status.toString());
     assertEquals("concurrent", status.path("strategy").asText());
     assertTrue(status.path("tmux").asText().contains(tmux.socket()), status.toString());
+    assertEquals("[\"-L\",\"" + tmux.socket() + "\"]", status.path("tmuxArgs").toString());
 
     JsonNode agents = status.path("agents");
     assertEquals(2, agents.path("byRole").path("agent").asInt(), agents.toString());
@@ -126,6 +127,17 @@ class GuardianApiTest {
     assertEquals(List.of("claude-1", "qa"), List.of(listed.get(0).path("windowName").asText(),
         listed.get(1).path("windowName").asText()), listed.toString());
 
+    // The journal's file, read off the actors: both discoveries, each with its seq first, oldest first.
+    JsonNode discovered = await(() -> json(get(api, "/api/journal?type=AgentDiscovered")), j -> j.size() == 2,
+        "both discoveries in /api/journal");
+    assertEquals("seq", discovered.get(0).fieldNames().next(), discovered.toString());
+    assertTrue(discovered.get(0).path("seq").asLong() < discovered.get(1).path("seq").asLong(), discovered.toString());
+    String firstPane = discovered.get(0).path("paneId").asText();
+    JsonNode ofPane = json(get(api, "/api/journal?newest=true&limit=1&agent=" + firstPane.replace("%", "%25")));
+    assertEquals(1, ofPane.size(), ofPane.toString());
+    assertEquals(firstPane, ofPane.get(0).path("paneId").asText(), ofPane.toString());
+    assertEquals(400, get(api, "/api/journal?since=later").statusCode());
+
     // A hook event posted for a pane reaches that agent: its session and last event show in the API.
     String pane = listed.get(1).path("paneId").asText();
     HttpResponse<String> hooked = http.send(HttpRequest.newBuilder(api.resolve("/api/hooks/claude"))
@@ -162,8 +174,10 @@ class GuardianApiTest {
     status.path("caches").forEach(layer -> layers.add(layer.path("layer").asText()));
     assertFalse(layers.contains("pane_content"), status.path("caches").toString());
     assertEquals(0, status.path("cycles").path("reusedScreens").asLong());
-    // and the journal that is turned off says so, with no file
+    // and the journal that is turned off says so, with no file, and lists nothing
     assertFalse(status.path("journal").path("enabled").asBoolean(true), status.path("journal").toString());
+    assertEquals(0, json(get(api, "/api/journal")).size());
+    assertEquals(0, json(get(api, "/api/actions")).size());
   }
 
   private HttpResponse<String> get(URI api, String path) {

@@ -14,6 +14,7 @@ import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Pane;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
+import dev.tmuxorc.fleet.FleetSample;
 import dev.tmuxorc.journal.JournalEntry;
 import dev.tmuxorc.journal.JournalStore;
 import dev.tmuxorc.json.Json;
@@ -27,7 +28,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -131,6 +134,24 @@ class EventsCommandTest {
     assertEquals(0, run.status(), run.err());
     assertEquals(List.of(7L), seqs(run.out()));
     assertTrue(run.out().contains("pm-report deferred: the PM is working"), run.out());
+  }
+
+  @Test
+  void fleetSamplesAreTypeFleetWithTheirCounts() throws Exception {
+    writeJournal();
+    Map<String, Integer> byState = new LinkedHashMap<>();
+    for (AgentState state : AgentState.values()) {
+      byState.put(state.wireName(), state == AgentState.WORKING ? 3 : state == AgentState.WAITING ? 1 : 0);
+    }
+    FleetSample sample = new FleetSample(now, 4, byState, Map.of("healthy", 4), 1);
+    try (JournalStore store = JournalStore.open(journal)) {
+      store.append(List.of(entry(7, sample, now)));
+    }
+    ScanCommandTest.Run run = events("--type", "fleet");
+    assertEquals(0, run.status(), run.err());
+    assertEquals(List.of(7L), seqs(run.out()));
+    assertTrue(run.out().contains("FleetSample") && run.out().contains("4 agents, 1 need attention: working 3, "
+        + "waiting 1"), run.out());
   }
 
   @Test

@@ -22,7 +22,8 @@ class ApiAuthTest extends RouteTestBase {
   private static final List<HttpRequest> SECURED = List.of(
       HttpRequest.GET("/api/status"), HttpRequest.GET("/api/agents"), HttpRequest.GET("/api/agents/%253"),
       HttpRequest.GET("/api/agents/%253/screen"), HttpRequest.GET("/api/sessions"),
-      HttpRequest.GET("/api/events?since=0"), HttpRequest.GET("/metrics"), HttpRequest.GET("/health/ready"),
+      HttpRequest.GET("/api/events?since=0"), HttpRequest.GET("/api/journal?type=Action"), HttpRequest.GET("/metrics"),
+      HttpRequest.GET("/health/ready"),
       HttpRequest.POST("/api/monitor/pause?duration=1m"), HttpRequest.POST("/api/monitor/resume"),
       HttpRequest.POST("/api/hooks/claude").withEntity(org.apache.pekko.http.javadsl.model.HttpEntities.create(
           org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, "{\"hook_event_name\":\"Stop\"}")),
@@ -66,6 +67,8 @@ class ApiAuthTest extends RouteTestBase {
       assertUnauthorized(route.run(request.addHeader(Authorization.oauth2(TOKEN + "x"))));
       assertUnauthorized(route.run(request.addHeader(Authorization.basic("user", TOKEN))));
     }
+    // an endless stream: refused here, served in HttpServerTest
+    assertUnauthorized(route.run(HttpRequest.GET("/api/agents/%253/screen/stream")));
     assertEquals(pauses, backend.pauses.size(), "a refused request never reaches the backend");
   }
 

@@ -9,7 +9,9 @@ import com.typesafe.config.ConfigFactory;
 import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.journal.JournalEntry;
+import dev.tmuxorc.journal.JournalStore;
 import dev.tmuxorc.json.Json;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,6 +26,7 @@ import org.apache.pekko.http.javadsl.testkit.TestRoute;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every endpoint of the API without a token: answers, filters, validation and JSON errors. */
 class ApiRoutesTest extends RouteTestBase {
@@ -139,11 +142,18 @@ class ApiRoutesTest extends RouteTestBase {
   }
 
   @Test
-  void actionsAreTheLatestActionEntriesAndABadLimitIs400() {
-    backend.actions.add(java.util.Map.of("seq", 7, "action", "pm-report", "outcome", "delivered"));
-    backend.actions.add(java.util.Map.of("seq", 9, "action", "auto-submit", "outcome", "deferred"));
+  void actionsAreTheLatestActionEntriesAndABadLimitIs400(@TempDir Path dir) throws Exception {
+    backend.journalFile = dir.resolve("journal.db");
+    Instant at = Instant.parse("2026-11-30T08:00:00Z");
+    try (JournalStore store = JournalStore.open(backend.journalFile)) {
+      store.append(List.of(
+          new JournalEntry(7, at, "Action", "%3", "{\"type\":\"Action\",\"action\":\"pm-report\"}"),
+          new JournalEntry(8, at, "StateChanged", "%3", "{\"type\":\"StateChanged\"}"),
+          new JournalEntry(9, at, "Action", "%3", "{\"type\":\"Action\",\"action\":\"auto-submit\"}")));
+    }
     JsonNode actions = json(route.run(HttpRequest.GET("/api/actions?limit=1")).assertStatusCode(200));
     assertEquals(1, actions.size());
+    assertEquals(9, actions.get(0).get("seq").asLong());
     assertEquals("auto-submit", actions.get(0).get("action").asText());
     assertEquals(2, json(route.run(HttpRequest.GET("/api/actions")).assertStatusCode(200)).size());
     assertError(route.run(HttpRequest.GET("/api/actions?limit=0")), 400, "bad request");

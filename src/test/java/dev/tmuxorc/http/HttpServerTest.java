@@ -1,6 +1,7 @@
 package dev.tmuxorc.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,8 +63,9 @@ class HttpServerTest {
   void startServers() {
     // Big buffer: the resume tests must never drop their client.
     // A short keep-alive: a server notices a gone client when it next writes to it.
+    // Screens looked at every 50 ms.
     open = start("open", Map.of("tmux-orc.http.port", 0, "tmux-orc.http.sse.buffer", 100_000,
-        "tmux-orc.http.sse.keep-alive", "500ms"));
+        "tmux-orc.http.sse.keep-alive", "500ms", "tmux-orc.http.screen-watch-interval", "50ms"));
     // All interfaces (allowed only with a token), and a tiny buffer for the slow client.
     guarded = start("guarded", Map.of("tmux-orc.http.port", 0, "tmux-orc.http.host", "0.0.0.0",
         "tmux-orc.http.token", TOKEN, "tmux-orc.http.sse.buffer", 4));
@@ -124,13 +126,15 @@ class HttpServerTest {
       this.lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
     }
 
-    /** The next event, skipping keep-alive comments; null when the stream ended. */
+    /** The next event, skipping keep-alives (pekko-http's: an empty {@code data:}); null when the stream ended. */
     Event next() throws IOException {
       Map<String, String> fields = new HashMap<>();
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         if (line.isEmpty()) {
-          if (fields.containsKey("data")) {
-            return new Event(Long.parseLong(fields.get("id")), fields.get("event"), fields.get("data"));
+          if (fields.containsKey("data") && !fields.equals(Map.of("data", ""))) {
+            // screen streams send no ids
+            return new Event(fields.containsKey("id") ? Long.parseLong(fields.get("id")) : -1, fields.get("event"),
+                fields.get("data"));
           }
           fields.clear();
         } else if (!line.startsWith(":")) {
@@ -172,6 +176,83 @@ class HttpServerTest {
 
   private static List<Long> range(long fromInclusive, long toInclusive) {
     return LongStream.rangeClosed(fromInclusive, toInclusive).boxed().toList();
+  }
+
+  private EventReader screens(Server server, String pane) throws IOException, InterruptedException {
+    return new EventReader(client.send(HttpRequest.newBuilder(server.uri("/api/agents/" + pane.replace("%", "%25")
+        + "/screen/stream")).build(), HttpResponse.BodyHandlers.ofInputStream()));
+  }
+
+  private static JsonNode screenEvent(EventReader.Event event, String type, String pane) throws IOException {
+    assertEquals(type, event.type(), event.toString());
+    JsonNode data = Json.MAPPER.readTree(event.data());
+    assertEquals(pane, data.path("paneId").asText(), event.data());
+    java.time.Instant.parse(data.path("at").asText());
+    return data;
+  }
+
+  /** Waits until the backend has been asked for screens {@code looks} more times than now. */
+  private static void awaitLooks(InMemoryBackend backend, int looks) throws InterruptedException {
+    int from = backend.screenReads.get();
+    await(() -> backend.screenReads.get() >= from + looks);
+  }
+
+  @Test
+  void aScreenStreamSendsTheScreenAtOnceThenEachChangeOnlyThenGone() throws Exception {
+    InMemoryBackend backend = open.backend();
+    backend.agents.add(InMemoryBackend.view("%5", "proj", "agent", "idle"));
+    backend.screens.put("%5", "$ claude\n> first");
+    try (EventReader reader = screens(open, "%5")) {
+      assertEquals("$ claude\n> first", screenEvent(reader.next(), "screen", "%5").path("text").asText());
+      backend.screens.put("%5", "> second");
+      assertEquals("> second", screenEvent(reader.next(), "screen", "%5").path("text").asText());
+      // Unchanged for many looks, and looks that fail: nothing is sent, and the stream goes on.
+      awaitLooks(backend, 5);
+      backend.failing = true;
+      awaitLooks(backend, 3);
+      backend.failing = false;
+      awaitLooks(backend, 5);
+      backend.screens.put("%5", "> third");
+      assertEquals("> third", screenEvent(reader.next(), "screen", "%5").path("text").asText(),
+          "the next event is the next change: the unchanged screen was not sent again");
+      backend.screens.remove("%5");
+      backend.agents.removeIf(agent -> agent.paneId().equals("%5"));
+      JsonNode gone = screenEvent(reader.next(), "gone", "%5");
+      assertFalse(gone.has("text"), gone.toString());
+      assertEquals(null, reader.next(), "the stream ends after gone");
+    }
+  }
+
+  @Test
+  void aScreenStreamStopsLookingOnceItsClientHasGone() throws Exception {
+    InMemoryBackend backend = open.backend();
+    backend.agents.add(InMemoryBackend.view("%6", "proj", "agent", "idle"));
+    backend.screens.put("%6", "> quiet");
+    try (EventReader reader = screens(open, "%6")) {
+      screenEvent(reader.next(), "screen", "%6");
+      awaitLooks(backend, 3);
+    }
+    // The server notices at its next write (a keep-alive, every 500 ms here): then the looks stop.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    int before;
+    int after;
+    do {
+      assertTrue(System.nanoTime() < deadline, "the screen is still looked at after its client left");
+      before = backend.screenReads.get();
+      Thread.sleep(600);
+      after = backend.screenReads.get();
+    } while (after != before);
+    Thread.sleep(1000);
+    assertEquals(after, backend.screenReads.get(), "no look a second later either");
+    backend.agents.removeIf(agent -> agent.paneId().equals("%6"));
+  }
+
+  @Test
+  void aScreenStreamOfAnUnknownOrInvalidPaneIsAJsonError() throws Exception {
+    assertEquals("no screen", error(send(HttpRequest.newBuilder(open.uri("/api/agents/%2599/screen/stream"))
+        .build()), 404).path("error").asText());
+    error(send(HttpRequest.newBuilder(open.uri("/api/agents/99/screen/stream")).build()), 400);
+    error(send(HttpRequest.newBuilder(guarded.uri("/api/agents/%253/screen/stream")).build()), 401);
   }
 
   @Test

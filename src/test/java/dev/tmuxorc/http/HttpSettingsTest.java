@@ -31,6 +31,7 @@ class HttpSettingsTest {
     assertEquals(Optional.empty(), settings.token());
     assertEquals(64 * 1024, settings.maxBody());
     assertEquals(new HttpSettings.Sse(Duration.ofSeconds(15), 256, 10_000), settings.sse());
+    assertEquals(Duration.ofMillis(500), settings.screenWatchInterval());
   }
 
   @Test
@@ -43,6 +44,8 @@ class HttpSettingsTest {
     assertTrue(refused(Map.of("tmux-orc.http.sse.keep-alive", "0s")).contains("tmux-orc.http.sse.keep-alive"));
     assertTrue(refused(Map.of("tmux-orc.http.backend-timeout", "soon")).contains("tmux-orc.http.backend-timeout"));
     assertTrue(refused(Map.of("tmux-orc.http.host", " ")).contains("tmux-orc.http.host"));
+    assertTrue(refused(Map.of("tmux-orc.http.screen-watch-interval", "0s"))
+        .contains("tmux-orc.http.screen-watch-interval"));
   }
 
   @Test
@@ -75,6 +78,6 @@ class HttpSettingsTest {
   void settingsMadeInCodeAreCheckedToo() {
     HttpSettings.Sse sse = new HttpSettings.Sse(Duration.ofSeconds(15), 256, 10_000);
     assertThrows(SettingsException.class, () -> new HttpSettings(true, "0.0.0.0", 0, Optional.empty(), 1024,
-        Duration.ofSeconds(5), sse));
+        Duration.ofSeconds(5), sse, Duration.ofMillis(500)));
   }
 }

@@ -5,6 +5,8 @@ import dev.tmuxorc.agent.Explanation;
 import dev.tmuxorc.agent.HookEvent;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.journal.JournalEntry;
+import dev.tmuxorc.journal.JournalQuery;
+import dev.tmuxorc.journal.JournalStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,9 +29,13 @@ import org.apache.pekko.actor.typed.eventstream.EventStream;
 final class InMemoryBackend implements ApiBackend {
 
   final List<AgentView> agents = new CopyOnWriteArrayList<>();
-  final Map<String, String> screens = new LinkedHashMap<>();
+  // read by a screen stream's looks on the server's threads while a test changes it
+  final Map<String, String> screens = new java.util.concurrent.ConcurrentHashMap<>();
+  final java.util.concurrent.atomic.AtomicInteger screenReads = new java.util.concurrent.atomic.AtomicInteger();
+  /** The journal file {@code /api/journal} reads (null: no journal), and the filters it was asked with. */
+  volatile java.nio.file.Path journalFile;
+  final List<JournalStore.Filter> journalFilters = new CopyOnWriteArrayList<>();
   final Map<String, Explanation> explanations = new LinkedHashMap<>();
-  final List<Map<String, Object>> actions = new ArrayList<>();
   final List<JournalEntry> journal = new CopyOnWriteArrayList<>();
   final List<Duration> pauses = new CopyOnWriteArrayList<>();
   volatile int resumes;
@@ -96,12 +102,20 @@ final class InMemoryBackend implements ApiBackend {
 
   @Override
   public CompletionStage<Optional<String>> screen(PaneId pane) {
+    screenReads.incrementAndGet();
     return answer(Optional.ofNullable(screens.get(pane.value())));
   }
 
+  // The real journal's reading over a real file, as the running supervisor does it (without its thread hop).
   @Override
-  public CompletionStage<List<Map<String, Object>>> actions(int limit) {
-    return answer(actions.subList(Math.max(0, actions.size() - limit), actions.size()));
+  public CompletionStage<List<Map<String, Object>>> journal(JournalStore.Filter filter) {
+    journalFilters.add(filter);
+    java.nio.file.Path file = journalFile;
+    try {
+      return answer(file == null ? List.of() : JournalQuery.entries(file, filter));
+    } catch (java.sql.SQLException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   @Override

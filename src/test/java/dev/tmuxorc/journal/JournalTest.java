@@ -14,10 +14,16 @@ import dev.tmuxorc.discovery.AgentPane;
 import dev.tmuxorc.discovery.Pane;
 import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.discovery.Role;
+import dev.tmuxorc.cache.Caches;
+import dev.tmuxorc.fleet.FleetSummary;
+import dev.tmuxorc.fleet.FleetView;
 import dev.tmuxorc.json.Json;
+import dev.tmuxorc.monitor.Monitor;
+import dev.tmuxorc.testing.TestSettings;
 import dev.tmuxorc.monitor.CycleReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +33,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -368,5 +375,86 @@ class JournalTest {
       assertEquals(5, counters.entries());
       return null;
     });
+  }
+
+  @Test
+  void aFleetSampleIsJournalledAtEachCycleReportWithEveryStateAndHealthCounted() throws Exception {
+    // A kit of its own: its FleetView answers every report, which no other test's journal may see.
+    ActorTestKit kit = ActorTestKit.create("fleet-sample");
+    try {
+      Path file = dir.resolve("journal.db");
+      TestProbe<JournalEntry> entries = kit.createTestProbe();
+      kit.system().eventStream().tell(new EventStream.Subscribe<>(JournalEntry.class, entries.getRef()));
+      JournalCounters counters = new JournalCounters();
+      ActorRef<Journal.Command> journal = kit.spawn(Journal.create(settings(""), file, counters));
+      TestProbe<JournalStats> stats = kit.createTestProbe();
+      journal.tell(new Journal.GetStats(stats.getRef()));
+      stats.receiveMessage(WAIT); // subscribed: its setup has run
+      ActorRef<FleetView.Command> fleet = kit.spawn(FleetView.create(
+          new Caches(TestSettings.settings("unused")), Clock.systemUTC()));
+      TestProbe<FleetSummary> summary = kit.createTestProbe();
+      CycleReport first = report(Instant.parse("2026-11-30T08:59:00Z"));
+      summary.awaitAssert(WAIT, () -> {
+        // its CycleReport subscription follows its AgentEvent one: a report seen proves both in place
+        kit.system().eventStream().tell(new EventStream.Publish<>(first));
+        fleet.tell(new FleetView.GetSummary(summary.getRef()));
+        assertEquals(first, summary.receiveMessage(WAIT).lastReport());
+        return null;
+      });
+
+      Instant at = Instant.parse("2026-11-30T09:00:00Z");
+      List<AgentPane> agents = List.of(agent("%1"), agent("%2"), agent("%3"), agent("%4"), agent("%5"), agent("%6"),
+          agent("%7"));
+      fleet.tell(new FleetView.Listed(new Monitor.Listing(agents, agents.stream().map(AgentPane::pane).toList(),
+          at)));
+      List<AgentState> states = List.of(AgentState.WAITING, AgentState.UNSUBMITTED, AgentState.ERROR,
+          AgentState.CRASHED, AgentState.RATE_LIMITED, AgentState.WORKING); // and %7 stays unknown
+      for (int i = 0; i < states.size(); i++) {
+        kit.system().eventStream().tell(new EventStream.Publish<>(new AgentEvent.StateChanged(agents.get(i),
+            AgentState.UNKNOWN, states.get(i), List.of(), Optional.empty(), at)));
+      }
+      kit.system().eventStream().tell(new EventStream.Publish<>(
+          new AgentEvent.HealthChanged(agents.get(5), Health.HEALTHY, Health.WARNING, at)));
+      summary.awaitAssert(WAIT, () -> {
+        fleet.tell(new FleetView.GetSummary(summary.getRef()));
+        FleetSummary s = summary.receiveMessage(WAIT);
+        assertEquals(1, s.byState().get("working"));
+        assertEquals(1, s.byHealth().get("warning"));
+        return null;
+      });
+
+      Instant reportAt = at.plusSeconds(10);
+      kit.system().eventStream().tell(new EventStream.Publish<>(report(reportAt)));
+      JournalEntry sample = entries.fishForMessage(WAIT, e -> e.type().equals("FleetSample")
+          && e.at().equals(reportAt) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+      assertEquals(null, sample.paneId(), "a sample concerns the fleet, no pane");
+      var json = Json.MAPPER.readTree(sample.json());
+      assertEquals(List.of("type", "at", "atMillis", "agents", "byState", "byHealth", "attention"),
+          iterable(json.fieldNames()));
+      assertEquals("FleetSample", json.path("type").asText());
+      assertEquals(reportAt.toString(), json.path("at").asText());
+      assertEquals(reportAt.toEpochMilli(), json.path("atMillis").asLong());
+      assertEquals(7, json.path("agents").asInt());
+      assertEquals(List.of("starting", "working", "idle", "waiting", "unsubmitted", "rate_limited", "error",
+          "crashed", "unknown"), iterable(json.path("byState").fieldNames()), "every state, in order");
+      assertEquals("{\"starting\":0,\"working\":1,\"idle\":0,\"waiting\":1,\"unsubmitted\":1,"
+          + "\"rate_limited\":1,\"error\":1,\"crashed\":1,\"unknown\":1}", json.path("byState").toString());
+      assertEquals("{\"healthy\":6,\"warning\":1,\"critical\":0,\"unresponsive\":0}",
+          json.path("byHealth").toString());
+      assertEquals(5, json.path("attention").asInt(), "waiting, unsubmitted, error, crashed, rate_limited");
+
+      testKit.createTestProbe().awaitAssert(WAIT, () -> {
+        assertTrue(onDisk(file).contains(sample), "written to the file");
+        return null;
+      });
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
+
+  private static List<String> iterable(java.util.Iterator<String> names) {
+    List<String> all = new ArrayList<>();
+    names.forEachRemaining(all::add);
+    return all;
   }
 }
