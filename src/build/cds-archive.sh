@@ -69,7 +69,8 @@ for _ in $(seq 1 100); do
 done
 sleep 3 # a few cycles and state changes, journalled
 for path in /health/live /health/ready /api/status /api/agents '/api/agents?state=idle' /api/sessions /metrics \
-    /api/events?since=0 /api/agents/%251 /api/agents/%251/screen /api/nothing '/api/journal?newest=true'; do
+    /api/events?since=0 /api/agents/%251 /api/agents/%251/screen /api/nothing '/api/journal?newest=true' / \
+    /vendor/uplot/uPlot.min.css; do
   get "$port" "$path"
 done
 sleep 1

@@ -9,7 +9,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The daemon's whole HTTP API: status, agents, sessions, events (SSE), the journal, metrics, health and the
- * monitor's pause; every error as JSON, everything but {@code /health/live} behind the token when one is set.
+ * monitor's pause, and the web dashboard's files; every error as JSON, everything but {@code /health/live} and
+ * the dashboard's files behind the token when one is set.
  */
 public final class ApiRoutes {
 
@@ -27,6 +28,7 @@ public final class ApiRoutes {
         new ActionRoutes(backend, endpoints).route(),
         new ReportRoutes(backend, endpoints).route(),
         new HookRoutes(backend, endpoints, clock).route(),
+        new DashboardRoutes(endpoints, Webjar.uplot()).route(),
         // Anything else: 404 as JSON, but only to a client with the token (no probing for what exists).
         endpoints.secured("unmatched", () -> reject()));
   }

@@ -53,9 +53,18 @@ final class Endpoints {
     return backendTimeout;
   }
 
-  /** An endpoint anyone may call (only {@code /health/live}). */
+  /** An endpoint anyone may call ({@code /health/live}, and the dashboard's files through {@link #page}). */
   Route open(String template, Supplier<Route> inner) {
     return observed(template, () -> bounded(inner));
+  }
+
+  /**
+   * A file of the dashboard: open (the page holds no data; every API call it makes carries the token), but
+   * without a token held to this machine like the API ({@link #localOnly}), so that no other site's page can
+   * load it through a re-pointed name.
+   */
+  Route page(String template, Supplier<Route> inner) {
+    return open(template, () -> tokenDigest.isEmpty() ? localOnly(inner) : inner.get());
   }
 
   /** An endpoint that needs the bearer token when one is configured. */

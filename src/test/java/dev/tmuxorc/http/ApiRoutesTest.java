@@ -242,7 +242,7 @@ class ApiRoutesTest extends RouteTestBase {
   @Test
   void anUnknownRouteIs404AndAWrongMethod405() {
     assertError(route.run(HttpRequest.GET("/api/nope")), 404, "not found");
-    assertError(route.run(HttpRequest.GET("/")), 404, "not found");
+    assertError(route.run(HttpRequest.GET("/nope")), 404, "not found");
     TestRouteResult wrongMethod = route.run(HttpRequest.DELETE("/api/agents"));
     assertError(wrongMethod, 405, "method not allowed");
     wrongMethod.assertHeaderExists("Allow", "GET");

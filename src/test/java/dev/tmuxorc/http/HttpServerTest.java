@@ -256,6 +256,28 @@ class HttpServerTest {
   }
 
   @Test
+  void theDashboardIsServedOnTheSocketAndNothingBesideIt() throws Exception {
+    HttpResponse<String> page = send(HttpRequest.newBuilder(guarded.uri("/")).build());
+    assertEquals(200, page.statusCode());
+    assertEquals("text/html; charset=UTF-8", page.headers().firstValue("Content-Type").orElse(""));
+    assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").startsWith("default-src 'self';"));
+    HttpResponse<String> uplot = send(HttpRequest.newBuilder(open.uri("/vendor/uplot/uPlot.iife.min.js")).build());
+    assertEquals(200, uplot.statusCode());
+    assertTrue(uplot.body().contains("uPlot"), "uPlot itself");
+    // Written by hand: java.net.URI would resolve the dots before sending.
+    for (String path : List.of("/dashboard/../reference.conf", "/dashboard/%2e%2e/reference.conf",
+        "/dashboard/..%2freference.conf", "/vendor/uplot/../../../../../reference.conf")) {
+      try (Socket socket = new Socket("127.0.0.1", open.binding().localAddress().getPort())) {
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(response.startsWith("HTTP/1.1 404"), path + ": " + response);
+        assertFalse(response.contains("tmux-orc {"), path);
+      }
+    }
+  }
+
+  @Test
   void liveEventsThenAResumeWithLastEventIdGetsExactlyTheMissedOnesThenLiveOnes() throws Exception {
     InMemoryBackend backend = open.backend();
     long base = backend.journal.size();
