@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -78,20 +79,17 @@ final class DemoCommand implements Callable<Integer> {
         .withActions(ActionSettings.from(config));
     ActorSystem<Guardian.Command> system = Launcher.start(config, settings, wiring);
     Launcher.logEvents(system, events.file);
-    String api;
+    Optional<String> api;
+    String notServed = "";
     try {
-      api = wiring.apiUrl().get(30, TimeUnit.SECONDS);
+      api = Optional.of(wiring.apiUrl().get(30, TimeUnit.SECONDS));
     } catch (ExecutionException e) {
-      api = "(not served: " + e.getCause().getMessage() + ")";
+      api = Optional.empty();
+      notServed = e.getCause().getMessage();
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("%ntmux-orc demo: a PM and %d simulated agents on the private tmux server '%s'.%n", agents,
-        fleet.socket());
-    out.printf("  watch them:  tmux -L %s attach -t sim-1     (detach: Ctrl-b d)%n", fleet.socket());
-    out.printf("  scan them:   %s scan -L %s%n", Launcher.selfCommand(), fleet.socket());
-    out.printf("  API:         %s/api/agents   live events: curl -N %s/api/events   metrics: %s/metrics%n",
-        api, api, api);
-    out.printf("  stop:        Ctrl-C here (removes the private server)%n%n");
+    banner(out, agents, fleet.socket(), api.orElse("(not served: " + notServed + ")"),
+        api.map(url -> DashboardUrl.line(url, MonitorCommand.token(config).isPresent())));
     out.flush();
     // Remove the fleet only once the actors have stopped, or they would see tmux die and start reconnecting.
     // Pekko's own hook runs the coordinated shutdown; the JVM waits for this hook too.
@@ -112,6 +110,17 @@ final class DemoCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(removeFleet);
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
+  }
+
+  /** What the demo says once it runs: how to watch the agents, the API and the dashboard, how to stop. */
+  static void banner(PrintWriter out, int agents, String socket, String api, Optional<String> dashboard) {
+    out.printf("%ntmux-orc demo: a PM and %d simulated agents on the private tmux server '%s'.%n", agents, socket);
+    out.printf("  watch them:  tmux -L %s attach -t sim-1     (detach: Ctrl-b d)%n", socket);
+    out.printf("  scan them:   %s scan -L %s%n", Launcher.selfCommand(), socket);
+    out.printf("  API:         %s/api/agents   live events: curl -N %s/api/events   metrics: %s/metrics%n",
+        api, api, api);
+    dashboard.ifPresent(line -> out.printf("  %s%n", line));
+    out.printf("  stop:        Ctrl-C here (removes the private server)%n%n");
   }
 
   private static void deleteQuietly(Path dir) {

@@ -93,7 +93,7 @@ final class MonitorCommand implements Callable<Integer> {
     ActorSystem<Guardian.Command> system = Launcher.start(config, settings, wiring);
     Launcher.logEvents(system, options.events.file);
     if (wiring.surfaces().http().isPresent()) {
-      recordOnceBound(system, wiring.apiUrl(), settings);
+      recordOnceBound(system, wiring.apiUrl(), settings, wiring.surfaces().http().get().token().isPresent());
     } else {
       recordDaemon(system, null, settings); // no API, but stop and status still find it
     }
@@ -110,11 +110,13 @@ final class MonitorCommand implements Callable<Integer> {
   }
 
   // The API is what every other command finds the monitor by: record it once bound; without it, stop.
-  private void recordOnceBound(ActorSystem<?> system, CompletableFuture<String> apiUrl, Settings settings) {
+  private void recordOnceBound(ActorSystem<?> system, CompletableFuture<String> apiUrl, Settings settings,
+      boolean token) {
     try {
       String url = apiUrl.get(30, TimeUnit.SECONDS);
       recordDaemon(system, url, settings);
       log.info("tmux-orc API on {} (GET /api/status, /api/agents, /api/events, /metrics)", url);
+      log.info("{}", DashboardUrl.line(url, token));
     } catch (Exception e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       log.error("cannot serve the HTTP API: {}", cause.getMessage());

@@ -83,6 +83,7 @@ final class MonitorStartCommand implements Callable<Integer> {
       out.printf("tmux-orc monitor started in %.1f s%n", started.took().toMillis() / 1000.0);
       out.println("  pid:  " + started.record().pid());
       out.println("  api:  " + started.record().url());
+      out.println("  " + DashboardUrl.line(started.record().url(), MonitorCommand.token(config).isPresent()));
       out.println("  log:  " + (started.record().log() != null ? started.record().log() : base.monitorLog()));
       out.println("  stop: " + Launcher.selfCommand() + " monitor stop");
       out.flush();

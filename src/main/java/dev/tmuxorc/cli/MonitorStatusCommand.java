@@ -42,8 +42,8 @@ final class MonitorStatusCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--json", description = "Print one JSON object instead: running, pid, url, uptimeSeconds, log, "
-      + "status (the API's answer, or null).")
+  @Option(names = "--json", description = "Print one JSON object instead: running, pid, url, dashboardUrl, "
+      + "uptimeSeconds, log, status (the API's answer, or null).")
   boolean json;
 
   @Override
@@ -69,13 +69,13 @@ final class MonitorStatusCommand implements Callable<Integer> {
     Optional<Duration> uptime = uptime(record);
     String log = record.log();
     Optional<JsonNode> status = Optional.empty();
+    Optional<String> token = MonitorCommand.token(Launcher.config(monitor.main.global, Map.of()));
     String apiProblem = null;
     if (record.url() == null) {
       apiProblem = "it serves no HTTP API";
     } else {
       try {
-        DaemonClient.Response response = new DaemonClient(URI.create(record.url()),
-            MonitorCommand.token(Launcher.config(monitor.main.global, Map.of()))).get("/api/status");
+        DaemonClient.Response response = new DaemonClient(URI.create(record.url()), token).get("/api/status");
         if (response.ok()) {
           status = Optional.of(Json.MAPPER.readTree(response.body()));
         } else {
@@ -88,6 +88,7 @@ final class MonitorStatusCommand implements Callable<Integer> {
     if (json) {
       result.put("pid", record.pid());
       result.put("url", record.url());
+      result.put("dashboardUrl", record.url() == null ? null : DashboardUrl.of(record.url()));
       result.put("uptimeSeconds", uptime.map(Duration::toSeconds).orElse(null));
       result.put("log", log);
       result.put("status", status.orElse(null));
@@ -100,6 +101,7 @@ final class MonitorStatusCommand implements Callable<Integer> {
           .orElse("") + ")");
       if (record.url() != null) {
         out.println("  api:     " + record.url());
+        out.println("  " + DashboardUrl.line(record.url(), token.isPresent()));
       }
       out.println("  log:     " + (log != null ? log : "(its standard error: the terminal, or systemd's journal)"));
       if (record.socket() != null) {
