@@ -11,8 +11,8 @@ final class DashboardUrl {
     return apiUrl.endsWith("/") ? apiUrl : apiUrl + "/";
   }
 
-  /** {@code Dashboard: http://127.0.0.1:8585/}, saying that the page asks for the token when one is set. */
-  static String line(String apiUrl, boolean token) {
-    return "Dashboard: " + of(apiUrl) + (token ? "   (the page asks for the token, tmux-orc.http.token)" : "");
+  /** {@code http://127.0.0.1:8585/}, saying that the page asks for the token when one is set. */
+  static String shown(String apiUrl, boolean token) {
+    return of(apiUrl) + (token ? "   (the page asks for the token, tmux-orc.http.token)" : "");
   }
 }

@@ -89,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     banner(out, agents, fleet.socket(), api.orElse("(not served: " + notServed + ")"),
-        api.map(url -> DashboardUrl.line(url, MonitorCommand.token(config).isPresent())));
+        api.map(url -> DashboardUrl.shown(url, MonitorCommand.token(config).isPresent())));
     out.flush();
     // Remove the fleet only once the actors have stopped, or they would see tmux die and start reconnecting.
     // Pekko's own hook runs the coordinated shutdown; the JVM waits for this hook too.
@@ -115,11 +115,11 @@ final class DemoCommand implements Callable<Integer> {
   /** What the demo says once it runs: how to watch the agents, the API and the dashboard, how to stop. */
   static void banner(PrintWriter out, int agents, String socket, String api, Optional<String> dashboard) {
     out.printf("%ntmux-orc demo: a PM and %d simulated agents on the private tmux server '%s'.%n", agents, socket);
+    dashboard.ifPresent(url -> out.printf("  dashboard:   %s%n", url));
     out.printf("  watch them:  tmux -L %s attach -t sim-1     (detach: Ctrl-b d)%n", socket);
     out.printf("  scan them:   %s scan -L %s%n", Launcher.selfCommand(), socket);
     out.printf("  API:         %s/api/agents   live events: curl -N %s/api/events   metrics: %s/metrics%n",
         api, api, api);
-    dashboard.ifPresent(line -> out.printf("  %s%n", line));
     out.printf("  stop:        Ctrl-C here (removes the private server)%n%n");
   }
 

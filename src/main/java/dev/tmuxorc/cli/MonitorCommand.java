@@ -116,7 +116,7 @@ final class MonitorCommand implements Callable<Integer> {
       String url = apiUrl.get(30, TimeUnit.SECONDS);
       recordDaemon(system, url, settings);
       log.info("tmux-orc API on {} (GET /api/status, /api/agents, /api/events, /metrics)", url);
-      log.info("{}", DashboardUrl.line(url, token));
+      log.info("dashboard: {}", DashboardUrl.shown(url, token));
     } catch (Exception e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       log.error("cannot serve the HTTP API: {}", cause.getMessage());

@@ -81,11 +81,12 @@ final class MonitorStartCommand implements Callable<Integer> {
       started.staleRemoved().ifPresent(stale ->
           out.println("removed a stale PID file (" + stale.reason() + ")"));
       out.printf("tmux-orc monitor started in %.1f s%n", started.took().toMillis() / 1000.0);
-      out.println("  pid:  " + started.record().pid());
-      out.println("  api:  " + started.record().url());
-      out.println("  " + DashboardUrl.line(started.record().url(), MonitorCommand.token(config).isPresent()));
-      out.println("  log:  " + (started.record().log() != null ? started.record().log() : base.monitorLog()));
-      out.println("  stop: " + Launcher.selfCommand() + " monitor stop");
+      out.println("  pid:       " + started.record().pid());
+      out.println("  dashboard: " + DashboardUrl.shown(started.record().url(),
+          MonitorCommand.token(config).isPresent()));
+      out.println("  api:       " + started.record().url());
+      out.println("  log:       " + (started.record().log() != null ? started.record().log() : base.monitorLog()));
+      out.println("  stop:      " + Launcher.selfCommand() + " monitor stop");
       out.flush();
       return 0;
     }

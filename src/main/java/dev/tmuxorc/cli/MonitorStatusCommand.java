@@ -100,14 +100,14 @@ final class MonitorStatusCommand implements Callable<Integer> {
       out.println("tmux-orc monitor is running (pid " + record.pid() + uptime.map(u -> ", up " + human(u))
           .orElse("") + ")");
       if (record.url() != null) {
-        out.println("  api:     " + record.url());
-        out.println("  " + DashboardUrl.line(record.url(), token.isPresent()));
+        out.println("  dashboard: " + DashboardUrl.shown(record.url(), token.isPresent()));
+        out.println("  api:       " + record.url());
       }
-      out.println("  log:     " + (log != null ? log : "(its standard error: the terminal, or systemd's journal)"));
+      out.println("  log:       " + (log != null ? log : "(its standard error: the terminal, or systemd's journal)"));
       if (record.socket() != null) {
-        out.println("  tmux:    " + record.socket());
+        out.println("  tmux:      " + record.socket());
       }
-      status.map(MonitorStatusCommand::summary).ifPresent(s -> out.println("  agents:  " + s));
+      status.map(MonitorStatusCommand::summary).ifPresent(s -> out.println("  agents:    " + s));
       if (apiProblem != null) {
         out.println("  api problem: " + apiProblem);
       }

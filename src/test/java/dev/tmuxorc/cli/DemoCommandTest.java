@@ -20,22 +20,22 @@ class DemoCommandTest {
   @Test
   void theBannerNamesTheApiAndTheDashboard() {
     String url = "http://127.0.0.1:41234";
-    String text = banner(url, Optional.of(DashboardUrl.line(url, false)));
+    String text = banner(url, Optional.of(DashboardUrl.shown(url, false)));
     // src/build/cds-archive.sh finds the port in the API line
     assertTrue(text.contains("  API:         http://127.0.0.1:41234/api/agents "), text);
-    assertTrue(text.contains("\n  Dashboard: http://127.0.0.1:41234/\n"), text);
+    assertTrue(text.contains("\n  dashboard:   http://127.0.0.1:41234/\n"), text);
     assertTrue(text.contains("tmux -L tmux-orc-demo attach -t sim-1"), text);
   }
 
   @Test
   void withATokenItSaysThePageAsksForIt() {
     String url = "http://127.0.0.1:41234";
-    assertTrue(banner(url, Optional.of(DashboardUrl.line(url, true)))
-        .contains("Dashboard: http://127.0.0.1:41234/   (the page asks for the token, tmux-orc.http.token)"));
+    assertTrue(banner(url, Optional.of(DashboardUrl.shown(url, true)))
+        .contains("dashboard:   http://127.0.0.1:41234/   (the page asks for the token, tmux-orc.http.token)"));
   }
 
   @Test
   void withoutAnApiThereIsNoDashboardLine() {
-    assertFalse(banner("(not served: port in use)", Optional.empty()).contains("Dashboard"));
+    assertFalse(banner("(not served: port in use)", Optional.empty()).contains("dashboard"));
   }
 }

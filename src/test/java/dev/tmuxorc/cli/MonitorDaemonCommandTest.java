@@ -189,10 +189,10 @@ class MonitorDaemonCommandTest {
       assertEquals(0, status.status(), status.err());
       assertTrue(status.out().startsWith("tmux-orc monitor is running (pid " + monitor.pid() + ", up "),
           status.out());
-      assertTrue(status.out().contains("api:     " + url), status.out());
-      assertTrue(status.out().contains("  Dashboard: " + url + "/\n"), status.out());
+      assertTrue(status.out().contains("api:       " + url), status.out());
+      assertTrue(status.out().contains("  dashboard: " + url + "/\n"), status.out());
       assertTrue(status.out().contains(
-          "agents:  strategy event; 3 agents (working 2, idle 1); cycle p50 4.8 ms"), status.out());
+          "agents:    strategy event; 3 agents (working 2, idle 1); cycle p50 4.8 ms"), status.out());
 
       ScanCommandTest.Run json = cli("monitor", "status", "--json", "-c", empty.toString());
       assertTrue(json.out().contains("\"strategy\" : \"event\""), json.out());

@@ -54,9 +54,9 @@ class MonitorDaemonProcessTest {
         "--timeout", "30s"}, common));
     assertEquals(0, start.status(), start.err());
     DaemonRecord record = DaemonRecord.read(base).orElseThrow();
-    assertTrue(start.out().contains("pid:  " + record.pid()), start.out());
-    assertTrue(start.out().contains("api:  " + record.url()), start.out());
-    assertTrue(start.out().contains("  Dashboard: " + record.url() + "/\n"), start.out());
+    assertTrue(start.out().contains("pid:       " + record.pid()), start.out());
+    assertTrue(start.out().contains("api:       " + record.url()), start.out());
+    assertTrue(start.out().contains("  dashboard: " + record.url() + "/\n"), start.out());
 
     ScanCommandTest.Run again = ScanCommandTest.cli(concat(new String[] {"monitor", "start"}, common));
     assertEquals(1, again.status());
@@ -65,7 +65,7 @@ class MonitorDaemonProcessTest {
     ScanCommandTest.Run status = ScanCommandTest.cli("monitor", "status", "-c", config.toString());
     assertEquals(0, status.status(), status.err());
     assertTrue(status.out().contains("agents:"), status.out());
-    assertTrue(status.out().contains("Dashboard: " + record.url() + "/"), status.out());
+    assertTrue(status.out().contains("dashboard: " + record.url() + "/"), status.out());
 
     assertEquals(0, ScanCommandTest.cli("monitor", "pause", "10m", "-c", config.toString()).status());
     assertEquals(0, ScanCommandTest.cli("monitor", "resume", "-c", config.toString()).status());

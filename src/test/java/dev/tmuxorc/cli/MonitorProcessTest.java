@@ -65,7 +65,7 @@ class MonitorProcessTest {
     Path log = dir.resolve("monitor.log");
     monitor = startMonitor(log);
     awaitLog(log, "window 'claude-1'");
-    awaitLog(log, "Dashboard: http://127.0.0.1:");
+    awaitLog(log, "dashboard: http://127.0.0.1:");
     assertTrue(tmux.sessions().stream().anyMatch(s -> s.startsWith("_tmux-orc-")), "hidden session exists");
 
     tmux.killServer();
