@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.daemon.DaemonRecord;
 import dev.tmuxorc.daemon.ProcessCheck;
 import dev.tmuxorc.json.Json;
+import dev.tmuxorc.testing.DaemonBase;
 import dev.tmuxorc.testing.FakePrompt;
+import dev.tmuxorc.testing.DaemonBase;
 import dev.tmuxorc.testing.Poll;
+import dev.tmuxorc.testing.DaemonBase;
 import dev.tmuxorc.testing.TmuxServerFixture;
 import java.io.IOException;
 import java.net.URI;
@@ -35,8 +37,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -104,8 +104,8 @@ class ActionsEndToEndTest {
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
-  private BaseDir base;
-  private final List<Long> daemonPids = new ArrayList<>();
+  @RegisterExtension
+  final DaemonBase daemons = new DaemonBase();
   private String conf;
   private URI api;
   private final long t0 = System.nanoTime();
@@ -115,24 +115,6 @@ class ActionsEndToEndTest {
     System.out.printf("%6d ms  %s%n", (System.nanoTime() - t0) / 1_000_000, what);
   }
 
-  @BeforeEach
-  void isolate() {
-    base = new BaseDir(dir.resolve("base"));
-    System.setProperty(BaseDir.PROPERTY, base.path().toString());
-  }
-
-  @AfterEach
-  void cleanUp() {
-    DaemonRecord.read(base).ifPresent(r -> daemonPids.add(r.pid()));
-    // Only while that PID is still a tmux-orc: once a monitor has exited, its PID may be another program's.
-    for (long pid : daemonPids) {
-      if (pid > 0 && ProcessCheck.isTmuxOrc(pid)) {
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-      }
-    }
-    System.clearProperty(BaseDir.PROPERTY);
-    // the tmux server (and every fake agent in it) is killed by the fixture
-  }
 
   @Test
   void reportsOnceHeldForABusyPmCrashRestartedOnceRateLimitResumedAndExactlyOnceAcrossSigkills() throws Exception {
@@ -307,7 +289,7 @@ class ActionsEndToEndTest {
     phase("monitor stop");
     ScanCommandTest.Run stop = ScanCommandTest.cli("monitor", "stop", "-c", conf);
     assertEquals(0, stop.status(), stop.out() + stop.err());
-    long last = daemonPids.get(daemonPids.size() - 1);
+    long last = daemons.lastPid();
     await(() -> ProcessHandle.of(last).map(ProcessHandle::isAlive).orElse(false), alive -> !alive,
         "the monitor process gone");
   }
@@ -317,10 +299,7 @@ class ActionsEndToEndTest {
   private void startMonitor() {
     ScanCommandTest.Run start = ScanCommandTest.cli("monitor", "start", "--http-port", "0", "--timeout", "60s",
         "-L", tmux.socket(), "-c", conf);
-    DaemonRecord record = DaemonRecord.read(base).orElse(null);
-    if (record != null) {
-      daemonPids.add(record.pid());
-    }
+    DaemonRecord record = daemons.record().orElse(null);
     assertEquals(0, start.status(), start.out() + start.err());
     assertTrue(record != null && record.url() != null, "monitor.json names the API: " + record);
     api = URI.create(record.url());
@@ -335,7 +314,7 @@ class ActionsEndToEndTest {
    * just drop their connections (EventStrategyTest kills them so too). The monitor's own state is the same.
    */
   private void killMonitor() throws Exception {
-    long pid = daemonPids.get(daemonPids.size() - 1);
+    long pid = daemons.lastPid();
     assertTrue(ProcessCheck.isTmuxOrc(pid), "the monitor still runs: " + pid);
     ProcessHandle monitor = ProcessHandle.of(pid).orElseThrow();
     Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(pid)).redirectErrorStream(true).start();
@@ -480,7 +459,7 @@ class ActionsEndToEndTest {
 
   /** The outbox, read from the journal's file as it is on disk (WAL: readable while the monitor writes). */
   private Connection outbox() throws SQLException {
-    return DriverManager.getConnection("jdbc:sqlite:" + base.path().resolve("journal.db"));
+    return DriverManager.getConnection("jdbc:sqlite:" + daemons.base().path().resolve("journal.db"));
   }
 
   private String reportState(long id) throws SQLException {

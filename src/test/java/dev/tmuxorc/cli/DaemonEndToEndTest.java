@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.daemon.DaemonRecord;
-import dev.tmuxorc.daemon.ProcessCheck;
 import dev.tmuxorc.json.Json;
+import dev.tmuxorc.testing.DaemonBase;
 import dev.tmuxorc.testing.PrometheusText;
 import dev.tmuxorc.testing.Poll;
 import dev.tmuxorc.testing.TmuxServerFixture;
@@ -66,29 +66,20 @@ class DaemonEndToEndTest {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final List<EventStream> streams = new ArrayList<>();
+
+  @RegisterExtension
+  final DaemonBase daemons = new DaemonBase();
   private BaseDir base;
   private long daemonPid = -1;
 
   @BeforeEach
   void isolate() {
-    base = new BaseDir(dir.resolve("base"));
-    System.setProperty(BaseDir.PROPERTY, base.path().toString());
+    base = daemons.base();
   }
 
   @AfterEach
   void cleanUp() {
     streams.forEach(EventStream::close);
-    // Whatever happened, end the monitor this test started, by its PID (remembered: stop removes the files).
-    DaemonRecord.read(base).ifPresent(r -> {
-      if (daemonPid < 0) {
-        daemonPid = r.pid();
-      }
-    });
-    // Only while that PID is still a tmux-orc: once the monitor has exited, the PID may be another program's.
-    if (daemonPid > 0 && ProcessCheck.isTmuxOrc(daemonPid)) {
-      ProcessHandle.of(daemonPid).ifPresent(ProcessHandle::destroyForcibly);
-    }
-    System.clearProperty(BaseDir.PROPERTY);
   }
 
   @Test
@@ -110,10 +101,8 @@ class DaemonEndToEndTest {
     // 1. monitor start: the real detached child, found through the files it records.
     ScanCommandTest.Run start = ScanCommandTest.cli("monitor", "start", "--http-port", "0", "--timeout", "60s",
         "-L", tmux.socket(), "-c", conf);
-    DaemonRecord record = DaemonRecord.read(base).orElse(null);
-    if (record != null) {
-      daemonPid = record.pid();
-    }
+    DaemonRecord record = daemons.record().orElse(null);
+    daemonPid = daemons.lastPid();
     assertEquals(0, start.status(), start.out() + start.err());
     assertTrue(record != null && record.url() != null, "monitor.json names the API: " + record);
     URI api = URI.create(record.url());

@@ -3,10 +3,8 @@ package dev.tmuxorc.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tmuxorc.config.BaseDir;
-import dev.tmuxorc.daemon.DaemonRecord;
-import dev.tmuxorc.daemon.ProcessCheck;
 import dev.tmuxorc.testing.Browser;
+import dev.tmuxorc.testing.DaemonBase;
 import dev.tmuxorc.testing.TmuxServerFixture;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -15,8 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,23 +44,8 @@ class DashboardEndToEndTest {
   @RegisterExtension
   final TmuxServerFixture tmux = new TmuxServerFixture();
 
-  private BaseDir base;
-  private final java.util.Set<Long> daemons = new java.util.HashSet<>();
-
-  @BeforeEach
-  void isolate() {
-    base = new BaseDir(dir.resolve("base"));
-    System.setProperty(BaseDir.PROPERTY, base.path().toString());
-  }
-
-  @AfterEach
-  void cleanUp() {
-    DaemonRecord.read(base).ifPresent(r -> daemons.add(r.pid()));
-    // Only PIDs this test started, and only while they are still a tmux-orc.
-    daemons.stream().filter(ProcessCheck::isTmuxOrc)
-        .forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-    System.clearProperty(BaseDir.PROPERTY);
-  }
+  @RegisterExtension
+  final DaemonBase daemons = new DaemonBase();
 
   @Test
   void thePageShowsTheFleetLiveFollowsAnAgentsScreenAndReconnectsAfterTheDaemonRestarts() throws Exception {
@@ -178,7 +159,7 @@ class DashboardEndToEndTest {
   private String start(int port, Path config) {
     ScanCommandTest.Run start = ScanCommandTest.cli("monitor", "start", "--http-port", Integer.toString(port),
         "--timeout", "60s", "-L", tmux.socket(), "-c", config.toString());
-    DaemonRecord.read(base).ifPresent(r -> daemons.add(r.pid()));
+    daemons.record();
     assertEquals(0, start.status(), start.out() + start.err());
     return start.out().lines().map(String::trim).filter(l -> l.startsWith("dashboard:"))
         .map(l -> l.substring("dashboard:".length()).trim().split("\\s+")[0]).findFirst()

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.daemon.DaemonRecord;
-import dev.tmuxorc.daemon.ProcessCheck;
 import dev.tmuxorc.hooks.ClaudeSettings;
 import dev.tmuxorc.hooks.HookForm;
 import dev.tmuxorc.json.Json;
+import dev.tmuxorc.testing.DaemonBase;
 import dev.tmuxorc.testing.Poll;
 import dev.tmuxorc.testing.TmuxServerFixture;
 import java.io.IOException;
@@ -116,7 +116,8 @@ class HooksEndToEndTest {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private BaseDir base;
-  private long daemonPid = -1;
+  @RegisterExtension
+  final DaemonBase daemons = new DaemonBase();
   private Path agentDir;
   private int steps;
   private final long t0 = System.nanoTime();
@@ -128,24 +129,13 @@ class HooksEndToEndTest {
 
   @BeforeEach
   void isolate() {
-    base = new BaseDir(dir.resolve("base"));
-    System.setProperty(BaseDir.PROPERTY, base.path().toString());
+    base = daemons.base();
     // never the user's ~/.claude: only the project's settings are written, but the user scope must not leak
     System.setProperty(ClaudeSettings.CONFIG_DIR_PROPERTY, dir.resolve("claude-home").toString());
   }
 
   @AfterEach
   void cleanUp() {
-    DaemonRecord.read(base).ifPresent(r -> {
-      if (daemonPid < 0) {
-        daemonPid = r.pid();
-      }
-    });
-    // Only while that PID is still a tmux-orc: once the monitor has exited, the PID may be another program's.
-    if (daemonPid > 0 && ProcessCheck.isTmuxOrc(daemonPid)) {
-      ProcessHandle.of(daemonPid).ifPresent(ProcessHandle::destroyForcibly);
-    }
-    System.clearProperty(BaseDir.PROPERTY);
     System.clearProperty(ClaudeSettings.CONFIG_DIR_PROPERTY);
     System.clearProperty(Launcher.LAUNCHER_PROPERTY);
     // the tmux server (and the fake agent in it) is killed by the fixture
@@ -176,10 +166,7 @@ class HooksEndToEndTest {
     phase("monitor start: the real detached child");
     ScanCommandTest.Run start = ScanCommandTest.cli("monitor", "start", "--http-port", "0", "--timeout", "60s",
         "-L", tmux.socket(), "-c", conf);
-    DaemonRecord record = DaemonRecord.read(base).orElse(null);
-    if (record != null) {
-      daemonPid = record.pid();
-    }
+    DaemonRecord record = daemons.record().orElse(null);
     assertEquals(0, start.status(), start.out() + start.err());
     assertTrue(record != null && record.url() != null, "monitor.json names the API: " + record);
     URI api = URI.create(record.url());
@@ -351,6 +338,7 @@ class HooksEndToEndTest {
     phase("monitor stop");
     ScanCommandTest.Run stop = ScanCommandTest.cli("monitor", "stop", "-c", conf);
     assertEquals(0, stop.status(), stop.out() + stop.err());
+    long daemonPid = daemons.lastPid();
     await(() -> ProcessHandle.of(daemonPid).map(ProcessHandle::isAlive).orElse(false), alive -> !alive,
         "the monitor process gone");
   }

@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.daemon.DaemonRecord;
+import dev.tmuxorc.testing.DaemonBase;
 import dev.tmuxorc.testing.TmuxServerFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,20 +26,8 @@ class MonitorDaemonProcessTest {
   @RegisterExtension
   final TmuxServerFixture tmux = new TmuxServerFixture();
 
-  private BaseDir base;
-
-  @BeforeEach
-  void isolate() {
-    base = new BaseDir(dir.resolve("base"));
-    System.setProperty(BaseDir.PROPERTY, base.path().toString());
-  }
-
-  @AfterEach
-  void cleanUp() {
-    // whatever happened, end the monitor this test started, by the PID it recorded
-    DaemonRecord.read(base).ifPresent(r -> ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly));
-    System.clearProperty(BaseDir.PROPERTY);
-  }
+  @RegisterExtension
+  final DaemonBase daemons = new DaemonBase();
 
   @Test
   void startStatusPauseRestartAndStop() throws Exception {
@@ -53,7 +39,7 @@ class MonitorDaemonProcessTest {
     ScanCommandTest.Run start = ScanCommandTest.cli(concat(new String[] {"monitor", "start", "--http-port", "0",
         "--timeout", "30s"}, common));
     assertEquals(0, start.status(), start.err());
-    DaemonRecord record = DaemonRecord.read(base).orElseThrow();
+    DaemonRecord record = daemons.record().orElseThrow();
     assertTrue(start.out().contains("pid:       " + record.pid()), start.out());
     assertTrue(start.out().contains("api:       " + record.url()), start.out());
     assertTrue(start.out().contains("  dashboard: " + record.url() + "/\n"), start.out());
@@ -69,18 +55,18 @@ class MonitorDaemonProcessTest {
 
     assertEquals(0, ScanCommandTest.cli("monitor", "pause", "10m", "-c", config.toString()).status());
     assertEquals(0, ScanCommandTest.cli("monitor", "resume", "-c", config.toString()).status());
-    assertTrue(Files.readString(base.monitorLog()).contains("window 'claude-1'"));
+    assertTrue(Files.readString(daemons.base().monitorLog()).contains("window 'claude-1'"));
 
     ScanCommandTest.Run restart = ScanCommandTest.cli("monitor", "restart", "-c", config.toString());
     assertEquals(0, restart.status(), restart.err());
-    DaemonRecord second = DaemonRecord.read(base).orElseThrow();
+    DaemonRecord second = daemons.record().orElseThrow();
     assertTrue(second.pid() != record.pid());
     assertEquals(record.args(), second.args(), "restarted with the recorded arguments");
 
     ScanCommandTest.Run stop = ScanCommandTest.cli("monitor", "stop");
     assertEquals(0, stop.status(), stop.err());
     assertTrue(stop.out().startsWith("stopped tmux-orc (pid " + second.pid() + ")"), stop.out());
-    assertFalse(Files.exists(base.pidFile()));
+    assertFalse(Files.exists(daemons.base().pidFile()));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (System.nanoTime() < deadline && tmux.sessions().size() > 1) {
       Thread.sleep(50);
