@@ -5,6 +5,7 @@ import { EventStream, agentPath, getJson } from './api.js';
 import { badge, clock, el, setText, shellWord, since, stateLabel } from './format.js';
 
 const HOUR = 3600 * 1000;
+const MAX_ACTIONS = 50;
 
 export class AgentView {
   constructor(fleet, root = document) {
@@ -25,6 +26,7 @@ export class AgentView {
     this.transitions = [];
     this.startState = null;
     this.explainTimer = 0;
+    this.ticks = 0;
     fleet.subscribe((change) => {
       if (this.paneId && (change.kind === 'all' || change.paneId === this.paneId
         || change.paneIds?.includes(this.paneId))) {
@@ -51,11 +53,22 @@ export class AgentView {
     this.actions.replaceChildren();
     this.renderFacts();
     this.renderCommands();
-    this.stream = new EventStream(agentPath(paneId, '/screen/stream'), {
+    this.follow();
+    await Promise.all([this.loadExplain(), this.loadTimeline(), this.loadActions()]);
+  }
+
+  /** The pane's screen, as it changes. */
+  follow() {
+    this.stream?.close();
+    this.stream = new EventStream(agentPath(this.paneId, '/screen/stream'), {
       resume: false,
       onEvent: (event) => this.onScreen(event),
+      onState: (state) => {
+        if (state === 'missing') {
+          setText(this.screenAt, 'no screen: tmux-orc watches no agent in this pane');
+        }
+      },
     }).start();
-    await Promise.all([this.loadExplain(), this.loadTimeline(), this.loadActions()]);
   }
 
   close() {
@@ -65,16 +78,35 @@ export class AgentView {
     clearTimeout(this.explainTimer);
   }
 
+  /** A hidden tab lets the screen stream go; shown again, it follows the screen and reads the rest afresh. */
+  pause() {
+    this.stream?.close();
+  }
+
+  resume() {
+    if (this.paneId) {
+      this.follow();
+      this.loadExplain();
+      this.loadTimeline();
+    }
+  }
+
   /** An entry of the event stream: the page follows its own agent's. */
   onEntry(entry) {
     if (!this.paneId || entry.paneId !== this.paneId) {
       return;
     }
     if (entry.type === 'StateChanged') {
-      this.transitions.push(entry);
+      if (!this.transitions.some((t) => t.seq === entry.seq)) {
+        this.transitions.push(entry);
+      }
       this.renderTimeline();
     } else if (entry.type === 'Action') {
+      this.actions.querySelector('.muted')?.remove();
       this.actions.prepend(actionItem(entry));
+      while (this.actions.children.length > MAX_ACTIONS) {
+        this.actions.lastElementChild.remove();
+      }
     }
     if (['StateChanged', 'FlagChanged', 'HookReceived', 'SignalsDisagreed', 'HealthChanged'].includes(entry.type)) {
       clearTimeout(this.explainTimer);
@@ -162,13 +194,15 @@ export class AgentView {
     if (paneId !== this.paneId) {
       return;
     }
-    this.transitions = entries;
+    // merged by sequence number: live entries that came while the journal was read stay
+    const known = new Set(entries.map((e) => e.seq));
+    this.transitions = entries.concat(this.transitions.filter((t) => !known.has(t.seq)));
     this.renderTimeline();
   }
 
   async loadActions() {
     const paneId = this.paneId;
-    const entries = await getJson('/api/journal?type=Action&newest=true&limit=50&agent='
+    const entries = await getJson(`/api/journal?type=Action&newest=true&limit=${MAX_ACTIONS}&agent=`
       + encodeURIComponent(paneId)).catch(() => []);
     if (paneId !== this.paneId) {
       return;
@@ -184,7 +218,9 @@ export class AgentView {
     const now = Date.now();
     const from = now - HOUR;
     const agent = this.fleet.agents.get(this.paneId);
-    const changes = this.transitions.filter((t) => t.atMillis >= from).sort((a, b) => a.atMillis - b.atMillis);
+    // an hour's worth is all that is kept: a page left open for days holds no more
+    this.transitions = this.transitions.filter((t) => t.atMillis >= from);
+    const changes = this.transitions.slice().sort((a, b) => a.atMillis - b.atMillis);
     const segments = [];
     // Before its first state the agent was not watched (tmux-orc not running, or the agent not there yet).
     let state = changes.length ? (changes[0].from === 'unknown' ? null : changes[0].from) : agent?.state ?? null;
@@ -220,6 +256,9 @@ export class AgentView {
   tick() {
     if (!this.paneId) {
       return;
+    }
+    if (++this.ticks % 30 === 0) {
+      this.renderTimeline(); // the hour slides on even when nothing changes
     }
     const agent = this.fleet.agents.get(this.paneId);
     if (agent) {

@@ -55,6 +55,13 @@ export async function getJson(path, signal) {
   return (await request(path, { signal })).json();
 }
 
+/** The JSON and the server's time of the answer (its Date header, to the second; 0 when missing). */
+export async function getJsonAt(path) {
+  const response = await request(path, {});
+  const at = Date.parse(response.headers.get('Date') ?? '');
+  return { body: await response.json(), at: Number.isNaN(at) ? 0 : at };
+}
+
 export async function postJson(path, body) {
   const response = await request(path, {
     method: 'POST',
@@ -73,16 +80,22 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * One Server-Sent Events stream that reconnects by itself (0.5 s, doubling to 5 s) and resumes after the last
- * event id it saw. Callbacks: onEvent({id, type, data}), onState('connecting'|'live'|'reconnecting'|'unauthorized'),
- * onOpen(reconnected) after every successful (re)connection.
+ * event id it saw. Callbacks: onEvent({id, type, data}); onState('connecting'|'live'|'reconnecting'|
+ * 'unauthorized'|'missing'): 'unauthorized' (401) and 'missing' (404) end it; onOpen(reconnected) after every
+ * successful (re)connection; resumeFrom(lastId) before each reconnection, answering the id to resume after (or
+ * null: live only), e.g. to skip a gap too long to replay.
  */
 export class EventStream {
-  constructor(url, { onEvent, onState = () => {}, onOpen = () => {}, resume = true, silenceMs = 45000 }) {
+  constructor(url, { onEvent, onState = () => {}, onOpen = () => {}, resume = true, resumeFrom = async (id) => id,
+    silenceMs = 75000 }) {
     this.url = url;
     this.onEvent = onEvent;
     this.onState = onState;
     this.onOpen = onOpen;
     this.resume = resume;
+    this.resumeFrom = resumeFrom;
+    // Longer than the server's keep-alive may be (below pekko's 60 s idle timeout): a stream silent this long
+    // is dead (a frozen daemon, a network gone) even if the socket never says so.
     this.silenceMs = silenceMs;
     this.lastId = null;
     this.closed = false;
@@ -100,21 +113,30 @@ export class EventStream {
     this.controller?.abort();
   }
 
+  /** Ends the current connection; the stream reconnects (resuming or not, as resumeFrom says). */
+  reconnect() {
+    this.controller?.abort();
+  }
+
   async run() {
     let backoff = 500;
     let opened = 0;
     while (!this.closed) {
       this.controller = new AbortController();
-      const h = headers({ Accept: 'text/event-stream' });
-      if (this.resume && this.lastId !== null) {
-        h['Last-Event-ID'] = String(this.lastId);
-      }
       let watchdog = null;
       try {
         this.onState(opened ? 'reconnecting' : 'connecting');
+        if (this.resume && this.lastId !== null) {
+          this.lastId = await this.resumeFrom(this.lastId);
+        }
+        const h = headers({ Accept: 'text/event-stream' });
+        if (this.resume && this.lastId !== null) {
+          h['Last-Event-ID'] = String(this.lastId);
+        }
         const response = await fetch(this.url, { headers: h, signal: this.controller.signal, cache: 'no-store' });
-        if (response.status === 401) {
-          this.onState('unauthorized');
+        if (response.status === 401 || response.status === 404) {
+          this.onState(response.status === 401 ? 'unauthorized' : 'missing');
+          this.closed = true;
           return;
         }
         if (!response.ok) {
@@ -125,33 +147,22 @@ export class EventStream {
         opened++;
         this.onOpen(opened > 1);
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-        // The server sends a comment every keep-alive: a stream silent for much longer is dead (a daemon frozen,
-        // a network gone) even if the socket never says so.
         const arm = () => {
           clearTimeout(watchdog);
           watchdog = setTimeout(() => this.controller.abort(), this.silenceMs);
         };
         arm();
-        let buffer = '';
+        const frame = new FrameReader((event) => this.dispatch(event));
         for (;;) {
           const { value, done } = await reader.read();
           if (done) {
             break;
           }
           arm();
-          buffer += value;
-          let match;
-          while ((match = FRAME_END.exec(buffer)) !== null) {
-            this.dispatch(buffer.slice(0, match.index));
-            buffer = buffer.slice(match.index + match[0].length);
-          }
+          frame.push(value);
         }
       } catch (e) {
-        if (e instanceof Unauthorized) {
-          this.onState('unauthorized');
-          return;
-        }
-        // a network error or the daemon going away: reconnect below
+        // a network error, the daemon going away, or an abort: reconnect below
       } finally {
         clearTimeout(watchdog);
       }
@@ -164,40 +175,74 @@ export class EventStream {
     }
   }
 
-  dispatch(frame) {
-    let id = null;
-    let type = 'message';
-    const data = [];
-    for (const line of frame.split(/\r\n|\r|\n/)) {
-      if (line === '' || line.startsWith(':')) {
-        continue;
-      }
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'id') {
-        id = value;
-      } else if (field === 'event') {
-        type = value;
-      } else if (field === 'data') {
-        data.push(value);
-      }
-    }
+  dispatch({ id, type, data }) {
     if (id !== null) {
       this.lastId = id;
     }
-    if (data.length === 0) {
+    if (data === null) {
       return;
     }
     let parsed;
     try {
-      parsed = JSON.parse(data.join('\n'));
+      parsed = JSON.parse(data);
     } catch (e) {
-      parsed = data.join('\n');
+      parsed = data;
     }
     this.onEvent({ id, type, data: parsed });
   }
 }
 
-// A frame ends with a blank line.
-const FRAME_END = /(?:\r\n|\r|\n)(?:\r\n|\r|\n)/;
+/**
+ * The event-stream format, line by line (LF, CRLF or CR, also when a chunk ends between CR and LF): fields
+ * gather until an empty line dispatches them as one event.
+ */
+export class FrameReader {
+  constructor(onFrame) {
+    this.onFrame = onFrame;
+    this.pending = '';
+    this.reset();
+  }
+
+  reset() {
+    this.id = null;
+    this.type = 'message';
+    this.data = [];
+  }
+
+  push(text) {
+    let buffer = this.pending + text;
+    // a CR at the very end may be the first half of a CRLF: wait for the next chunk
+    this.pending = buffer.endsWith('\r') ? '\r' : '';
+    if (this.pending) {
+      buffer = buffer.slice(0, -1);
+    }
+    const lines = buffer.replace(/\r\n?/g, '\n').split('\n');
+    this.pending = lines.pop() + this.pending;
+    for (const line of lines) {
+      this.line(line);
+    }
+  }
+
+  line(line) {
+    if (line === '') {
+      if (this.data.length || this.id !== null) {
+        this.onFrame({ id: this.id, type: this.type, data: this.data.length ? this.data.join('\n') : null });
+      }
+      this.reset();
+      return;
+    }
+    if (line.startsWith(':')) {
+      return;
+    }
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'id') {
+      this.id = value;
+    } else if (field === 'event') {
+      this.type = value;
+    } else if (field === 'data') {
+      this.data.push(value);
+    }
+  }
+}

@@ -18,10 +18,20 @@ export class Charts {
   }
 
   async load() {
-    const entries = await getJson('/api/journal?type=CycleReport,FleetSample&since=1h&limit=10000');
+    const entries = await getJson('/api/journal?type=CycleReport,FleetSample&since=1h&limit=10000&newest=true');
+    const live = [this.cycle, this.states];
     this.cycle = [[], [], []];
     this.states = [[], ...STATES.map(() => [])];
     entries.forEach((e) => this.add(e, false));
+    // points that arrived live while the journal was read, and are newer than its last, stay
+    [this.cycle, this.states].forEach((columns, i) => {
+      const last = columns[0].length ? columns[0][columns[0].length - 1] : -Infinity;
+      live[i][0].forEach((t, at) => {
+        if (t > last) {
+          push(columns, live[i].map((c) => c[at]));
+        }
+      });
+    });
     this.draw();
   }
 
@@ -87,8 +97,13 @@ export class Charts {
   }
 }
 
-// Appends a point and drops those older than an hour.
+// Appends a point (not one older than the last: uPlot needs times in order, and a replay after a reconnection
+// brings only what came after) and drops those older than an hour.
 function push(columns, point) {
+  const times = columns[0];
+  if (times.length && point[0] <= times[times.length - 1]) {
+    return;
+  }
   point.forEach((v, i) => columns[i].push(v));
   const oldest = point[0] - HOUR_S;
   let drop = 0;

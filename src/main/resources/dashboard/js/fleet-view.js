@@ -48,7 +48,7 @@ export class FleetView {
       if (change.kind === 'agent' || change.kind === 'agents') {
         (change.paneIds ?? [change.paneId]).forEach((id) => this.dirty.add(id));
         // a state change can move the agent in or out of the filter, or along the waiting order
-        if (this.stateFilter.value || this.sort.value === 'waiting') {
+        if (this.stateFilter.value || this.sort.value === 'waiting' || this.textFilter.value.trim()) {
           this.layoutDue = true;
         }
       } else if (change.kind === 'all') {
@@ -125,13 +125,13 @@ export class FleetView {
         button.type = 'button';
         button.dataset.filterState = state;
         button.title = state ? `Show only ${label}` : 'Show all agents';
-        button.append(el('dt', null, label), el('dd', null, value));
+        button.append(el('span', 'label', label), el('span', 'value', value));
         if (state && Number(value) > 0) {
           button.classList.add('nonzero');
         }
         group.append(button);
       } else {
-        group.append(el('dt', null, label), el('dd', null, value));
+        group.append(el('span', 'label', label), el('span', 'value', value));
       }
       nodes.push(group);
     }
@@ -352,7 +352,8 @@ export class FleetView {
 
   /** Moves the keyboard focus to the next (+1) or previous (-1) agent of the grid. */
   moveFocus(step) {
-    const links = [...this.grid.querySelectorAll('a.agent-link')];
+    // not those of a folded session
+    const links = [...this.grid.querySelectorAll('details[open] a.agent-link')];
     if (links.length === 0) {
       return;
     }

@@ -16,6 +16,8 @@ function shown(a) {
 export class Fleet {
   constructor() {
     this.agents = new Map();
+    // The server's time of the last snapshot (ms): entries older than it are already in it.
+    this.asOf = 0;
     this.status = null;
     this.lastReport = null;
     this.listeners = new Set();
@@ -34,8 +36,12 @@ export class Fleet {
     this.listeners.forEach((l) => l(change));
   }
 
-  /** The fleet read afresh: only what differs is announced, so that the page redraws only that. */
-  replaceAll(list) {
+  /**
+   * The fleet read afresh (`asOf`: the server's time when it answered); only what differs is announced, so that the
+   * page redraws only that.
+   */
+  replaceAll(list, asOf = 0) {
+    this.asOf = Math.max(this.asOf, asOf);
     const before = this.agents;
     this.agents = new Map(list.map((a) => [a.paneId, a]));
     const same = before.size === this.agents.size && list.every((a) => before.has(a.paneId)
@@ -82,6 +88,10 @@ export class Fleet {
    */
   apply(entry) {
     const agent = entry.paneId ? this.agents.get(entry.paneId) : undefined;
+    // Replayed after a reconnection, or late while a snapshot was read: the snapshot already holds it.
+    if (entry.atMillis < this.asOf && entry.type !== 'CycleReport') {
+      return null;
+    }
     switch (entry.type) {
       case 'StateChanged': {
         if (!agent) {
@@ -118,6 +128,8 @@ export class Fleet {
         if (agent && agent.hooks) {
           agent.hooks.lastEvent = entry.hook;
           agent.hooks.lastAt = entry.at;
+          agent.hooks.events++;
+          this.emit({ kind: 'agent', paneId: agent.paneId });
           return null;
         }
         return agent ? entry.paneId : null;

@@ -57,11 +57,13 @@ final class ScreenStream {
     return looks
         .filter(look -> !(look instanceof Look.Nothing))
         .takeWhile(look -> !(look instanceof Look.Gone), true)
-        // the text last sent, and the event (if any) for this look
-        .statefulMap(() -> "", (String sent, Look look) -> {
+        // the text last sent (none yet: even an empty first screen is sent), and the event (if any) for this look
+        .statefulMap(Optional::<String>empty, (Optional<String> sent, Look look) -> {
           if (look instanceof Look.Screen screen) {
-            return screen.text().equals(sent) ? Pair.create(sent, Optional.<ServerSentEvent>empty())
-                : Pair.create(screen.text(), Optional.of(event("screen", pane, Optional.of(screen.text()))));
+            return sent.filter(screen.text()::equals).isPresent()
+                ? Pair.create(sent, Optional.<ServerSentEvent>empty())
+                : Pair.create(Optional.of(screen.text()),
+                    Optional.of(event("screen", pane, Optional.of(screen.text()))));
           }
           return Pair.create(sent, Optional.of(event("gone", pane, Optional.empty())));
         }, sent -> Optional.empty())

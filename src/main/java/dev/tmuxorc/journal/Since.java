@@ -31,20 +31,33 @@ public final class Since {
   public static Instant parse(String value, Instant now, ZoneId zone) {
     String text = value.strip().toLowerCase(Locale.ROOT);
     if (DURATION.matcher(text).matches()) {
-      Duration back = Duration.ZERO;
-      Matcher part = PART.matcher(text);
-      while (part.find()) {
-        long n = Long.parseLong(part.group(1));
-        back = back.plus(switch (part.group(2)) {
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          case "d" -> Duration.ofDays(n);
-          default -> Duration.ofDays(7 * n);
-        });
+      try {
+        return now.minus(duration(text));
+      } catch (ArithmeticException | java.time.DateTimeException | NumberFormatException tooFar) {
+        // 100000000000000d: further back than time goes
+        throw new IllegalArgumentException("'" + value + "' is further back than a date can be");
       }
-      return now.minus(back);
     }
+    return instant(value, zone);
+  }
+
+  private static Duration duration(String text) {
+    Duration back = Duration.ZERO;
+    Matcher part = PART.matcher(text);
+    while (part.find()) {
+      long n = Long.parseLong(part.group(1));
+      back = back.plus(switch (part.group(2)) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        case "d" -> Duration.ofDays(n);
+        default -> Duration.ofDays(7 * n);
+      });
+    }
+    return back;
+  }
+
+  private static Instant instant(String value, ZoneId zone) {
     String iso = value.strip().replace(' ', 'T');
     try {
       return Instant.parse(iso);

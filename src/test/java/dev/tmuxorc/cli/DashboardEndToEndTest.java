@@ -59,6 +59,9 @@ class DashboardEndToEndTest {
     Path config = Files.writeString(dir.resolve("test.conf"), String.join("\n",
         "tmux-orc.monitoring.check-interval = 2s",
         "tmux-orc.monitoring.report-interval = 1s",
+        // detection's own delays short, so that the 3 s the issue allows are the page's, not the debounce's
+        "tmux-orc.monitoring.idle-debounce = 300ms",
+        "tmux-orc.monitoring.confirm-delay = 100ms",
         "tmux-orc.tmux.reconnect-backoff { min = 50ms, max = 200ms }",
         "tmux-orc.http.token = \"" + TOKEN + "\"", ""));
     int port = freePort();
@@ -102,7 +105,7 @@ class DashboardEndToEndTest {
       browser.driver().findElement(By.cssSelector("#attention-list a[data-pane='" + ui + "']")).click();
       browser.await(PATIENCE, "the agent's screen", d -> text(browser, "#screen").contains("half a thought"));
       tmux.tmux("send-keys", "-t", ui, "-l", ", finished");
-      browser.await(LIVE, "the changed screen", d -> text(browser, "#screen").contains("half a thought, finished"));
+      browser.await(PATIENCE, "the changed screen", d -> text(browser, "#screen").contains("half a thought, finished"));
       browser.await(PATIENCE, "the explanation", d -> text(browser, "#explain").contains("unsubmitted"));
       assertTrue(text(browser, "#cmd-attach").contains("attach -t " + ui), text(browser, "#cmd-attach"));
       assertTrue(text(browser, "#cmd-attach").contains("-L " + tmux.socket()), text(browser, "#cmd-attach"));
@@ -123,6 +126,14 @@ class DashboardEndToEndTest {
       browser.await(PATIENCE, "the page live again", d -> "live".equals(
           browser.script("return document.body.dataset.connection")));
       awaitRowState(browser, ui, "working", PATIENCE);
+      // ... from the event stream resumed after the last entry it had seen (Last-Event-ID), not only from a re-read
+      Number resumedAfter = browser.script("const r = window.tmuxOrc.resumedAfter; return r[r.length - 1];");
+      assertTrue(resumedAfter != null && resumedAfter.longValue() > 0, "resumed after an id: "
+          + browser.script("return JSON.stringify([window.tmuxOrc.resumedAfter, window.tmuxOrc.lastEventId, "
+          + "window.tmuxOrc.recent.slice(-5)])"));
+      browser.await(PATIENCE, "the change made while away, on the resumed stream", d -> Boolean.TRUE.equals(
+          browser.script("return window.tmuxOrc.recent.some(e => e.type === 'StateChanged' && e.paneId === arguments[0]"
+              + " && e.to === 'working' && e.seq > arguments[1])", ui, resumedAfter.longValue())));
       assertTrue(!browser.driver().findElement(By.id("banner")).isDisplayed(), "the banner is gone");
       assertEquals("yes", browser.script("return window.sameDocument"), "still no reload");
       browser.screenshot("reconnected");
@@ -131,14 +142,14 @@ class DashboardEndToEndTest {
       WebElement body = browser.driver().findElement(By.tagName("body"));
       body.sendKeys("/");
       browser.driver().switchTo().activeElement().sendKeys("claude-api");
-      browser.await(LIVE, "the grid filtered", d -> d.findElements(By.cssSelector("#grid tr[data-pane]")).size() == 1);
+      browser.await(PATIENCE, "the grid filtered", d -> d.findElements(By.cssSelector("#grid tr[data-pane]")).size() == 1);
       browser.driver().switchTo().activeElement().sendKeys(Keys.ESCAPE);
       body.sendKeys("j");
       browser.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
-      browser.await(LIVE, "the agent's page by keyboard", d -> d.getCurrentUrl().endsWith("#/agent/%25"
+      browser.await(PATIENCE, "the agent's page by keyboard", d -> d.getCurrentUrl().endsWith("#/agent/%25"
           + api.substring(1)));
       browser.driver().switchTo().activeElement().sendKeys(Keys.ESCAPE);
-      browser.await(LIVE, "back to the fleet", d -> d.findElement(By.id("fleet-page")).isDisplayed());
+      browser.await(PATIENCE, "back to the fleet", d -> d.findElement(By.id("fleet-page")).isDisplayed());
 
       // Dark, as chosen with the Theme button (auto -> light -> dark): readable, for the screenshot to show.
       WebElement theme = browser.driver().findElement(By.id("theme"));

@@ -134,6 +134,7 @@ class JournalRoutesTest extends RouteTestBase {
     assertEquals(List.of(2L, 3L, 4L, 5L, 7L), seqs("?since=" + HOUR_AGO.plusMillis(500)));
     assertBad("?since=yesterday", "since");
     assertBad("?since=-5m", "since");
+    assertBad("?since=100000000000000d", "since"); // further back than an Instant goes: 400, not 500
   }
 
   @Test

@@ -78,15 +78,25 @@ public final class Browser implements AutoCloseable {
         .usingAnyFreePort()
         .withLogFile(profile.resolve("chromedriver.log").toFile())
         .build();
-    service.start();
+    // The driver is the child that was not there before it started (children come in no particular order).
+    java.util.Set<Long> before = ProcessHandle.current().children().map(ProcessHandle::pid)
+        .collect(java.util.stream.Collectors.toSet());
+    try {
+      service.start();
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(profile);
+      throw e;
+    }
     Optional<ProcessHandle> driverProcess = ProcessHandle.current().children()
+        .filter(p -> !before.contains(p.pid()))
         .filter(p -> p.info().command().map(c -> c.endsWith("chromedriver")).orElse(false))
-        .reduce((first, second) -> second); // the newest
+        .findFirst();
     try {
       return new Browser(service, new ChromeDriver(service, options), profile, driverProcess);
     } catch (RuntimeException e) {
       service.stop();
       driverProcess.ifPresent(Browser::endTree);
+      deleteQuietly(profile);
       throw e;
     }
   }
