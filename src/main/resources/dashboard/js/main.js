@@ -64,7 +64,9 @@ async function resync() {
       getJsonAt('/api/agents').finally(() => { boot.agentsMs ??= performance.now() - t0; }),
     ]);
     fleet.setStatus(status);
-    fleet.replaceAll(agents.body, agents.at);
+    // a second's margin: the Date header is whole seconds, and an event may reach the fleet's read model a moment
+    // after it was published (applying one already in the snapshot again changes nothing)
+    fleet.replaceAll(agents.body, agents.at - 1000);
     // what arrived meanwhile and is newer than the snapshot goes on top of it
     duringResync.forEach((entry) => apply(entry));
     showPaused(status.paused, status.pausedUntil);
