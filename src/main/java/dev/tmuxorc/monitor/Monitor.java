@@ -396,13 +396,17 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
         }
       }
       removeOrphanedHiddenSessions(result.panes());
-      List<AgentPane> added = reconcile(result.agents());
-      hookRouting.retry(panes.values(), this::deliverHook);
-      full.targets.complete(targets());
+      // The listing and readiness come before the agents' actors: the FleetView lists every agent from the
+      // listing alone (the agents' events reach it through the event stream, a hop later, whichever is sent
+      // first), and spawning the actors of a big fleet's first discovery (1,000 of them: 0.5-2 s of a busy
+      // 2-core machine) is no part of "discovered". Anything asked of this monitor after that waits for it.
       String hidden = settings.tmux().hiddenSessionPrefix();
       listings.accept(new Listing(result.agents(),
           result.panes().stream().filter(p -> !p.sessionName().startsWith(hidden)).toList(), clock.instant()));
       readiness.discovered();
+      List<AgentPane> added = reconcile(result.agents());
+      hookRouting.retry(panes.values(), this::deliverHook);
+      full.targets.complete(targets());
       List<AgentPane> toCapture = new ArrayList<>(added.stream().filter(a -> !a.pane().dead()).toList());
       if (screens != null) {
         toCapture.addAll(reuseUnchangedScreens(full, result.agents(), added));
@@ -552,8 +556,10 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
         agents.put(agent.key(), child);
         added.add(agent);
         if (bulk) {
-          getContext().getLog().debug("discovered {} {} ({}) kind={} window '{}'", agent.role(),
-              agent.pane().loggedTarget(), agent.paneId(), agent.kind(), agent.pane().loggedWindowName());
+          if (getContext().getLog().isDebugEnabled()) { // its arguments cost, a thousand times at a first discovery
+            getContext().getLog().debug("discovered {} {} ({}) kind={} window '{}'", agent.role(),
+                agent.pane().loggedTarget(), agent.paneId(), agent.kind(), agent.pane().loggedWindowName());
+          }
         } else {
           getContext().getLog().info("discovered {} {} ({}) kind={} window '{}'", agent.role(),
               agent.pane().loggedTarget(), agent.paneId(), agent.kind(), agent.pane().loggedWindowName());
