@@ -190,12 +190,17 @@ public final class Guardian {
       Path journalFile) {
     Clock clock = wiring.clock();
     Readiness readiness = new Readiness();
+    // The HTTP API binds first, then the monitor starts cycling: building the routes and binding cost the cold JVM
+    // a second of CPU, and with a thousand agents discovered, spawned and classified beside it on two cores the
+    // API came up seconds later, and /health/ready with it (docs/benchmarks.md, run 6). Bound or not (the
+    // foreground command stops when it cannot bind), the monitor starts.
+    CompletableFuture<Void> apiSettled = new CompletableFuture<>();
     // Without screen reuse the pane_content layer is never built: /api/status and health then show none.
     ActorRef<Monitor.Command> monitor = context.spawn(Monitor.create(settings, new Monitor.Parts(pool,
         wiring.clients(), wiring.classifier(),
         settings.monitoring().screenReuse().enabled() ? caches.layer(CacheLayer.PANE_CONTENT) : null,
-        listing -> fleet.tell(new FleetView.Listed(listing)), readiness, metrics, clock), wiring.periodic()),
-        "monitor");
+        listing -> fleet.tell(new FleetView.Listed(listing)), readiness, metrics, clock), wiring.periodic(),
+        apiSettled), "monitor");
     // The typer exists with every action off too: the API's messages (tmux-orc mcp's send_message) use it.
     PaneTyper.Tmux tmux = PaneTyper.Tmux.overPool(pool, context.getSystem(), settings.tmux().commandTimeout());
     PaneTyper typer = new PaneTyper(tmux, Classifier.fromConfig(settings.detection()), wiring.actions().typing());
@@ -211,12 +216,14 @@ public final class Guardian {
       TreeApi api = new TreeApi(context.getSystem(), parts, settings, journal, journalCounters, journalFile, clock);
       HttpServer.start(context.getSystem(), http, new ApiRoutes(context.getSystem(), api, http,
               new MetricsObserver(metrics)).route())
+          .whenComplete((binding, failure) -> apiSettled.complete(null))
           .thenAccept(binding -> wiring.apiUrl().complete(url(binding.localAddress())))
           .exceptionally(failure -> {
             wiring.apiUrl().completeExceptionally(failure);
             return null;
           });
     } else {
+      apiSettled.complete(null);
       wiring.apiUrl().completeExceptionally(new IllegalStateException("the HTTP API is turned off"));
     }
     return parts;

@@ -72,6 +72,34 @@ public final class DaemonClient {
     return send(request(path).GET().build());
   }
 
+  /**
+   * GET {@code path} through HttpURLConnection, with the timeouts of {@link #get} (connect 2 s, answer 5 s): for
+   * a one-shot command that asks once or polls, such as {@code monitor start} waiting for {@code /health/ready}.
+   * The HttpClient behind {@link #get} sets up TLS when it is built: 0.3-0.6 s of a cold JVM's CPU, which
+   * {@code monitor start} spent right when the monitor it started had become ready (docs/benchmarks.md, run 6).
+   */
+  public Response probe(String path) {
+    try {
+      HttpURLConnection connection = (HttpURLConnection) base.resolve(path).toURL().openConnection();
+      connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+      connection.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
+      connection.setRequestProperty("Accept", "application/json");
+      token.ifPresent(t -> connection.setRequestProperty("Authorization", "Bearer " + t));
+      int status = connection.getResponseCode();
+      InputStream answer = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+      String text = answer == null ? "" : new String(answer.readAllBytes(), StandardCharsets.UTF_8);
+      connection.disconnect();
+      return new Response(status, text);
+    } catch (SocketTimeoutException e) {
+      throw new DaemonUnavailableException("the monitor at " + base + " did not answer " + path + " within "
+          + REQUEST_TIMEOUT.toSeconds() + " s", e);
+    } catch (ConnectException e) {
+      throw new DaemonUnavailableException("cannot connect to the monitor at " + base, e);
+    } catch (IOException e) {
+      throw new DaemonUnavailableException("the monitor at " + base + " failed: " + e, e);
+    }
+  }
+
   public Response post(String path) {
     return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
   }

@@ -46,7 +46,7 @@ public final class DaemonStarter {
         return false;
       }
       try {
-        return new DaemonClient(java.net.URI.create(record.url()), token).get("/health/ready").status() == 200;
+        return new DaemonClient(java.net.URI.create(record.url()), token).probe("/health/ready").status() == 200;
       } catch (DaemonUnavailableException e) {
         return false;
       }

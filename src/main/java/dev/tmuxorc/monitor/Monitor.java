@@ -69,6 +69,9 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
 
   private enum Report implements Command { INSTANCE }
 
+  /** The periodic cycles may start (see {@link #create(Settings, Parts, boolean, CompletionStage)}). */
+  private enum Start implements Command { INSTANCE }
+
   /**
    * A hook event from an agent, for the agent in {@code pane}; without a pane, the agent whose session the event
    * names, or whose pane runs one of {@code pids} (the hook process's ancestors, nearest first).
@@ -161,8 +164,19 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
    * @param periodic run cycles on a timer ({@code monitor}); false when driven by messages alone (benchmark)
    */
   public static Behavior<Command> create(Settings settings, Parts parts, boolean periodic) {
+    return create(settings, parts, periodic, CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * As {@link #create(Settings, Parts, boolean)}, with the periodic cycles (and the change watcher) starting only
+   * once {@code startAfter} has completed, whether it succeeded or failed: the Guardian lets the HTTP API bind
+   * first, so that a big fleet's first discovery and captures do not compete with it (docs/benchmarks.md, run 6).
+   * Messages (a {@link MeasureCycle}, a hook) are handled meanwhile as always.
+   */
+  public static Behavior<Command> create(Settings settings, Parts parts, boolean periodic,
+      CompletionStage<?> startAfter) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new Monitor(context, timers, settings, parts, periodic)));
+        new Monitor(context, timers, settings, parts, periodic, startAfter)));
   }
 
   private final Settings settings;
@@ -180,6 +194,8 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
   // its times come from the wall clock too, whatever clock the rest of the monitor is given.
   private final Clock wallClock = Clock.systemUTC();
   private final Duration askTimeout;
+  private final TimerScheduler<Command> timers;
+  private final ClientFactory clients;
   private final Map<AgentId, ActorRef<Agent.Command>> agents = new HashMap<>();
   private final Map<AgentId, AgentPane> panes = new HashMap<>();
   private long spawned;
@@ -198,7 +214,7 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
   private final CaptureCounts captures = counters.captures();
 
   private Monitor(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings, Parts parts,
-      boolean periodic) {
+      boolean periodic, CompletionStage<?> startAfter) {
     super(context);
     // Pekko cannot always infer the class of a behavior created in setup(); name the logger ourselves.
     context.setLoggerName(Monitor.class);
@@ -223,21 +239,33 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
         sequential ? 1 : poolSettings.maxSize(), askTimeout, clock);
     Settings.ScreenReuse reuse = settings.monitoring().screenReuse();
     this.screens = reuse.enabled() ? new ScreenCache(reuse.maxAge(), parts.screens()) : null;
+    this.timers = timers;
+    this.clients = parts.clients();
     if (periodic) {
-      boolean eventDriven = settings.monitoring().strategy() == Strategy.EVENT;
-      if (eventDriven && settings.tmux().client() == ClientKind.PROCESS) {
-        context.getLog().warn("the event strategy needs tmux control mode (tmux-orc.tmux.client = control); "
-            + "sweeping every {} instead", settings.monitoring().pollInterval());
-        eventDriven = false;
+      if (startAfter.toCompletableFuture().isDone()) {
+        startPeriodic();
+      } else {
+        context.pipeToSelf(startAfter, (ok, failure) -> Start.INSTANCE);
       }
-      if (eventDriven) {
-        context.spawn(Behaviors.supervise(ChangeWatcher.create(settings, parts.clients(), context.getSelf()))
-            .onFailure(WATCHER_RESTART), "change-watcher");
-      }
-      Duration sweepEvery = eventDriven ? settings.monitoring().checkInterval() : settings.monitoring().pollInterval();
-      timers.startTimerWithFixedDelay(RunCycle.INSTANCE, Duration.ZERO, sweepEvery);
-      timers.startTimerWithFixedDelay(Report.INSTANCE, settings.monitoring().reportInterval());
     }
+  }
+
+  /** The change watcher (event strategy) and the timers of the cycles and reports; the first cycle runs now. */
+  private void startPeriodic() {
+    ActorContext<Command> context = getContext();
+    boolean eventDriven = settings.monitoring().strategy() == Strategy.EVENT;
+    if (eventDriven && settings.tmux().client() == ClientKind.PROCESS) {
+      context.getLog().warn("the event strategy needs tmux control mode (tmux-orc.tmux.client = control); "
+          + "sweeping every {} instead", settings.monitoring().pollInterval());
+      eventDriven = false;
+    }
+    if (eventDriven) {
+      context.spawn(Behaviors.supervise(ChangeWatcher.create(settings, clients, context.getSelf()))
+          .onFailure(WATCHER_RESTART), "change-watcher");
+    }
+    Duration sweepEvery = eventDriven ? settings.monitoring().checkInterval() : settings.monitoring().pollInterval();
+    timers.startTimerWithFixedDelay(RunCycle.INSTANCE, Duration.ZERO, sweepEvery);
+    timers.startTimerWithFixedDelay(Report.INSTANCE, settings.monitoring().reportInterval());
   }
 
   /** How long a batch of captures may take: waiting for a client, then the batch itself. */
@@ -252,6 +280,10 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
         .onMessage(MeasureCycle.class, this::onMeasureCycle)
         .onMessage(PanesChanged.class, this::onPanesChanged)
         .onMessageEquals(Report.INSTANCE, this::onReport)
+        .onMessageEquals(Start.INSTANCE, () -> {
+          startPeriodic();
+          return this;
+        })
         .onMessage(Measured.class, this::onMeasured)
         .onMessage(Listed.class, this::onListed)
         .onMessage(SweepFinished.class, this::onSweepFinished)
@@ -396,13 +428,17 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
         }
       }
       removeOrphanedHiddenSessions(result.panes());
-      List<AgentPane> added = reconcile(result.agents());
-      hookRouting.retry(panes.values(), this::deliverHook);
-      full.targets.complete(targets());
+      // The listing and readiness come before the agents' actors: the FleetView lists every agent from the
+      // listing alone (the agents' events reach it through the event stream, a hop later, whichever is sent
+      // first), and spawning the actors of a big fleet's first discovery (1,000 of them: 0.5-2 s of a busy
+      // 2-core machine) is no part of "discovered". Anything asked of this monitor after that waits for it.
       String hidden = settings.tmux().hiddenSessionPrefix();
       listings.accept(new Listing(result.agents(),
           result.panes().stream().filter(p -> !p.sessionName().startsWith(hidden)).toList(), clock.instant()));
       readiness.discovered();
+      List<AgentPane> added = reconcile(result.agents());
+      hookRouting.retry(panes.values(), this::deliverHook);
+      full.targets.complete(targets());
       List<AgentPane> toCapture = new ArrayList<>(added.stream().filter(a -> !a.pane().dead()).toList());
       if (screens != null) {
         toCapture.addAll(reuseUnchangedScreens(full, result.agents(), added));
@@ -552,8 +588,10 @@ public final class Monitor extends AbstractBehavior<Monitor.Command> {
         agents.put(agent.key(), child);
         added.add(agent);
         if (bulk) {
-          getContext().getLog().debug("discovered {} {} ({}) kind={} window '{}'", agent.role(),
-              agent.pane().loggedTarget(), agent.paneId(), agent.kind(), agent.pane().loggedWindowName());
+          if (getContext().getLog().isDebugEnabled()) { // its arguments cost, a thousand times at a first discovery
+            getContext().getLog().debug("discovered {} {} ({}) kind={} window '{}'", agent.role(),
+                agent.pane().loggedTarget(), agent.paneId(), agent.kind(), agent.pane().loggedWindowName());
+          }
         } else {
           getContext().getLog().info("discovered {} {} ({}) kind={} window '{}'", agent.role(),
               agent.pane().loggedTarget(), agent.paneId(), agent.kind(), agent.pane().loggedWindowName());

@@ -78,6 +78,14 @@ class DaemonClientTest {
   }
 
   @Test
+  void probesLikeItGetsWithTheToken() {
+    assertEquals(new DaemonClient.Response(503, "{\"ready\":false}"),
+        new DaemonClient(url(), Optional.of("s3cret")).probe("/health/ready"));
+    assertEquals(404, new DaemonClient(url(), Optional.empty()).probe("/nothing").status());
+    assertEquals(List.of("GET /health/ready Bearer s3cret", "GET /nothing null"), requests);
+  }
+
+  @Test
   void findsTheRecordedMonitorOnlyWhenItsProcessIsALiveTmuxOrc() throws Exception {
     BaseDir base = new BaseDir(dir.resolve("base"));
     DaemonUnavailableException none = assertThrows(DaemonUnavailableException.class,
@@ -105,5 +113,9 @@ class DaemonClientTest {
     DaemonUnavailableException e = assertThrows(DaemonUnavailableException.class, () -> client.get("/health/live"));
     assertTrue(e.getMessage().contains("cannot connect to the monitor at http://127.0.0.1:" + port),
         e.getMessage());
+    DaemonUnavailableException probed = assertThrows(DaemonUnavailableException.class,
+        () -> client.probe("/health/ready"));
+    assertTrue(probed.getMessage().contains("cannot connect to the monitor at http://127.0.0.1:" + port),
+        probed.getMessage());
   }
 }
