@@ -85,11 +85,7 @@ public final class DaemonClient {
       connection.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
       connection.setRequestProperty("Accept", "application/json");
       token.ifPresent(t -> connection.setRequestProperty("Authorization", "Bearer " + t));
-      int status = connection.getResponseCode();
-      InputStream answer = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
-      String text = answer == null ? "" : new String(answer.readAllBytes(), StandardCharsets.UTF_8);
-      connection.disconnect();
-      return new Response(status, text);
+      return answer(connection);
     } catch (SocketTimeoutException e) {
       throw new DaemonUnavailableException("the monitor at " + base + " did not answer " + path + " within "
           + REQUEST_TIMEOUT.toSeconds() + " s", e);
@@ -100,6 +96,15 @@ public final class DaemonClient {
     }
   }
 
+  // The status and the body (the error body for a 4xx/5xx) of a request sent through HttpURLConnection.
+  private static Response answer(HttpURLConnection connection) throws IOException {
+    int status = connection.getResponseCode();
+    InputStream answer = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+    String text = answer == null ? "" : new String(answer.readAllBytes(), StandardCharsets.UTF_8);
+    connection.disconnect();
+    return new Response(status, text);
+  }
+
   public Response post(String path) {
     return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
   }
@@ -107,8 +112,9 @@ public final class DaemonClient {
   /**
    * POSTs {@code body} as JSON with extra {@code headers}: connecting and then answering get {@code limit} each
    * (a loopback connect is immediate or refused at once; a monitor that stops reading a large body mid-way is for
-   * the caller to give up on): for the hook command, which must never be slowed by a stuck monitor. Through HttpURLConnection rather than the HttpClient, which sets up TLS when it is built:
-   * a few hundred milliseconds of class loading per hook event, for a plain-HTTP loopback call.
+   * the caller to give up on): for the hook command, which must never be slowed by a stuck monitor. Through
+   * HttpURLConnection rather than the HttpClient, which sets up TLS when it is built: a few hundred milliseconds of
+   * class loading per hook event, for a plain-HTTP loopback call.
    */
   public Response postJson(String path, byte[] body, Map<String, String> headers, Duration limit) {
     try {
@@ -130,11 +136,7 @@ public final class DaemonClient {
       try (OutputStream out = connection.getOutputStream()) {
         out.write(body);
       }
-      int status = connection.getResponseCode();
-      InputStream answer = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
-      String text = answer == null ? "" : new String(answer.readAllBytes(), StandardCharsets.UTF_8);
-      connection.disconnect();
-      return new Response(status, text);
+      return answer(connection);
     } catch (SocketTimeoutException e) {
       throw new DaemonUnavailableException("the monitor at " + base + " did not answer " + path + " within "
           + limit.toMillis() + " ms", e);
