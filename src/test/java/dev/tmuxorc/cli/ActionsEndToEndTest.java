@@ -102,10 +102,11 @@ class ActionsEndToEndTest {
   @RegisterExtension
   final TmuxServerFixture tmux = new TmuxServerFixture();
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
   @RegisterExtension
   final DaemonBase daemons = new DaemonBase();
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private String conf;
   private URI api;
   private final long t0 = System.nanoTime();
@@ -114,7 +115,6 @@ class ActionsEndToEndTest {
   private void phase(String what) {
     System.out.printf("%6d ms  %s%n", (System.nanoTime() - t0) / 1_000_000, what);
   }
-
 
   @Test
   void reportsOnceHeldForABusyPmCrashRestartedOnceRateLimitResumedAndExactlyOnceAcrossSigkills() throws Exception {
@@ -424,20 +424,9 @@ class ActionsEndToEndTest {
 
   /** Every journal entry, as {@code tmux-orc events --json -n 0} prints them from the file. */
   private List<JsonNode> journal(String... filter) {
-    List<String> args = new ArrayList<>(List.of("events", "--json", "-n", "0", "-c", conf));
-    args.addAll(List.of(filter));
-    ScanCommandTest.Run run = ScanCommandTest.cli(args.toArray(String[]::new));
-    assertEquals(0, run.status(), run.err());
-    List<JsonNode> entries = new ArrayList<>();
-    for (String line : run.out().lines().filter(l -> !l.isBlank()).toList()) {
-      try {
-        entries.add(Json.MAPPER.readTree(line));
-      } catch (IOException e) {
-        fail("not a JSON line: " + line);
-      }
-    }
-    return entries;
+    return ScanCommandTest.journal(conf, filter);
   }
+
 
   private JsonNode awaitEntry(Predicate<JsonNode> wanted, String what) {
     return await(() -> journal().stream().filter(wanted).findFirst(), Optional::isPresent, what).orElseThrow();

@@ -352,17 +352,7 @@ class DaemonEndToEndTest {
 
   /** Every journal entry, as {@code tmux-orc events --json -n 0} prints them from the file. */
   private static List<JsonNode> journal(String conf) {
-    ScanCommandTest.Run run = ScanCommandTest.cli("events", "--json", "-n", "0", "-c", conf);
-    assertEquals(0, run.status(), run.err());
-    List<JsonNode> entries = new ArrayList<>();
-    for (String line : run.out().lines().filter(l -> !l.isBlank()).toList()) {
-      try {
-        entries.add(Json.MAPPER.readTree(line));
-      } catch (IOException e) {
-        fail("not a JSON line: " + line);
-      }
-    }
-    return entries;
+    return ScanCommandTest.journal(conf);
   }
 
   private static List<Long> journalRange(List<JsonNode> journal, long from, long to) {

@@ -113,11 +113,12 @@ class HooksEndToEndTest {
   @RegisterExtension
   final TmuxServerFixture tmux = new TmuxServerFixture();
 
+  @RegisterExtension
+  final DaemonBase daemons = new DaemonBase();
+
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private BaseDir base;
-  @RegisterExtension
-  final DaemonBase daemons = new DaemonBase();
   private Path agentDir;
   private int steps;
   private final long t0 = System.nanoTime();
@@ -454,17 +455,7 @@ class HooksEndToEndTest {
 
   /** Every journal entry, as {@code tmux-orc events --json -n 0} prints them from the file. */
   private static List<JsonNode> journal(String conf) {
-    ScanCommandTest.Run run = ScanCommandTest.cli("events", "--json", "-n", "0", "-c", conf);
-    assertEquals(0, run.status(), run.err());
-    List<JsonNode> entries = new ArrayList<>();
-    for (String line : run.out().lines().filter(l -> !l.isBlank()).toList()) {
-      try {
-        entries.add(Json.MAPPER.readTree(line));
-      } catch (IOException e) {
-        fail("not a JSON line: " + line);
-      }
-    }
-    return entries;
+    return ScanCommandTest.journal(conf);
   }
 
   /** The first journal entry that matches, once the journal holds one. */

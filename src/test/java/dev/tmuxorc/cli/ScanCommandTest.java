@@ -2,18 +2,22 @@ package dev.tmuxorc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tmuxorc.json.Json;
 import dev.tmuxorc.testing.TmuxServerFixture;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +52,26 @@ class ScanCommandTest {
   }
 
   record Run(int status, String out, String err) { }
+
+  /**
+   * The journal's entries as {@code tmux-orc events --json -n 0 -c conf [filter...]} prints them from the file: the
+   * daemon end-to-end tests' way of reading what was journalled.
+   */
+  static List<JsonNode> journal(String conf, String... filter) {
+    List<String> args = new ArrayList<>(List.of("events", "--json", "-n", "0", "-c", conf));
+    args.addAll(List.of(filter));
+    Run run = cli(args.toArray(String[]::new));
+    assertEquals(0, run.status(), run.err());
+    List<JsonNode> entries = new ArrayList<>();
+    for (String line : run.out().lines().filter(l -> !l.isBlank()).toList()) {
+      try {
+        entries.add(Json.MAPPER.readTree(line));
+      } catch (IOException e) {
+        fail("not a JSON line: " + line);
+      }
+    }
+    return entries;
+  }
 
   /** A binary whose file name is {@code name}, so that #{pane_current_command} reads it (a copy of sleep). */
   private String binary(String name) throws Exception {
