@@ -143,8 +143,9 @@ public final class Guardian {
       ActorRef<FleetView.Command> fleet = context.spawn(Behaviors.supervise(FleetView.create(caches, clock))
           .onFailure(SupervisorStrategy.restart()), "fleet-view");
       // Each subscriber subscribes in its setup, which runs some time after its spawn: the monitor, which
-      // publishes, starts only once each has answered a message (so its setup has run, and its Subscribe went to
-      // the event stream before anything the monitor will publish). Else the first discoveries could be missed.
+      // publishes, starts cycling only once each has answered a message (so its setup has run, and its Subscribe
+      // went to the event stream before anything the monitor will publish). Else the first discoveries could be
+      // missed. The rest of the tree, the HTTP API's routes and bind above all, is built meanwhile.
       Duration patience = settings.askTimeout();
       var scheduler = context.getSystem().scheduler();
       List<CompletableFuture<?>> answers = new ArrayList<>(List.of(
@@ -156,23 +157,20 @@ public final class Guardian {
         answers.add(AskPattern.<Journal.Command, JournalStats>ask(journal, Journal.GetStats::new, patience,
             scheduler).toCompletableFuture());
       }
-      context.pipeToSelf(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)),
-          (ok, failure) -> new Subscribed(failure));
-      ActorRef<Journal.Command> journalRef = journal;
-      JournalCounters counters = journalCounters;
-      Path file = journalFile;
+      CompletableFuture<Void> subscribed = CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new));
+      context.pipeToSelf(subscribed, (ok, failure) -> new Subscribed(failure));
+      Parts parts = start(context, settings, wiring, caches, metrics, pool, cache, fleet, journal, journalCounters,
+          journalFile, subscribed);
       return Behaviors.receive(Command.class)
-          .onMessage(Subscribed.class, subscribed -> {
-            if (subscribed.failure() != null) {
+          .onMessage(Subscribed.class, answered -> {
+            if (answered.failure() != null) {
               context.getLog().warn("a subscriber did not answer in time ({}); starting the monitor anyway",
-                  subscribed.failure().getMessage());
+                  answered.failure().getMessage());
             }
-            Parts parts = start(context, settings, wiring, caches, metrics, pool, cache, fleet, journalRef, counters,
-                file);
             return stash.unstashAll(running(settings, parts));
           })
           .onMessage(Command.class, message -> {
-            stash.stash(message); // GetParts waits for the monitor
+            stash.stash(message); // GetParts waits for the subscribers, as the monitor does
             return Behaviors.same();
           })
           .onSignal(PostStop.class, signal -> {
@@ -187,20 +185,23 @@ public final class Guardian {
   private static Parts start(ActorContext<Command> context, Settings settings, Wiring wiring, Caches caches,
       Metrics metrics, ActorRef<TmuxPool.Command> pool, ActorRef<PaneCache.Command> cache,
       ActorRef<FleetView.Command> fleet, ActorRef<Journal.Command> journal, JournalCounters journalCounters,
-      Path journalFile) {
+      Path journalFile, CompletableFuture<?> subscribed) {
     Clock clock = wiring.clock();
     Readiness readiness = new Readiness();
     // The HTTP API binds first, then the monitor starts cycling: building the routes and binding cost the cold JVM
     // a second of CPU, and with a thousand agents discovered, spawned and classified beside it on two cores the
     // API came up seconds later, and /health/ready with it (docs/benchmarks.md, run 6). Bound or not (the
-    // foreground command stops when it cannot bind), the monitor starts.
+    // foreground command stops when it cannot bind), the monitor starts; and only once the subscribers have
+    // answered (or did not in time).
     CompletableFuture<Void> apiSettled = new CompletableFuture<>();
+    CompletableFuture<Void> startAfter = CompletableFuture.allOf(subscribed.handle((ok, failure) -> null),
+        apiSettled);
     // Without screen reuse the pane_content layer is never built: /api/status and health then show none.
     ActorRef<Monitor.Command> monitor = context.spawn(Monitor.create(settings, new Monitor.Parts(pool,
         wiring.clients(), wiring.classifier(),
         settings.monitoring().screenReuse().enabled() ? caches.layer(CacheLayer.PANE_CONTENT) : null,
         listing -> fleet.tell(new FleetView.Listed(listing)), readiness, metrics, clock), wiring.periodic(),
-        apiSettled), "monitor");
+        startAfter), "monitor");
     // The typer exists with every action off too: the API's messages (tmux-orc mcp's send_message) use it.
     PaneTyper.Tmux tmux = PaneTyper.Tmux.overPool(pool, context.getSystem(), settings.tmux().commandTimeout());
     PaneTyper typer = new PaneTyper(tmux, Classifier.fromConfig(settings.detection()), wiring.actions().typing());

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.typesafe.config.Config;
 import dev.tmuxorc.journal.EventLog;
+import dev.tmuxorc.http.HttpServer;
 import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.config.ConfigFiles;
 import dev.tmuxorc.config.EnvOverrides;
@@ -98,6 +99,9 @@ final class Launcher {
 
   /** Starts the whole supervisor, wired by its guardian, as a new actor system. */
   static ActorSystem<Guardian.Command> start(Config config, Settings settings, Guardian.Wiring wiring) {
+    if (wiring.surfaces().http().isPresent()) {
+      HttpServer.warmUp();
+    }
     return withShutdownHook(ActorSystem.create(Guardian.create(settings, wiring), "tmux-orc", config));
   }
 

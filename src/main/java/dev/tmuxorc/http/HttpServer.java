@@ -2,9 +2,11 @@ package dev.tmuxorc.http;
 
 import dev.tmuxorc.config.SettingsException;
 import java.net.BindException;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -20,6 +22,25 @@ public final class HttpServer {
   private static final Duration TERMINATION_DEADLINE = Duration.ofSeconds(2);
 
   private HttpServer() {
+  }
+
+  /**
+   * Starts, on a thread of its own, what binding will need and a cold JVM takes long to make: pekko-stream's plain
+   * (non-TLS) connections still ask for the JVM's default SSL context once (TLSPlacebo's dummy session), which
+   * loads the security providers and parses the trusted certificates: ~0.15 s on the way to the first bind, or
+   * ~500 classes. Called as the monitor starts, it is done by the time the routes are built (docs/benchmarks.md,
+   * run 7). Harmless if it fails: the bind then makes the context itself, and reports what went wrong.
+   */
+  public static void warmUp() {
+    Thread warmUp = new Thread(() -> {
+      try {
+        SSLContext.getDefault();
+      } catch (NoSuchAlgorithmException | RuntimeException e) {
+        // the bind will meet it again, and say so
+      }
+    }, "tls-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
   }
 
   /**
