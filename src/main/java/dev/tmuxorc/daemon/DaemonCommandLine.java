@@ -22,13 +22,16 @@ import java.util.stream.Collectors;
  */
 public record DaemonCommandLine(String java, List<String> jvmFlags, String classPath, Path setsid) {
 
-  /** Set for the daemon: it logs to files, not stderr (logback-daemon.xml). */
+  /** Set for the daemon: it logs to files, not stderr (dev.tmuxorc.cli.LogSetup). */
   public static final String DAEMON_PROPERTY = "tmuxorc.daemon";
-  /** The absolute log directory, for logback-daemon.xml (which cannot resolve the base directory itself). */
+  /** The absolute log directory, for the daemon's logging (resolved here, where the base directory is known). */
   public static final String LOGS_PROPERTY = "tmuxorc.logs";
   public static final String MAIN_CLASS = "dev.tmuxorc.cli.Main";
 
-  /** Flags a daemon must not inherit: our own properties (set anew) and a debugger's, whose port is taken. */
+  /**
+   * Flags a daemon must not inherit: our own properties (set anew), a logback file of the user's (it would replace
+   * the daemon's log files) and a debugger's, whose port is taken.
+   */
   private static final List<String> DROPPED = List.of("-D" + DAEMON_PROPERTY + "=", "-D" + LOGS_PROPERTY + "=",
       "-D" + BaseDir.PROPERTY + "=", "-Dlogback.configurationFile=", "-agentlib:jdwp", "-Xrunjdwp", "-Xdebug");
 
@@ -60,7 +63,6 @@ public record DaemonCommandLine(String java, List<String> jvmFlags, String class
     command.add("-D" + DAEMON_PROPERTY + "=true");
     command.add("-D" + BaseDir.PROPERTY + "=" + base.path().toAbsolutePath());
     command.add("-D" + LOGS_PROPERTY + "=" + base.logs().toAbsolutePath());
-    command.add("-Dlogback.configurationFile=logback-daemon.xml");
     command.add("-cp");
     command.add(classPath);
     command.add(MAIN_CLASS);

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tmuxorc.testing.TmuxServerFixture;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,13 +41,20 @@ class MonitorProcessTest {
             + "tmux-orc.tmux.reconnect-backoff { min = 50ms, max = 200ms }\n");
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        // the test classpath also holds logback-test.xml, which only buffers: log like the product does
-        "-Dlogback.configurationFile=" + Path.of(Main.class.getResource("/logback.xml").toURI()),
+        // without the test classes, whose logback-test.xml only buffers: it logs like the product does
+        "-cp", productClassPath(),
         // its PID file and journal go to a temporary base directory, never the user's ~/.tmux-orchestrator
         "-Dtmuxorc.baseDir=" + dir.resolve("base"),
         Main.class.getName(), "monitor", "--foreground", "--http-port", "0", "-L", tmux.socket(), "--config", config.toString()));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** This JVM's class path less the directory of the test classes. */
+  private static String productClassPath() throws Exception {
+    Path testClasses = Path.of(MonitorProcessTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(entry -> !Path.of(entry).toAbsolutePath().equals(testClasses))
+        .collect(Collectors.joining(File.pathSeparator));
   }
 
   private static void awaitLog(Path log, String text) throws Exception {
@@ -66,6 +76,8 @@ class MonitorProcessTest {
     monitor = startMonitor(log);
     awaitLog(log, "window 'claude-1'");
     awaitLog(log, "dashboard: http://127.0.0.1:");
+    assertTrue(Files.readString(log).lines().anyMatch(line ->
+        line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\S+ - .*window 'claude-1'.*")), "the console pattern");
     assertTrue(tmux.sessions().stream().anyMatch(s -> s.startsWith("_tmux-orc-")), "hidden session exists");
 
     tmux.killServer();

@@ -131,9 +131,8 @@ class DaemonRecordTest {
     BaseDir base = new BaseDir(Path.of("/home/u/.tmux-orchestrator"));
     assertEquals(List.of("/usr/bin/setsid", "/jdk/bin/java", "-Xmx128m",
         "-Dtmuxorc.launcher=/opt/tmux-orc/bin/tmux-orc", "-Dtmuxorc.daemon=true",
-        "-Dtmuxorc.baseDir=/home/u/.tmux-orchestrator", "-Dtmuxorc.logs=/home/u/.tmux-orchestrator/logs",
-        "-Dlogback.configurationFile=logback-daemon.xml", "-cp", "/opt/tmux-orc/lib/tmux-orc.jar",
-        "dev.tmuxorc.cli.Main", "monitor", "--foreground", "-L", "work"),
+        "-Dtmuxorc.baseDir=/home/u/.tmux-orchestrator", "-Dtmuxorc.logs=/home/u/.tmux-orchestrator/logs", "-cp",
+        "/opt/tmux-orc/lib/tmux-orc.jar", "dev.tmuxorc.cli.Main", "monitor", "--foreground", "-L", "work"),
         line.command(base, List.of("monitor", "--foreground", "-L", "work")));
   }
 }
