@@ -34,12 +34,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# One request on a fresh connection with bash's /dev/tcp (curl may be missing); reads at most 2 s of the answer.
+# One request on a fresh connection with bash's /dev/tcp (curl may be missing); prints at most 2 s of the answer.
 get() {
   local port=$1 path=$2
   if exec 3<>"/dev/tcp/127.0.0.1/$port"; then
     printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$path" >&3
-    timeout 2 cat <&3 >/dev/null 2>&1
+    timeout 2 cat <&3 2>/dev/null
     exec 3<&- 3>&-
   fi
 }
@@ -63,15 +63,14 @@ if [ -z "$port" ]; then
 fi
 
 for _ in $(seq 1 100); do
-  get "$port" /health/ready
-  grep -q '"ready"' "$work/out" 2>/dev/null && break
+  get "$port" /health/ready | grep -q '"ready"' && break
   sleep 0.1
 done
 sleep 3 # a few cycles and state changes, journalled
 for path in /health/live /health/ready /api/status /api/agents '/api/agents?state=idle' /api/sessions /metrics \
     /api/events?since=0 /api/agents/%251 /api/agents/%251/screen /api/nothing '/api/journal?newest=true' / \
     /vendor/uplot/uPlot.min.css; do
-  get "$port" "$path"
+  get "$port" "$path" >/dev/null
 done
 sleep 1
 

@@ -27,8 +27,7 @@ import java.util.function.UnaryOperator;
  * before its own search for a file.
  *
  * <p>A logback file of the user's still wins, read by logback as before: {@code -Dlogback.configurationFile}
- * naming one that exists, else (not for the daemon) a {@code logback-test.xml} or {@code logback.xml} on the
- * class path, such as the tests' {@code logback-test.xml}.
+ * naming one that exists, else (not for the daemon) a {@code logback-test.xml} on the class path: the tests'.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
@@ -49,8 +48,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     String file = properties.apply("logback.configurationFile");
     boolean daemon = Boolean.parseBoolean(properties.apply(DaemonCommandLine.DAEMON_PROPERTY));
     boolean named = file != null && exists(file, onClassPath);
-    // `monitor start` passes no logback file on: the daemon logs to its files whatever the class path holds
-    boolean found = !daemon && (onClassPath.test("logback-test.xml") || onClassPath.test("logback.xml"));
+    // `monitor start` passes no logback file on: the daemon logs to its files whatever the class path holds. A
+    // logback.xml on the class path is not looked for: tmux-orc ships none, but a jar built without `clean`
+    // still held the old one (Maven leaves a removed resource in target/classes).
+    boolean found = !daemon && onClassPath.test("logback-test.xml");
     if (named || found) {
       return ExecutionStatus.NEUTRAL; // logback's own configurator reads the user's file next
     }
