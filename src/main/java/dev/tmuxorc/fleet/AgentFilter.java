@@ -10,9 +10,10 @@ public record AgentFilter(Optional<AgentState> state, Optional<String> session, 
 
   public static final AgentFilter ALL = new AgentFilter(Optional.empty(), Optional.empty(), Optional.empty());
 
+  // No lambdas: asked once per agent per request, and C1-compiled code (the launcher's) allocates each one.
   public boolean matches(AgentStatus status) {
-    return state.map(s -> s == status.state()).orElse(true)
-        && session.map(s -> s.equals(status.agent().pane().sessionName())).orElse(true)
-        && role.map(r -> r == status.agent().role()).orElse(true);
+    return (state.isEmpty() || state.get() == status.state())
+        && (session.isEmpty() || session.get().equals(status.agent().pane().sessionName()))
+        && (role.isEmpty() || role.get() == status.agent().role());
   }
 }

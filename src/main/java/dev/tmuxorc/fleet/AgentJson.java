@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.pekko.util.ByteString;
-import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * One agent's {@link AgentView} JSON, serialized once per change of the agent and kept as bytes: a listing of
@@ -73,9 +72,9 @@ final class AgentJson {
 
   /** Appends the agent's JSON with its time in each state up to {@code now}, as {@link AgentView#of} has it. */
   // In nanoseconds summed, then cut to milliseconds, as Duration.plus and toMillis do.
-  void writeTo(ByteStringBuilder out, Instant now) {
+  void writeTo(JsonPieces out, Instant now) {
     out.append(head);
-    out.putByte((byte) '{');
+    out.write((byte) '{');
     boolean first = true;
     for (int s = 0; s < STATES.length; s++) {
       long nanos = pastNanos[s];
@@ -86,14 +85,14 @@ final class AgentJson {
       }
       if (nanos >= 0) {
         if (!first) {
-          out.putByte((byte) ',');
+          out.write((byte) ',');
         }
         first = false;
-        out.putBytes(STATE_KEYS[s]);
-        out.putBytes(Long.toString(nanos / 1_000_000).getBytes(StandardCharsets.US_ASCII));
+        out.write(STATE_KEYS[s]);
+        out.write(nanos / 1_000_000);
       }
     }
-    out.putByte((byte) '}');
+    out.write((byte) '}');
     out.append(tail);
   }
 

@@ -40,7 +40,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.util.ByteString;
-import org.apache.pekko.util.ByteStringBuilder;
 
 /**
  * The read model of the fleet: every agent's status, built from the {@link AgentEvent}s on the event stream
@@ -234,9 +233,7 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
     }
     Instant now = clock.instant();
     Map<AgentId, Tracked> current = statuses.asMap();
-    ByteStringBuilder out = new ByteStringBuilder();
-    out.putByte((byte) '[');
-    boolean first = true;
+    JsonPieces out = new JsonPieces();
     for (AgentId id : order) {
       Tracked tracked = current.get(id);
       if (tracked == null || !get.filter().matches(tracked.status())) {
@@ -247,13 +244,9 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
         known = new Encoded(tracked, AgentJson.of(tracked.status(), tracked.past()));
         encoded.put(id, known);
       }
-      if (!first) {
-        out.putByte((byte) ',');
-      }
-      first = false;
+      out.nextElement();
       known.json().writeTo(out, now);
     }
-    out.putByte((byte) ']');
     if (encoded.size() > current.size()) {
       encoded.keySet().retainAll(current.keySet()); // agents evicted from the cache layer for size
     }
