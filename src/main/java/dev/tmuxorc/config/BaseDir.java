@@ -66,12 +66,12 @@ public record BaseDir(Path path) {
     return logs().resolve("monitor.out");
   }
 
-  /** Held by {@code monitor start} while it starts one, so that two starts cannot race. */
   /** Held by the running monitor for its whole life: one monitor per base directory. */
   public Path runLock() {
     return path.resolve("monitor.run.lock");
   }
 
+  /** Held by {@code monitor start} while it starts one, so that two starts cannot race. */
   public Path startLock() {
     return path.resolve("monitor.lock");
   }
