@@ -13,10 +13,13 @@ import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.util.FileSize;
+import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.daemon.DaemonCommandLine;
 import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -63,10 +66,13 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     Level root = Level.toLevel(variables.apply("TMUX_ORC_LOG_LEVEL"), Level.INFO);
     if (daemon) {
       String logs = variables.apply(DaemonCommandLine.LOGS_PROPERTY);
-      daemon(context, logs != null ? logs : properties.apply("user.home") + "/.tmux-orchestrator/logs", root);
+      // without the parent's resolved directory: the default base directory's, as the XML file had it
+      daemon(context, logs != null ? logs
+          : BaseDir.of(Map.of(), Path.of(properties.apply("user.home"))).logs().toString(), root);
     } else {
       console(context, root);
     }
+    context.getLogger("org.apache.pekko").setLevel(Level.WARN);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 
@@ -89,7 +95,6 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
     stderr.setTarget("System.err");
     start(context, stderr, "STDERR", CONSOLE_PATTERN);
-    context.getLogger("org.apache.pekko").setLevel(Level.WARN);
     root(context, level).addAppender(stderr);
   }
 
@@ -105,7 +110,6 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     performance.setLevel(Level.INFO);
     performance.setAdditive(false);
     performance.addAppender(rolling(context, "PERFORMANCE", logs + "/performance", PERFORMANCE_PATTERN));
-    context.getLogger("org.apache.pekko").setLevel(Level.WARN);
     root(context, level).addAppender(rolling(context, "MONITOR", logs + "/monitor", MONITOR_PATTERN));
   }
 
