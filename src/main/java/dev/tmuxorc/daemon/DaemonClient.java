@@ -80,11 +80,8 @@ public final class DaemonClient {
    */
   public Response probe(String path) {
     try {
-      HttpURLConnection connection = (HttpURLConnection) base.resolve(path).toURL().openConnection();
-      connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
-      connection.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
+      HttpURLConnection connection = open(path, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
       connection.setRequestProperty("Accept", "application/json");
-      token.ifPresent(t -> connection.setRequestProperty("Authorization", "Bearer " + t));
       return answer(connection);
     } catch (SocketTimeoutException e) {
       throw new DaemonUnavailableException("the monitor at " + base + " did not answer " + path + " within "
@@ -94,6 +91,15 @@ public final class DaemonClient {
     } catch (IOException e) {
       throw new DaemonUnavailableException("the monitor at " + base + " failed: " + e, e);
     }
+  }
+
+  // An HttpURLConnection to path with these timeouts and the token, not yet connected.
+  private HttpURLConnection open(String path, Duration connect, Duration read) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) base.resolve(path).toURL().openConnection();
+    connection.setConnectTimeout((int) connect.toMillis());
+    connection.setReadTimeout((int) read.toMillis());
+    token.ifPresent(t -> connection.setRequestProperty("Authorization", "Bearer " + t));
+    return connection;
   }
 
   // The status and the body (the error body for a 4xx/5xx) of a request sent through HttpURLConnection.
@@ -120,14 +126,11 @@ public final class DaemonClient {
     try {
       long deadline = System.nanoTime() + limit.toNanos();
       // both timeouts take effect at connect: a read timeout set afterwards is ignored
-      HttpURLConnection connection = (HttpURLConnection) base.resolve(path).toURL().openConnection();
-      connection.setConnectTimeout((int) limit.toMillis());
-      connection.setReadTimeout((int) limit.toMillis());
+      HttpURLConnection connection = open(path, limit, limit);
       connection.setRequestMethod("POST");
       connection.setDoOutput(true);
       connection.setFixedLengthStreamingMode(body.length);
       connection.setRequestProperty("Content-Type", "application/json");
-      token.ifPresent(t -> connection.setRequestProperty("Authorization", "Bearer " + t));
       headers.forEach(connection::setRequestProperty);
       connection.connect();
       if (System.nanoTime() > deadline) {
