@@ -69,9 +69,4 @@ public record DaemonCommandLine(String java, List<String> jvmFlags, String class
     command.addAll(args);
     return command;
   }
-
-  /** Whether this process runs as a daemon started by {@code monitor start}. */
-  public static boolean isDaemon() {
-    return Boolean.getBoolean(DAEMON_PROPERTY);
-  }
 }
