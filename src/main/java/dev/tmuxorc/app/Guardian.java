@@ -22,6 +22,7 @@ import dev.tmuxorc.discovery.PaneId;
 import dev.tmuxorc.fleet.AgentFilter;
 import dev.tmuxorc.fleet.FleetSummary;
 import dev.tmuxorc.fleet.AgentFilter;
+import dev.tmuxorc.fleet.AgentListing;
 import dev.tmuxorc.fleet.FleetView;
 import dev.tmuxorc.http.ApiRoutes;
 import dev.tmuxorc.http.HttpServer;
@@ -74,11 +75,11 @@ public final class Guardian {
    * settings (dry-run); {@code notifier}: the PM reports' actor when they are on (reports are acknowledged to it).
    */
   public record Parts(ActorRef<TmuxPool.Command> pool, ActorRef<Monitor.Command> monitor,
-      ActorRef<FleetView.Command> fleet, ActorRef<PaneCache.Command> cache, Readiness readiness, Metrics metrics,
+      ActorRef<FleetView.Command> fleet, AgentListing listing, ActorRef<PaneCache.Command> cache, Readiness readiness, Metrics metrics,
       ActionGate gate, PaneTyper typer, ActionSettings actions, Optional<ActorRef<Notifier.Command>> notifier) {
 
     Parts withNotifier(Optional<ActorRef<Notifier.Command>> chosen) {
-      return new Parts(pool, monitor, fleet, cache, readiness, metrics, gate, typer, actions, chosen);
+      return new Parts(pool, monitor, fleet, listing, cache, readiness, metrics, gate, typer, actions, chosen);
     }
   }
 
@@ -140,7 +141,8 @@ public final class Guardian {
           settings.monitoring().pool(), wiring.clients())).onFailure(SupervisorStrategy.restart()), "tmux-pool");
       context.spawn(MetricsSampler.create(metrics, pool, caches, journalCounters), "metrics-sampler");
       ActorRef<PaneCache.Command> cache = context.spawn(PaneCache.create(caches), "cache");
-      ActorRef<FleetView.Command> fleet = context.spawn(Behaviors.supervise(FleetView.create(caches, clock))
+      AgentListing listing = new AgentListing();
+      ActorRef<FleetView.Command> fleet = context.spawn(Behaviors.supervise(FleetView.create(caches, clock, listing))
           .onFailure(SupervisorStrategy.restart()), "fleet-view");
       // Each subscriber subscribes in its setup, which runs some time after its spawn: the monitor, which
       // publishes, starts cycling only once each has answered a message (so its setup has run, and its Subscribe
@@ -159,8 +161,8 @@ public final class Guardian {
       }
       CompletableFuture<Void> subscribed = CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new));
       context.pipeToSelf(subscribed, (ok, failure) -> new Subscribed(failure));
-      Parts parts = start(context, settings, wiring, caches, metrics, pool, cache, fleet, journal, journalCounters,
-          journalFile, subscribed);
+      Parts parts = start(context, settings, wiring, caches, metrics, pool, cache, fleet, listing, journal,
+          journalCounters, journalFile, subscribed);
       return Behaviors.receive(Command.class)
           .onMessage(Subscribed.class, answered -> {
             if (answered.failure() != null) {
@@ -184,8 +186,8 @@ public final class Guardian {
   // The second half of the wiring: the monitor, and the HTTP API over the whole tree.
   private static Parts start(ActorContext<Command> context, Settings settings, Wiring wiring, Caches caches,
       Metrics metrics, ActorRef<TmuxPool.Command> pool, ActorRef<PaneCache.Command> cache,
-      ActorRef<FleetView.Command> fleet, ActorRef<Journal.Command> journal, JournalCounters journalCounters,
-      Path journalFile, CompletableFuture<?> subscribed) {
+      ActorRef<FleetView.Command> fleet, AgentListing listing, ActorRef<Journal.Command> journal,
+      JournalCounters journalCounters, Path journalFile, CompletableFuture<?> subscribed) {
     Clock clock = wiring.clock();
     Readiness readiness = new Readiness();
     // The HTTP API binds first, then the monitor starts cycling: building the routes and binding cost the cold JVM
@@ -200,12 +202,12 @@ public final class Guardian {
     ActorRef<Monitor.Command> monitor = context.spawn(Monitor.create(settings, new Monitor.Parts(pool,
         wiring.clients(), wiring.classifier(),
         settings.monitoring().screenReuse().enabled() ? caches.layer(CacheLayer.PANE_CONTENT) : null,
-        listing -> fleet.tell(new FleetView.Listed(listing)), readiness, metrics, clock), wiring.periodic(),
+        listed -> fleet.tell(new FleetView.Listed(listed)), readiness, metrics, clock), wiring.periodic(),
         startAfter), "monitor");
     // The typer exists with every action off too: the API's messages (tmux-orc mcp's send_message) use it.
     PaneTyper.Tmux tmux = PaneTyper.Tmux.overPool(pool, context.getSystem(), settings.tmux().commandTimeout());
     PaneTyper typer = new PaneTyper(tmux, Classifier.fromConfig(settings.detection()), wiring.actions().typing());
-    Parts parts = new Parts(pool, monitor, fleet, cache, readiness, metrics, new ActionGate(clock), typer,
+    Parts parts = new Parts(pool, monitor, fleet, listing, cache, readiness, metrics, new ActionGate(clock), typer,
         wiring.actions(), Optional.empty());
     parts = parts.withNotifier(startActions(context, settings, wiring, parts, tmux, journal, journalFile));
     if (wiring.surfaces().http().isPresent()) {

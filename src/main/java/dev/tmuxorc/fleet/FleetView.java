@@ -74,46 +74,51 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
 
   private record Report(CycleReport report) implements Command { }
 
-  /** An agent's status, and the time it spent in the states it has left. */
-  private record Tracked(AgentStatus status, Map<AgentState, Duration> past) { }
-
-  /** An agent's JSON and the status it was made from: valid while that is still the agent's status. */
-  private record Encoded(Tracked from, AgentJson json) { }
+  /** Publishes a new order of the listing, once per burst of agents coming, leaving or moving. */
+  private enum Reorder implements Command { INSTANCE }
 
   private record SessionInfo(String name, String id, int windows, int panes) { }
 
   /** Agents that left are remembered this many at most, so that a late event does not bring one back. */
   static final int REMEMBERED_GONE = 4096;
 
-  private static final Comparator<Tracked> BY_TARGET = Comparator.comparing(Tracked::status, Scan.BY_TARGET);
+  private static final Comparator<TrackedAgent> BY_TARGET = Comparator.comparing(TrackedAgent::status, Scan.BY_TARGET);
 
-  public static Behavior<Command> create(Caches caches, Clock clock) {
+  /** {@code listing}: where the agents are published for readers on other threads (the HTTP API). */
+  public static Behavior<Command> create(Caches caches, Clock clock, AgentListing listing) {
     return Behaviors.setup(context -> {
       var stream = context.getSystem().eventStream();
       stream.tell(new EventStream.Subscribe<>(AgentEvent.class, context.messageAdapter(AgentEvent.class, Event::new)));
       stream.tell(new EventStream.Subscribe<>(CycleReport.class,
           context.messageAdapter(CycleReport.class, Report::new)));
       return new FleetView(context, caches.layer(CacheLayer.AGENT_STATUS), caches.layer(CacheLayer.SESSION_INFO),
-          clock);
+          clock, listing);
     });
   }
 
-  private final Cache<AgentId, Tracked> statuses;
+  public static Behavior<Command> create(Caches caches, Clock clock) {
+    return create(caches, clock, new AgentListing());
+  }
+
+  private final Cache<AgentId, TrackedAgent> statuses;
   private final Cache<String, SessionInfo> sessions;
   private final Clock clock;
+  private final AgentListing listing;
   private final Map<PaneId, AgentId> byPane = new HashMap<>();
   private final Set<AgentId> gone = new LinkedHashSet<>();
-  private final Map<AgentId, Encoded> encoded = new HashMap<>();
-  private List<AgentId> order; // the agents in target order for the JSON listing; null when to be sorted again
+  private final Map<AgentId, Integer> positions = new HashMap<>(); // each agent's slot in the listing
+  private boolean reorder; // the listing's order is to be made again (a Reorder is on its way)
   private Instant lastListing;
   private CycleReport lastReport;
 
-  private FleetView(ActorContext<Command> context, Cache<AgentId, Tracked> statuses,
-      Cache<String, SessionInfo> sessions, Clock clock) {
+  private FleetView(ActorContext<Command> context, Cache<AgentId, TrackedAgent> statuses,
+      Cache<String, SessionInfo> sessions, Clock clock, AgentListing listing) {
     super(context);
     this.statuses = statuses;
     this.sessions = sessions;
     this.clock = clock;
+    this.listing = listing;
+    reorderSoon(); // after a restart, the statuses kept in the cache layer
   }
 
   @Override
@@ -124,6 +129,10 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
         .onMessage(Listed.class, l -> onListed(l.listing()))
         .onMessage(GetAgents.class, this::onGetAgents)
         .onMessage(GetAgentsJson.class, this::onGetAgentsJson)
+        .onMessageEquals(Reorder.INSTANCE, () -> {
+          reorderNow();
+          return this;
+        })
         .onMessage(GetAgent.class, this::onGetAgent)
         .onMessage(GetSessions.class, this::onGetSessions)
         .onMessage(GetSummary.class, this::onGetSummary)
@@ -139,25 +148,25 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
     if (gone.contains(id)) {
       return this; // a late event of an agent that left
     }
-    Tracked tracked = tracked(id).orElseGet(() -> fresh(event.agent(), event.at()));
+    TrackedAgent tracked = tracked(id).orElseGet(() -> fresh(event.agent(), event.at()));
     AgentStatus s = tracked.status();
     if (event instanceof AgentEvent.StateChanged changed) {
       Map<AgentState, Duration> past = new EnumMap<>(AgentState.class);
       past.putAll(tracked.past());
       past.merge(s.state(), nonNegative(Duration.between(s.since(), changed.at())), Duration::plus);
-      tracked = new Tracked(new AgentStatus(changed.agent(), changed.to(), changed.from(), s.health(), changed.at(),
+      tracked = new TrackedAgent(new AgentStatus(changed.agent(), changed.to(), changed.from(), s.health(), changed.at(),
           later(s.lastChange(), changed.at()), changed.evidence(), changed.resetAt(), Map.of(), s.hooks()), past);
     } else if (event instanceof AgentEvent.HealthChanged changed) {
-      tracked = new Tracked(new AgentStatus(changed.agent(), s.state(), s.previousState(), changed.to(), s.since(),
+      tracked = new TrackedAgent(new AgentStatus(changed.agent(), s.state(), s.previousState(), changed.to(), s.since(),
           s.lastChange(), s.evidence(), s.resetAt(), Map.of(), s.hooks()), tracked.past());
     } else if (event instanceof AgentEvent.HookReceived hooked) {
-      tracked = new Tracked(s.withHooks(Optional.of(s.hooks().map(h -> h.with(hooked.hook()))
+      tracked = new TrackedAgent(s.withHooks(Optional.of(s.hooks().map(h -> h.with(hooked.hook()))
           .orElseGet(() -> HookFacts.first(hooked.hook())))), tracked.past());
     } else if (event instanceof AgentEvent.FlagChanged flagged) {
       AgentStatus flaggedStatus = new AgentStatus(s.agent(), s.state(), s.previousState(), s.health(), s.since(),
           s.lastChange(), flagged.evidence(), s.resetAt(), Map.of(), s.hooks().map(h -> h.with(flagged.flag(),
           flagged.on())));
-      tracked = new Tracked(flaggedStatus, tracked.past());
+      tracked = new TrackedAgent(flaggedStatus, tracked.past());
     }
     put(id, tracked);
     return this;
@@ -181,12 +190,12 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
       AgentId id = agent.key();
       listed.add(id);
       gone.remove(id);
-      Optional<Tracked> known = tracked(id);
+      Optional<TrackedAgent> known = tracked(id);
       if (known.isEmpty()) {
         put(id, fresh(agent, listing.at()));
       } else if (!agent.equals(known.get().status().agent())) {
         AgentStatus s = known.get().status();
-        put(id, new Tracked(new AgentStatus(agent, s.state(), s.previousState(), s.health(), s.since(),
+        put(id, new TrackedAgent(new AgentStatus(agent, s.state(), s.previousState(), s.health(), s.since(),
             later(s.lastChange(), agent.pane().windowActivity()), s.evidence(), s.resetAt(), Map.of(), s.hooks()),
             known.get().past()));
       }
@@ -211,7 +220,7 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
   private Behavior<Command> onGetAgents(GetAgents get) {
     Instant now = clock.instant();
     List<AgentStatus> agents = new ArrayList<>();
-    for (Tracked value : statuses.asMap().values()) {
+    for (TrackedAgent value : statuses.asMap().values()) {
       AgentStatus status = withTimeInState(value, now);
       if (get.filter().matches(status)) {
         agents.add(status);
@@ -222,49 +231,26 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
     return this;
   }
 
-  // Each agent is serialized again only when its status changed since the last listing (Tracked is replaced on
-  // every change); the answer is the kept bytes, joined without copying them. The target order is kept too, and
-  // sorted again only when an agent came, left or moved.
+  // The listing as a message's answer: everything before this message is in it.
   private Behavior<Command> onGetAgentsJson(GetAgentsJson get) {
-    if (order == null) {
-      List<Map.Entry<AgentId, Tracked>> all = new ArrayList<>(statuses.asMap().entrySet());
-      all.sort(Map.Entry.comparingByValue(BY_TARGET));
-      order = all.stream().map(Map.Entry::getKey).toList();
+    if (reorder) {
+      reorderNow();
     }
-    Instant now = clock.instant();
-    Map<AgentId, Tracked> current = statuses.asMap();
-    JsonPieces out = new JsonPieces();
-    for (AgentId id : order) {
-      Tracked tracked = current.get(id);
-      if (tracked == null || !get.filter().matches(tracked.status())) {
-        continue;
-      }
-      Encoded known = encoded.get(id);
-      if (known == null || known.from() != tracked) {
-        known = new Encoded(tracked, AgentJson.of(tracked.status(), tracked.past()));
-        encoded.put(id, known);
-      }
-      out.nextElement();
-      known.json().writeTo(out, now);
-    }
-    if (encoded.size() > current.size()) {
-      encoded.keySet().retainAll(current.keySet()); // agents evicted from the cache layer for size
-    }
-    get.replyTo().tell(out.result());
+    get.replyTo().tell(listing.json(get.filter(), clock.instant()));
     return this;
   }
 
   private Behavior<Command> onGetAgent(GetAgent get) {
     AgentId id = byPane.get(get.pane());
     // A lookup by pane is what the cache layer's hits and misses count.
-    Tracked value = statuses.getIfPresent(id != null ? id : new AgentId(get.pane(), -1));
+    TrackedAgent value = statuses.getIfPresent(id != null ? id : new AgentId(get.pane(), -1));
     get.replyTo().tell(Optional.ofNullable(value).map(v -> withTimeInState(v, clock.instant())));
     return this;
   }
 
   private Behavior<Command> onGetSessions(GetSessions get) {
     Map<String, Map<String, Integer>> states = new HashMap<>();
-    for (Tracked value : statuses.asMap().values()) {
+    for (TrackedAgent value : statuses.asMap().values()) {
       AgentStatus s = (value).status();
       states.computeIfAbsent(s.agent().pane().sessionName(), name -> new TreeMap<>())
           .merge(s.state().wireName(), 1, Integer::sum);
@@ -292,7 +278,7 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
   }
 
   private List<AgentStatus> all() {
-    return statuses.asMap().values().stream().map(Tracked::status).toList();
+    return statuses.asMap().values().stream().map(TrackedAgent::status).toList();
   }
 
   private static Map<String, Integer> hooks(List<AgentStatus> all) {
@@ -325,22 +311,29 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
     return named;
   }
 
-  private Optional<Tracked> tracked(AgentId id) {
+  private Optional<TrackedAgent> tracked(AgentId id) {
     return Optional.ofNullable(statuses.asMap().get(id));
   }
 
-  private void put(AgentId id, Tracked tracked) {
-    Tracked old = statuses.asMap().put(id, tracked);
+  private void put(AgentId id, TrackedAgent tracked) {
+    TrackedAgent old = statuses.asMap().put(id, tracked);
     if (old == null || BY_TARGET.compare(old, tracked) != 0) {
-      order = null;
+      reorderSoon();
+    }
+    Integer position = positions.get(id);
+    if (position != null) {
+      listing.set(position, tracked);
     }
     byPane.put(id.pane(), id);
   }
 
   private void remove(AgentId id) {
     statuses.invalidate(id);
-    encoded.remove(id);
-    order = null;
+    Integer position = positions.remove(id);
+    if (position != null) {
+      listing.set(position, null);
+    }
+    reorderSoon();
     byPane.remove(id.pane(), id);
     gone.add(id);
     if (gone.size() > REMEMBERED_GONE) {
@@ -348,13 +341,39 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
     }
   }
 
-  private static Tracked fresh(AgentPane agent, Instant at) {
-    return new Tracked(new AgentStatus(agent, AgentState.UNKNOWN, AgentState.UNKNOWN, Health.HEALTHY, at,
+  // Once per burst: the Reorder goes behind the messages already waiting (a discovery's thousand agents), and an
+  // agent's change meanwhile still reaches its slot in the order before.
+  private void reorderSoon() {
+    if (!reorder) {
+      reorder = true;
+      getContext().getSelf().tell(Reorder.INSTANCE);
+    }
+  }
+
+  // Agents evicted from the cache layer for size leave the listing here too.
+  private void reorderNow() {
+    if (!reorder) {
+      return;
+    }
+    reorder = false;
+    List<Map.Entry<AgentId, TrackedAgent>> all = new ArrayList<>(statuses.asMap().entrySet());
+    all.sort(Map.Entry.comparingByValue(BY_TARGET));
+    positions.clear();
+    List<TrackedAgent> ordered = new ArrayList<>(all.size());
+    for (Map.Entry<AgentId, TrackedAgent> entry : all) {
+      positions.put(entry.getKey(), ordered.size());
+      ordered.add(entry.getValue());
+    }
+    listing.replace(ordered);
+  }
+
+  private static TrackedAgent fresh(AgentPane agent, Instant at) {
+    return new TrackedAgent(new AgentStatus(agent, AgentState.UNKNOWN, AgentState.UNKNOWN, Health.HEALTHY, at,
         later(at, agent.pane().windowActivity()), List.of(), Optional.empty(), Map.of(), Optional.empty()),
         Map.of());
   }
 
-  private static AgentStatus withTimeInState(Tracked tracked, Instant now) {
+  private static AgentStatus withTimeInState(TrackedAgent tracked, Instant now) {
     AgentStatus s = tracked.status();
     Map<AgentState, Duration> time = new EnumMap<>(AgentState.class);
     time.putAll(tracked.past());

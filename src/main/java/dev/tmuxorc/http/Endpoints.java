@@ -77,7 +77,11 @@ final class Endpoints {
     return onSuccess(() -> within(call.get(), backendTimeout), inner);
   }
 
+  // An answer already there (/api/agents is made on the asking thread) goes on at once: no timer is set for it.
   static <T> CompletableFuture<T> within(CompletionStage<T> stage, Duration timeout) {
+    if (stage instanceof CompletableFuture<T> done && done.isDone()) {
+      return done;
+    }
     CompletableFuture<T> answer = new CompletableFuture<>();
     stage.whenComplete((value, failure) -> {
       if (failure != null) {

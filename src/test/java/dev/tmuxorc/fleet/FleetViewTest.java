@@ -240,6 +240,44 @@ class FleetViewTest {
     assertEquals(viewsJson(view, AgentFilter.ALL), listingJson(view, AgentFilter.ALL));
   }
 
+  @Test
+  void theListingPublishedForOtherThreadsFollowsTheView() throws Exception {
+    MovingClock clock = new MovingClock(T0.plusSeconds(60));
+    AgentListing listing = new AgentListing();
+    ActorRef<FleetView.Command> view = testKit.spawn(FleetView.create(new Caches(settings), clock, listing));
+    AgentPane pm = agent("%21", "pub", 0, "pm", Role.PM);
+    AgentPane dev = agent("%22", "pub", 1, "claude-22", Role.AGENT);
+    view.tell(new FleetView.Listed(new Monitor.Listing(List.of(dev, pm), List.of(pm.pane(), dev.pane()), T0)));
+    TestProbe<Object> probe = testKit.createTestProbe();
+    // Published by the view itself: nothing has asked it for JSON yet.
+    probe.awaitAssert(PATIENCE, () -> {
+      assertEquals(List.of("pm", "claude-22"), published(listing, AgentFilter.ALL, clock).findValuesAsText(
+          "windowName"));
+      return null;
+    });
+    publish(new AgentEvent.StateChanged(dev, AgentState.UNKNOWN, AgentState.WORKING, List.of(), Optional.empty(),
+        T0.plusSeconds(10)));
+    AgentFilter working = new AgentFilter(Optional.of(AgentState.WORKING), Optional.empty(), Optional.empty());
+    probe.awaitAssert(PATIENCE, () -> {
+      assertEquals(List.of("claude-22"), published(listing, working, clock).findValuesAsText("windowName"),
+          "an agent's change reaches its slot");
+      return null;
+    });
+    assertEquals(listingJson(view, AgentFilter.ALL), published(listing, AgentFilter.ALL, clock));
+    view.tell(new FleetView.Listed(new Monitor.Listing(List.of(dev), List.of(dev.pane()), T0.plusSeconds(20))));
+    probe.awaitAssert(PATIENCE, () -> {
+      assertEquals(List.of("claude-22"), published(listing, AgentFilter.ALL, clock).findValuesAsText(
+          "windowName"), "an agent that left leaves the listing");
+      return null;
+    });
+    assertEquals(viewsJson(view, AgentFilter.ALL), published(listing, AgentFilter.ALL, clock));
+  }
+
+  // Read as the HTTP API reads it: on the test's thread, not the view's.
+  private static JsonNode published(AgentListing listing, AgentFilter filter, Clock clock) throws Exception {
+    return Json.MAPPER.readTree(listing.json(filter, clock.instant()).toArray());
+  }
+
   private static List<AgentStatus> agents(ActorRef<FleetView.Command> view, AgentFilter filter) {
     TestProbe<List<AgentStatus>> probe = testKit.createTestProbe();
     view.tell(new FleetView.GetAgents(filter, probe.getRef()));
