@@ -126,7 +126,7 @@ public final class DaemonStarter {
             + (record.isPresent() ? " (it recorded itself but /health/ready did not answer 200)"
             : " (it did not record itself in " + base.daemonFile() + ")") + "; stopped it", outFrom, logFrom);
       }
-      Thread.sleep(100);
+      Thread.sleep(20); // a file read, and once recorded a loopback request: the wait, not the work, dominates
     }
   }
 
