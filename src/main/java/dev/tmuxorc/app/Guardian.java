@@ -75,8 +75,9 @@ public final class Guardian {
    * settings (dry-run); {@code notifier}: the PM reports' actor when they are on (reports are acknowledged to it).
    */
   public record Parts(ActorRef<TmuxPool.Command> pool, ActorRef<Monitor.Command> monitor,
-      ActorRef<FleetView.Command> fleet, AgentListing listing, ActorRef<PaneCache.Command> cache, Readiness readiness, Metrics metrics,
-      ActionGate gate, PaneTyper typer, ActionSettings actions, Optional<ActorRef<Notifier.Command>> notifier) {
+      ActorRef<FleetView.Command> fleet, AgentListing listing, ActorRef<PaneCache.Command> cache,
+      Readiness readiness, Metrics metrics, ActionGate gate, PaneTyper typer, ActionSettings actions,
+      Optional<ActorRef<Notifier.Command>> notifier) {
 
     Parts withNotifier(Optional<ActorRef<Notifier.Command>> chosen) {
       return new Parts(pool, monitor, fleet, listing, cache, readiness, metrics, gate, typer, actions, chosen);

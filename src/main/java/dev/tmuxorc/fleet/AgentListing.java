@@ -9,8 +9,10 @@ import org.apache.pekko.util.ByteString;
  * The agents in target order as the {@link FleetView} publishes them, for readers on other threads: the HTTP API
  * answers {@code /api/agents} from here on its own thread, with no message to the view and no wait behind the
  * events in its mailbox (docs/benchmarks.md, run 8). The view replaces an agent's slot when the agent changes,
- * and the whole order once per burst of agents coming, leaving or moving. Each agent's entry is whole; a reader
- * may see one agent's change and not yet another's that came just before it, as if it had asked between them.
+ * and the whole order once per burst of agents coming, leaving or moving (a Reorder message behind the burst).
+ * Each agent's entry is whole, but the listing is no cut across agents: a reader may see one agent's change and
+ * not yet another's that came just before it, and an agent that arrived or moved only once the burst's Reorder
+ * got through (in the meantime a moved agent shows its new facts at its old place).
  */
 public final class AgentListing {
 

@@ -154,8 +154,9 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
       Map<AgentState, Duration> past = new EnumMap<>(AgentState.class);
       past.putAll(tracked.past());
       past.merge(s.state(), nonNegative(Duration.between(s.since(), changed.at())), Duration::plus);
-      tracked = new TrackedAgent(new AgentStatus(changed.agent(), changed.to(), changed.from(), s.health(), changed.at(),
-          later(s.lastChange(), changed.at()), changed.evidence(), changed.resetAt(), Map.of(), s.hooks()), past);
+      tracked = new TrackedAgent(new AgentStatus(changed.agent(), changed.to(), changed.from(), s.health(),
+          changed.at(), later(s.lastChange(), changed.at()), changed.evidence(), changed.resetAt(), Map.of(),
+          s.hooks()), past);
     } else if (event instanceof AgentEvent.HealthChanged changed) {
       tracked = new TrackedAgent(new AgentStatus(changed.agent(), s.state(), s.previousState(), changed.to(), s.since(),
           s.lastChange(), s.evidence(), s.resetAt(), Map.of(), s.hooks()), tracked.past());
@@ -350,7 +351,8 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
     }
   }
 
-  // Agents evicted from the cache layer for size leave the listing here too.
+  // Agents evicted from the cache layer for size leave the listing here too: at the latest after the next
+  // listing (which puts back the agents it finds, and so asks for a new order).
   private void reorderNow() {
     if (!reorder) {
       return;

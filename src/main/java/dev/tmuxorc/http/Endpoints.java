@@ -72,15 +72,20 @@ final class Endpoints {
     return observed(template, () -> authenticated(() -> bounded(inner)));
   }
 
-  /** The backend's answer, or a 503 once backend-timeout has passed (the backend's own future is untouched). */
+  /**
+   * The backend's answer, or a 503 once backend-timeout has passed (the backend's own future is never completed
+   * here).
+   */
   <T> Route onBackend(Supplier<CompletionStage<T>> call, Function<T, Route> inner) {
     return onSuccess(() -> within(call.get(), backendTimeout), inner);
   }
 
   // An answer already there (/api/agents is made on the asking thread) goes on at once: no timer is set for it.
+  // Plain CompletableFutures only: a minimal stage (a subclass) throws on isDone.
+  @SuppressWarnings("unchecked")
   static <T> CompletableFuture<T> within(CompletionStage<T> stage, Duration timeout) {
-    if (stage instanceof CompletableFuture<T> done && done.isDone()) {
-      return done;
+    if (stage.getClass() == CompletableFuture.class && ((CompletableFuture<T>) stage).isDone()) {
+      return (CompletableFuture<T>) stage; // only read from here on
     }
     CompletableFuture<T> answer = new CompletableFuture<>();
     stage.whenComplete((value, failure) -> {

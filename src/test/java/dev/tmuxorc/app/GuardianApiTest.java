@@ -122,8 +122,8 @@ class GuardianApiTest {
     assertEquals(0, journal.path("writeFailures").asLong(), journal.toString());
     assertTrue(Files.size(journalFile) > 0, "the journal file is " + journalFile);
 
-    // /api/agents agrees with the summary.
-    JsonNode listed = json(get(api, "/api/agents"));
+    // /api/agents agrees with the summary (once the view has published its new order: it may come just after).
+    JsonNode listed = await(() -> json(get(api, "/api/agents")), j -> j.size() == 2, "both agents in /api/agents");
     assertEquals(List.of("claude-1", "qa"), List.of(listed.get(0).path("windowName").asText(),
         listed.get(1).path("windowName").asText()), listed.toString());
 

@@ -74,6 +74,10 @@ class FleetViewTest {
    * before its CycleReport one, so a report it has seen proves both in place.
    */
   private void awaitSubscribed() {
+    awaitSubscribed(fleet);
+  }
+
+  private static void awaitSubscribed(ActorRef<FleetView.Command> fleet) {
     CycleReport report = new CycleReport(T0, "event", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     TestProbe<FleetSummary> summary = testKit.createTestProbe();
     summary.awaitAssert(PATIENCE, () -> {
@@ -244,7 +248,8 @@ class FleetViewTest {
   void theListingPublishedForOtherThreadsFollowsTheView() throws Exception {
     MovingClock clock = new MovingClock(T0.plusSeconds(60));
     AgentListing listing = new AgentListing();
-    ActorRef<FleetView.Command> view = testKit.spawn(FleetView.create(new Caches(settings), clock, listing));
+    Caches caches2 = new Caches(settings);
+    ActorRef<FleetView.Command> view = testKit.spawn(FleetView.create(caches2, clock, listing));
     AgentPane pm = agent("%21", "pub", 0, "pm", Role.PM);
     AgentPane dev = agent("%22", "pub", 1, "claude-22", Role.AGENT);
     view.tell(new FleetView.Listed(new Monitor.Listing(List.of(dev, pm), List.of(pm.pane(), dev.pane()), T0)));
@@ -263,14 +268,58 @@ class FleetViewTest {
           "an agent's change reaches its slot");
       return null;
     });
-    assertEquals(listingJson(view, AgentFilter.ALL), published(listing, AgentFilter.ALL, clock));
-    view.tell(new FleetView.Listed(new Monitor.Listing(List.of(dev), List.of(dev.pane()), T0.plusSeconds(20))));
+    assertEquals(viewsJson(view, AgentFilter.ALL), published(listing, AgentFilter.ALL, clock));
+
+    // A move and a change of the moved agent in one burst: its slot takes the change, the new order follows.
+    AgentPane movedPm = movedTo(pm, 7); // the same agent (pane and process) in a window after the other's
+    view.tell(new FleetView.Listed(new Monitor.Listing(List.of(dev, movedPm), List.of(dev.pane(), movedPm.pane()),
+        T0.plusSeconds(20))));
+    publish(new AgentEvent.StateChanged(movedPm, AgentState.UNKNOWN, AgentState.WAITING, List.of(), Optional.empty(),
+        T0.plusSeconds(21)));
+    probe.awaitAssert(PATIENCE, () -> {
+      assertEquals(List.of("claude-22", "pm"), published(listing, AgentFilter.ALL, clock).findValuesAsText(
+          "windowName"), "in target order after the move");
+      assertEquals(List.of("working", "waiting"), published(listing, AgentFilter.ALL, clock).findValuesAsText(
+          "state"));
+      assertEquals(viewsJson(view, AgentFilter.ALL), published(listing, AgentFilter.ALL, clock));
+      return null;
+    });
+
+    // An agent that left leaves the listing; the same agent listed again comes back.
+    publish(new AgentEvent.AgentGone(movedPm, T0.plusSeconds(30)));
     probe.awaitAssert(PATIENCE, () -> {
       assertEquals(List.of("claude-22"), published(listing, AgentFilter.ALL, clock).findValuesAsText(
           "windowName"), "an agent that left leaves the listing");
       return null;
     });
-    assertEquals(viewsJson(view, AgentFilter.ALL), published(listing, AgentFilter.ALL, clock));
+    view.tell(new FleetView.Listed(new Monitor.Listing(List.of(dev, movedPm), List.of(dev.pane(), movedPm.pane()),
+        T0.plusSeconds(40))));
+    probe.awaitAssert(PATIENCE, () -> {
+      assertEquals(List.of("claude-22", "pm"), published(listing, AgentFilter.ALL, clock).findValuesAsText(
+          "windowName"), "listed again, it is back");
+      assertEquals(viewsJson(view, AgentFilter.ALL), published(listing, AgentFilter.ALL, clock));
+      return null;
+    });
+
+    // A view started again (as after a restart) over the same cache layer publishes what the layer holds.
+    testKit.stop(view);
+    ActorRef<FleetView.Command> again = testKit.spawn(FleetView.create(caches2, clock, listing));
+    awaitSubscribed(again);
+    publish(new AgentEvent.StateChanged(dev, AgentState.WORKING, AgentState.IDLE, List.of(), Optional.empty(),
+        T0.plusSeconds(50)));
+    probe.awaitAssert(PATIENCE, () -> {
+      assertEquals(List.of("idle", "unknown"), published(listing, AgentFilter.ALL, clock).findValuesAsText(
+          "state"), "the change of an agent the new view found in the layer");
+      assertEquals(viewsJson(again, AgentFilter.ALL), published(listing, AgentFilter.ALL, clock));
+      return null;
+    });
+  }
+
+  private static AgentPane movedTo(AgentPane agent, int window) {
+    Pane p = agent.pane();
+    return new AgentPane(new Pane(p.paneId(), p.sessionId(), p.sessionName(), window, p.windowName(), p.paneIndex(),
+        p.pid(), p.currentCommand(), p.dead(), p.deadStatus(), p.windowActivity(), p.roleOption()), agent.role(),
+        agent.kind());
   }
 
   // Read as the HTTP API reads it: on the test's thread, not the view's.
