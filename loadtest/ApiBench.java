@@ -993,7 +993,8 @@ public class ApiBench {
           .mapToDouble(m -> ((Number) m.get("ms")).doubleValue()).max().orElse(Double.NaN);
       double worstReady = ((List<Map<String, Object>>) startup.get("foregroundReady")).stream()
           .mapToDouble(m -> ((Number) m.get("readyMs")).doubleValue()).max().orElse(Double.NaN);
-      b.append(row("`monitor start` until it exits (having printed) ≤ 2 s (slowest)", worstStart + " ms", worstStart <= 2000));
+      b.append(row("`monitor start` until it exits (having printed) ≤ 2 s (slowest)", worstStart + " ms",
+          worstStart <= 2000));
       b.append(row("process start → /health/ready 200 ≤ 2 s (slowest)", worstReady + " ms", worstReady <= 2000));
     }
     return b.append("\n").toString();
