@@ -96,6 +96,7 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
     });
   }
 
+  /** A view read by messages only (its listing is its own): for tests and tools that ask it. */
   public static Behavior<Command> create(Caches caches, Clock clock) {
     return create(caches, clock, new AgentListing());
   }
