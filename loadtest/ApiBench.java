@@ -252,19 +252,18 @@ public class ApiBench {
       exchange.close();
     });
     server.start();
-    int port = server.getAddress().getPort();
+    HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
+        + "/health/ready")).timeout(Duration.ofSeconds(2)).GET().build();
     try {
       for (int i = 0; i < 200; i++) {
-        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+        http.send(ready, HttpResponse.BodyHandlers.discarding());
       }
     } finally {
       server.stop(0);
     }
     for (int i = 0; i < 20; i++) {
       try {
-        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+        http.send(ready, HttpResponse.BodyHandlers.discarding());
       } catch (IOException e) {
         // refused, as while a monitor is not listening yet
       }
@@ -381,38 +380,22 @@ public class ApiBench {
 
   Map<String, Object> latency(Monitor m, String path) throws Exception {
     HttpRequest req = HttpRequest.newBuilder(URI.create(m.url + path)).timeout(Duration.ofSeconds(10)).GET().build();
-    long bytes = 0;
     for (int i = 0; i < warmup; i++) {
       HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
       check(resp.statusCode() == 200, path + " answered " + resp.statusCode());
-      bytes = resp.body().length;
     }
-    double[] ms = new double[requests];
-    long ticks0 = ticks(m.pid);
-    long gc0 = gcCount(m.pid);
-    long t0 = System.nanoTime();
-    for (int i = 0; i < requests; i++) {
-      long t = System.nanoTime();
-      HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-      ms[i] = (System.nanoTime() - t) / 1e6;
-      check(resp.statusCode() == 200, path + " answered " + resp.statusCode());
-      bytes = resp.body().length;
-    }
-    double wall = (System.nanoTime() - t0) / 1e9;
-    double cpuMs = (ticks(m.pid) - ticks0) * 1000 / CLK_TCK;
-    long gcs = gcCount(m.pid) - gc0;
-    Map<String, Object> r = stats(ms);
-    r.put("monitorCpuMsPerRequest", round(cpuMs / requests));
-    r.put("gcsDuring", gcs);
-    r.put("requests", requests);
-    r.put("warmup", warmup);
-    r.put("bodyBytes", bytes);
-    r.put("seconds", round(wall));
-    r.put("load1", load());
-    log("%-12s %d requests (%d B each): p50 %.2f / p95 %.2f / p99 %.2f / max %.2f ms; monitor CPU %.2f ms per "
-        + "request, %d GCs", path, requests, bytes, r.get("p50"), r.get("p95"), r.get("p99"), r.get("max"),
-        cpuMs / requests, gcs);
-    return r;
+    return measured(m, path, "java", () -> {
+      double[] ms = new double[requests];
+      long bytes = 0;
+      for (int i = 0; i < requests; i++) {
+        long t = System.nanoTime();
+        HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        ms[i] = (System.nanoTime() - t) / 1e6;
+        check(resp.statusCode() == 200, path + " answered " + resp.statusCode());
+        bytes = resp.body().length;
+      }
+      return new Timings(ms, bytes);
+    });
   }
 
   /**
@@ -421,25 +404,40 @@ public class ApiBench {
    */
   Map<String, Object> curlLatency(Monitor m, String path) throws Exception {
     curlTimes(m.url + path, warmup);
+    return measured(m, path, "curl", () -> {
+      List<String[]> transfers = curlTimes(m.url + path, requests);
+      return new Timings(transfers.stream().mapToDouble(t -> Double.parseDouble(t[2]) * 1000).toArray(),
+          Long.parseLong(transfers.get(transfers.size() - 1)[1]));
+    });
+  }
+
+  /** Each timed request's milliseconds, and the size of the last answer. */
+  record Timings(double[] ms, long bytes) { }
+
+  interface TimedRequests {
+    Timings run() throws Exception;
+  }
+
+  /** {@code requests} timed by {@code client}, with the monitor's CPU and collections meanwhile, logged. */
+  Map<String, Object> measured(Monitor m, String path, String client, TimedRequests timed) throws Exception {
     long ticks0 = ticks(m.pid);
     long gc0 = gcCount(m.pid);
     long t0 = System.nanoTime();
-    List<String[]> transfers = curlTimes(m.url + path, requests);
+    Timings timings = timed.run();
     double wall = (System.nanoTime() - t0) / 1e9;
     double cpuMs = (ticks(m.pid) - ticks0) * 1000 / CLK_TCK;
     long gcs = gcCount(m.pid) - gc0;
-    double[] ms = transfers.stream().mapToDouble(t -> Double.parseDouble(t[2]) * 1000).toArray();
-    Map<String, Object> r = stats(ms);
-    r.put("client", "curl");
+    Map<String, Object> r = stats(timings.ms());
+    r.put("client", client);
     r.put("monitorCpuMsPerRequest", round(cpuMs / requests));
     r.put("gcsDuring", gcs);
     r.put("requests", requests);
     r.put("warmup", warmup);
-    r.put("bodyBytes", Long.parseLong(transfers.get(transfers.size() - 1)[1]));
+    r.put("bodyBytes", timings.bytes());
     r.put("seconds", round(wall));
     r.put("load1", load());
-    log("%-12s curl, %d requests (%s B each): p50 %.2f / p95 %.2f / p99 %.2f / max %.2f ms; monitor CPU %.2f ms "
-        + "per request, %d GCs", path, requests, r.get("bodyBytes"), r.get("p50"), r.get("p95"), r.get("p99"),
+    log("%-12s %s, %d requests (%d B each): p50 %.2f / p95 %.2f / p99 %.2f / max %.2f ms; monitor CPU %.2f ms "
+        + "per request, %d GCs", path, client, requests, timings.bytes(), r.get("p50"), r.get("p95"), r.get("p99"),
         r.get("max"), cpuMs / requests, gcs);
     return r;
   }
