@@ -235,9 +235,7 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
 
   // The listing as a message's answer: everything before this message is in it.
   private Behavior<Command> onGetAgentsJson(GetAgentsJson get) {
-    if (reorder) {
-      reorderNow();
-    }
+    reorderNow();
     get.replyTo().tell(listing.json(get.filter(), clock.instant()));
     return this;
   }
@@ -352,8 +350,8 @@ public final class FleetView extends AbstractBehavior<FleetView.Command> {
     }
   }
 
-  // Agents evicted from the cache layer for size leave the listing here too: at the latest after the next
-  // listing (which puts back the agents it finds, and so asks for a new order).
+  // When one is due (else nothing). Agents evicted from the cache layer for size leave the listing here too: at
+  // the latest after the next listing (which puts back the agents it finds, and so asks for a new order).
   private void reorderNow() {
     if (!reorder) {
       return;
