@@ -144,9 +144,10 @@ public final class Agent extends AbstractBehavior<Agent.Command> {
       PaneFacts facts = PaneFacts.of(agent);
       if (!(screen.text().equals(classifiedScreen) && facts.equals(classifiedWith))) {
         classified = classifier.classify(screen.text(), facts, ZonedDateTime.now(clock));
-        classifiedScreen = screen.text();
         classifiedWith = facts;
       }
+      // The newest copy even when equal: the monitor's screen cache holds that one, and the older can go.
+      classifiedScreen = screen.text();
       lastCapture = screen.at();
       apply(machine.observe(screen.text(), classified, screen.at()), screen.at());
     } else {

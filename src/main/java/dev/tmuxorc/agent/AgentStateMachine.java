@@ -91,8 +91,8 @@ public final class AgentStateMachine {
     }
     if (changed) {
       lastChange = at;
-      lastScreen = screen;
     }
+    lastScreen = screen; // the newest copy when equal: the agent and the screen cache hold that one too
     AgentState verdict = observation.state();
     AgentState previousVerdict = lastVerdict;
     lastVerdict = verdict;

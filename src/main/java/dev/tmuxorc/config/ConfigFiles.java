@@ -20,6 +20,12 @@ public final class ConfigFiles {
 
   public static final String ENV_VAR = "TMUX_ORC_CONFIG";
 
+  /**
+   * tmux-orc's Pekko settings, above every reference.conf: in the fat jar, Pekko's defaults follow ours in the
+   * one concatenated reference.conf and would win.
+   */
+  static final String PEKKO_DEFAULTS = "tmux-orc-pekko.conf";
+
   private static final Logger log = LoggerFactory.getLogger(UnknownKeys.class);
 
   private ConfigFiles() {
@@ -59,8 +65,9 @@ public final class ConfigFiles {
   /**
    * Loads the located file (it must exist when named explicitly or by the environment). Precedence, highest
    * first: {@code -Dtmux-orc...} system properties ({@code ConfigFactory.load} puts them above all),
-   * {@code overrides} (command-line flags), the {@link EnvOverrides} variables of {@code env}, the file, and the
-   * defaults (where {@code ${?TMUX_ORC_...}} substitutions of reference.conf apply).
+   * {@code overrides} (command-line flags), the {@link EnvOverrides} variables of {@code env}, the file,
+   * {@link #PEKKO_DEFAULTS}, and the defaults (where {@code ${?TMUX_ORC_...}} substitutions of reference.conf
+   * apply).
    */
   public static Loaded load(Optional<Path> file, Map<String, ?> overrides, Map<String, String> env) {
     try {
@@ -76,7 +83,9 @@ public final class ConfigFiles {
       }
       Config withFlags = ConfigFactory.parseMap(overrides, "command-line flags")
           .withFallback(EnvOverrides.config(env))
-          .withFallback(user);
+          .withFallback(user)
+          .withFallback(ConfigFactory.parseResources(ConfigFiles.class.getClassLoader(), PEKKO_DEFAULTS,
+              ConfigParseOptions.defaults().setAllowMissing(false)));
       return new Loaded(ConfigFactory.load(withFlags), warnings);
     } catch (ConfigException e) {
       throw new SettingsException("invalid configuration: " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package dev.tmuxorc.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.detect.AgentState;
@@ -100,6 +101,21 @@ class AgentTest {
     actor.tell(new Agent.Observe(screenOf(agent[0])));
     AgentEvent.StateChanged changed = events.receiveMessage(Duration.ofMillis(500));
     assertEquals(AgentState.WORKING, changed.to());
+    testKit.stop(actor);
+  }
+
+  @Test
+  void anUnchangedScreenSeenAgainIsKeptAsItsNewestCopy() throws Exception {
+    // The monitor's screen cache keeps the newest capture: holding an older, equal copy would double the memory.
+    AgentPane[] agent = new AgentPane[1];
+    ActorRef<Agent.Command> actor = agentOn("working--spinner-box-esc-to-interrupt.txt", agent);
+    Capture.Screen first = (Capture.Screen) screenOf(agent[0]);
+    Capture.Screen again = new Capture.Screen(agent[0], new String(first.text()), first.at().plusSeconds(1));
+    actor.tell(new Agent.Observe(first));
+    actor.tell(new Agent.Observe(again));
+    TestProbe<Optional<String>> screen = testKit.createTestProbe();
+    actor.tell(new Agent.GetScreen(screen.getRef(), Optional.empty()));
+    assertSame(again.text(), screen.receiveMessage(Duration.ofSeconds(3)).orElseThrow());
     testKit.stop(actor);
   }
 

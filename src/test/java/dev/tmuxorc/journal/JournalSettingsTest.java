@@ -29,7 +29,7 @@ class JournalSettingsTest {
     assertEquals(Duration.ofMinutes(10), settings.checkInterval());
     assertEquals(256, settings.batchSize());
     assertEquals(Duration.ofMillis(100), settings.flushInterval());
-    assertEquals(10_000, settings.memoryEntries());
+    assertEquals(3_000, settings.memoryEntries());
     assertEquals(Duration.ofSeconds(1), settings.retryMin());
     assertEquals(Duration.ofSeconds(30), settings.retryMax());
   }
