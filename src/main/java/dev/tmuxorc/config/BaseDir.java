@@ -71,6 +71,14 @@ public record BaseDir(Path path) {
     return path.resolve("monitor.run.lock");
   }
 
+  /**
+   * The PID of the monitor that {@code monitor start} is starting, written by its launch before Java runs (the
+   * monitor is no child of the command that starts it), and removed once the start is over.
+   */
+  public Path startingPid() {
+    return path.resolve("monitor.starting.pid");
+  }
+
   /** Held by {@code monitor start} while it starts one, so that two starts cannot race. */
   public Path startLock() {
     return path.resolve("monitor.lock");

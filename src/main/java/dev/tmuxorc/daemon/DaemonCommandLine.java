@@ -51,12 +51,31 @@ public record DaemonCommandLine(String java, List<String> jvmFlags, String class
     return new DaemonCommandLine(java, ManagementFactory.getRuntimeMXBean().getInputArguments(), classPath, setsid);
   }
 
-  /** The full command line running tmux-orc with {@code args} as the daemon of {@code base}. */
+  /**
+   * The launch's shell: writes its PID to the file named by its first argument, then becomes the monitor (exec
+   * keeps the PID). A fixed text: every value reaches it as an argument, none is parsed as shell code.
+   */
+  static final String RECORD_PID_THEN_EXEC = "echo $$ > \"$1\" && shift && exec \"$@\"";
+
+  /**
+   * Whether {@link #command} detaches: with setsid, the process started is only a launch that exits at once, and
+   * the monitor (its child, in a session of its own) writes its PID to {@link BaseDir#startingPid()}. Without
+   * it (no setsid binary), the process started is the monitor itself.
+   */
+  public boolean detaches() {
+    return setsid != null;
+  }
+
+  /**
+   * The full command line running tmux-orc with {@code args} as the daemon of {@code base}. With setsid it forks
+   * (the monitor must be no child of {@code monitor start}: a JVM leaving with a child still running waits
+   * ~0.3 s at its exit for the thread that waits on that child), and the monitor's shell records its PID.
+   */
   public List<String> command(BaseDir base, List<String> args) {
     List<String> command = new ArrayList<>();
     if (setsid != null) {
-      // ProcessBuilder's child is no process-group leader, so setsid execs in place: the PID stays the child's
-      command.add(setsid.toString());
+      command.addAll(List.of(setsid.toString(), "--fork", "/bin/sh", "-c", RECORD_PID_THEN_EXEC, "tmux-orc-start",
+          base.startingPid().toAbsolutePath().toString()));
     }
     command.add(java);
     jvmFlags.stream().filter(flag -> DROPPED.stream().noneMatch(flag::startsWith)).forEach(command::add);

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -103,38 +104,140 @@ public final class DaemonStarter {
         StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     long outFrom = LogTail.end(out);
     long logFrom = LogTail.end(log);
+    Files.deleteIfExists(base.startingPid());
     long started = System.nanoTime();
+    long deadline = started + timeout.toNanos();
     Process process = new ProcessBuilder(command)
         .directory(base.path().toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(out.toFile()))
         .start();
-    long deadline = started + timeout.toNanos();
-    while (true) {
-      if (!process.isAlive()) {
-        return failed(process.pid(), "the monitor exited with status " + process.exitValue() + " during start-up",
-            outFrom, logFrom);
+    try {
+      Monitor monitor;
+      if (commandLine.detaches()) {
+        Optional<Long> pid = detachedPid(process, deadline);
+        if (pid.isEmpty()) {
+          String reason = process.isAlive() || process.exitValue() == 0
+              ? "the monitor's launch did not record its PID in " + base.startingPid() + " within " + seconds(timeout)
+              : "the monitor's launch (setsid) exited with status " + process.exitValue();
+          process.destroyForcibly();
+          return failed(process.pid(), reason, outFrom, logFrom);
+        }
+        monitor = new Detached(pid.get());
+      } else {
+        monitor = new Child(process);
       }
-      Optional<DaemonRecord> record = DaemonRecord.read(base).filter(r -> r.pid() == process.pid());
-      if (record.isPresent() && ready.test(record.get())) {
-        return new Started(record.get(), Duration.ofNanos(System.nanoTime() - started), stale);
+      while (true) {
+        Optional<String> exited = monitor.exited();
+        if (exited.isPresent()) {
+          return failed(monitor.pid(), exited.get(), outFrom, logFrom);
+        }
+        Optional<DaemonRecord> record = DaemonRecord.read(base).filter(r -> r.pid() == monitor.pid());
+        if (record.isPresent() && ready.test(record.get())) {
+          return new Started(record.get(), Duration.ofNanos(System.nanoTime() - started), stale);
+        }
+        if (System.nanoTime() > deadline) {
+          monitor.stop();
+          return failed(monitor.pid(), "the monitor was not ready within " + seconds(timeout)
+              + (record.isPresent() ? " (it recorded itself but /health/ready did not answer 200)"
+              : " (it did not record itself in " + base.daemonFile() + ")") + "; stopped it", outFrom, logFrom);
+        }
+        Thread.sleep(20); // a file read, and once recorded a loopback request: the wait, not the work, dominates
       }
-      if (System.nanoTime() > deadline) {
-        stopChild(process);
-        return failed(process.pid(), "the monitor was not ready within " + seconds(timeout)
-            + (record.isPresent() ? " (it recorded itself but /health/ready did not answer 200)"
-            : " (it did not record itself in " + base.daemonFile() + ")") + "; stopped it", outFrom, logFrom);
-      }
-      Thread.sleep(20); // a file read, and once recorded a loopback request: the wait, not the work, dominates
+    } finally {
+      Files.deleteIfExists(base.startingPid());
     }
   }
 
-  private static void stopChild(Process process) throws InterruptedException {
-    process.destroy(); // SIGTERM first, so that it removes its hidden tmux session
-    if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+  /**
+   * The PID the detached monitor wrote before becoming Java; empty if its launch failed or it wrote none in
+   * time. setsid exits as soon as it has forked, maybe before its child wrote the file.
+   */
+  private Optional<Long> detachedPid(Process launch, long deadline) throws IOException, InterruptedException {
+    while (true) {
+      boolean launchDone = !launch.isAlive();
+      if (launchDone && launch.exitValue() != 0) {
+        return Optional.empty();
+      }
+      if (Files.exists(base.startingPid())) {
+        String text = Files.readString(base.startingPid(), StandardCharsets.UTF_8).strip();
+        if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+          return Optional.of(Long.parseLong(text));
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        return Optional.empty();
+      }
+      Thread.sleep(launchDone ? 2 : 5);
+    }
+  }
+
+  /** The monitor being started, as far as this start can follow it. */
+  private sealed interface Monitor permits Child, Detached {
+    long pid();
+
+    /** Why it is gone, when it is. */
+    Optional<String> exited();
+
+    /** SIGTERM first, so that it removes its hidden tmux session; SIGKILL if it lingers. */
+    void stop() throws InterruptedException;
+  }
+
+  /** Our own child (no setsid): its exit status can be told. */
+  private record Child(Process process) implements Monitor {
+    @Override
+    public long pid() {
+      return process.pid();
+    }
+
+    @Override
+    public Optional<String> exited() {
+      return process.isAlive() ? Optional.empty()
+          : Optional.of("the monitor exited with status " + process.exitValue() + " during start-up");
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** Detached: another process's child (its parent, setsid, is gone), so its exit status is not ours to read. */
+  private record Detached(long pid) implements Monitor {
+    @Override
+    public Optional<String> exited() {
+      // a zombie counts as gone (its reaper may be slow); its output says why it exited
+      return ProcessCheck.check(pid) == ProcessCheck.Verdict.GONE
+          ? Optional.of("the monitor exited during start-up") : Optional.empty();
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+      Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+      if (handle.isEmpty()) {
+        return;
+      }
+      handle.get().destroy();
+      if (!awaitGone(Duration.ofSeconds(10))) {
+        handle.get().destroyForcibly();
+        awaitGone(Duration.ofSeconds(5));
+      }
+    }
+
+    private boolean awaitGone(Duration within) throws InterruptedException {
+      long until = System.nanoTime() + within.toNanos();
+      while (exited().isEmpty()) {
+        if (System.nanoTime() > until) {
+          return false;
+        }
+        Thread.sleep(20);
+      }
+      return true;
     }
   }
 

@@ -290,7 +290,8 @@ class ActionsEndToEndTest {
     ScanCommandTest.Run stop = ScanCommandTest.cli("monitor", "stop", "-c", conf);
     assertEquals(0, stop.status(), stop.out() + stop.err());
     long last = daemons.lastPid();
-    await(() -> ProcessHandle.of(last).map(ProcessHandle::isAlive).orElse(false), alive -> !alive,
+    // detached: a zombie until its new parent reaps it, which ProcessCheck counts as gone
+    await(() -> ProcessCheck.check(last), verdict -> verdict == ProcessCheck.Verdict.GONE,
         "the monitor process gone");
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tmuxorc.config.BaseDir;
+import dev.tmuxorc.daemon.ProcessCheck;
 import dev.tmuxorc.daemon.DaemonRecord;
 import dev.tmuxorc.json.Json;
 import dev.tmuxorc.testing.DaemonBase;
@@ -201,7 +202,8 @@ class DaemonEndToEndTest {
     ScanCommandTest.Run stop = ScanCommandTest.cli("monitor", "stop", "-c", conf);
     assertEquals(0, stop.status(), stop.err());
     assertTrue(stop.out().startsWith("stopped tmux-orc (pid " + daemonPid + ")"), stop.out());
-    await(() -> ProcessHandle.of(daemonPid).map(ProcessHandle::isAlive).orElse(false), alive -> !alive,
+    // detached: a zombie until its new parent reaps it, which ProcessCheck counts as gone
+    await(() -> ProcessCheck.check(daemonPid), verdict -> verdict == ProcessCheck.Verdict.GONE,
         "the monitor process gone");
     assertFalse(Files.exists(base.pidFile()), "no " + base.pidFile());
     assertFalse(Files.exists(base.daemonFile()), "no " + base.daemonFile());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tmuxorc.config.BaseDir;
+import dev.tmuxorc.daemon.ProcessCheck;
 import dev.tmuxorc.daemon.DaemonRecord;
 import dev.tmuxorc.hooks.ClaudeSettings;
 import dev.tmuxorc.hooks.HookForm;
@@ -340,7 +341,8 @@ class HooksEndToEndTest {
     ScanCommandTest.Run stop = ScanCommandTest.cli("monitor", "stop", "-c", conf);
     assertEquals(0, stop.status(), stop.out() + stop.err());
     long daemonPid = daemons.lastPid();
-    await(() -> ProcessHandle.of(daemonPid).map(ProcessHandle::isAlive).orElse(false), alive -> !alive,
+    // detached: a zombie until its new parent reaps it, which ProcessCheck counts as gone
+    await(() -> ProcessCheck.check(daemonPid), verdict -> verdict == ProcessCheck.Verdict.GONE,
         "the monitor process gone");
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tmuxorc.config.BaseDir;
+import dev.tmuxorc.daemon.ProcessCheck;
 import dev.tmuxorc.daemon.DaemonRecord;
 import dev.tmuxorc.testing.FakeProcess;
 import dev.tmuxorc.testing.TestSettings;
@@ -161,8 +162,8 @@ class MonitorDaemonCommandTest {
       assertEquals(1, run.status(), run.out() + run.err());
       Matcher pid = Pattern.compile("\\(pid (\\d+)\\)").matcher(run.err());
       assertTrue(pid.find(), run.err());
-      assertFalse(ProcessHandle.of(Long.parseLong(pid.group(1))).map(ProcessHandle::isAlive).orElse(false),
-          "the child is stopped");
+      // detached, it is no child of ours: a zombie until its new parent reaps it, which ProcessCheck counts as gone
+      assertEquals(ProcessCheck.Verdict.GONE, ProcessCheck.check(Long.parseLong(pid.group(1))), "the monitor is stopped");
       assertTrue(Files.readString(base.monitorOut()).contains("monitor --foreground --http-port "
           + busy.getLocalPort()), "monitor.out names the command line");
     }

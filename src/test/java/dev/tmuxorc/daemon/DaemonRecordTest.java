@@ -129,7 +129,8 @@ class DaemonRecordTest {
             "-agentlib:jdwp=transport=dt_socket,server=y,address=5005", "-Dtmuxorc.baseDir=/elsewhere"),
         "/opt/tmux-orc/lib/tmux-orc.jar", Path.of("/usr/bin/setsid"));
     BaseDir base = new BaseDir(Path.of("/home/u/.tmux-orchestrator"));
-    assertEquals(List.of("/usr/bin/setsid", "/jdk/bin/java", "-Xmx128m",
+    assertEquals(List.of("/usr/bin/setsid", "--fork", "/bin/sh", "-c", DaemonCommandLine.RECORD_PID_THEN_EXEC,
+        "tmux-orc-start", "/home/u/.tmux-orchestrator/monitor.starting.pid", "/jdk/bin/java", "-Xmx128m",
         "-Dtmuxorc.launcher=/opt/tmux-orc/bin/tmux-orc", "-Dtmuxorc.daemon=true",
         "-Dtmuxorc.baseDir=/home/u/.tmux-orchestrator", "-Dtmuxorc.logs=/home/u/.tmux-orchestrator/logs", "-cp",
         "/opt/tmux-orc/lib/tmux-orc.jar", "dev.tmuxorc.cli.Main", "monitor", "--foreground", "-L", "work"),

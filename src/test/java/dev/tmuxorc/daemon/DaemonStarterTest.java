@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.testing.FakeProcess;
@@ -24,11 +25,68 @@ class DaemonStarterTest {
   @TempDir
   Path dir;
 
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
   private DaemonCommandLine fakeJava(String script) throws Exception {
+    return fakeJava(script, null);
+  }
+
+  /** With {@code setsid}, started detached as the real one is. */
+  private DaemonCommandLine fakeJava(String script, Path setsid) throws Exception {
     Path java = dir.resolve("fake-java");
     Files.writeString(java, "#!/bin/sh\n" + script);
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
-    return new DaemonCommandLine(java.toString(), List.of(), "unused.jar", null);
+    return new DaemonCommandLine(java.toString(), List.of(), "unused.jar", setsid);
+  }
+
+  private static Path setsid() {
+    assumeTrue(Files.isExecutable(SETSID), "no " + SETSID);
+    return SETSID;
+  }
+
+  @Test
+  void detachedTheMonitorIsNoChildOfTheStartAndItsPidComesFromItsLaunch() throws Exception {
+    BaseDir base = new BaseDir(dir.resolve("base"));
+    DaemonCommandLine line = fakeJava("""
+        sleep 0.2
+        printf '{"pid":%s,"url":"http://127.0.0.1:9"}' $$ > monitor.json.tmp && mv monitor.json.tmp monitor.json
+        exec sleep 100000
+        """, setsid());
+    DaemonStarter.Started started = assertInstanceOf(DaemonStarter.Started.class,
+        new DaemonStarter(base, line, record -> true).start(List.of("monitor"), Duration.ofSeconds(30)));
+    long pid = started.record().pid();
+    try {
+      assertTrue(ProcessHandle.of(pid).isPresent(), "running");
+      assertTrue(ProcessHandle.current().children().noneMatch(child -> child.pid() == pid),
+          "not our child: this JVM's exit must not wait for it");
+      assertFalse(Files.exists(base.startingPid()), "the launch's PID file is removed");
+    } finally {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
+  void detachedAMonitorThatExitsDuringStartUpIsReportedWithItsOutput() throws Exception {
+    BaseDir base = new BaseDir(dir.resolve("base"));
+    DaemonCommandLine line = fakeJava("echo 'tmux-orc: invalid configuration: tmux-orc.x: bad' >&2\nexit 2\n",
+        setsid());
+    DaemonStarter.Failed failed = assertInstanceOf(DaemonStarter.Failed.class,
+        new DaemonStarter(base, line, record -> true).start(List.of("monitor"), Duration.ofSeconds(30)));
+    assertEquals("the monitor exited during start-up", failed.reason());
+    assertEquals(List.of("tmux-orc: invalid configuration: tmux-orc.x: bad"), failed.output());
+  }
+
+  @Test
+  void detachedAMonitorThatNeverBecomesReadyIsStopped() throws Exception {
+    BaseDir base = new BaseDir(dir.resolve("base"));
+    DaemonCommandLine line = fakeJava("""
+        printf '{"pid":%s,"url":"http://127.0.0.1:9"}' $$ > monitor.json
+        exec sleep 100000
+        """, setsid());
+    DaemonStarter.Failed failed = assertInstanceOf(DaemonStarter.Failed.class,
+        new DaemonStarter(base, line, record -> false).start(List.of("monitor"), Duration.ofMillis(800)));
+    assertTrue(failed.reason().contains("/health/ready did not answer 200"), failed.reason());
+    assertEquals(ProcessCheck.Verdict.GONE, ProcessCheck.check(failed.pid()), "stopped");
   }
 
   @Test
