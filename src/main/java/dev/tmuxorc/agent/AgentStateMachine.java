@@ -81,6 +81,13 @@ public final class AgentStateMachine {
     boolean flowing = observation.state() == AgentState.UNKNOWN && changed && !firstScreen;
     boolean flowingBefore = unknownAndChanged;
     unknownAndChanged = flowing;
+    if (changed) {
+      lastChange = at;
+    }
+    // Also on the first look at a change below: the next capture must compare with this screen, not the one
+    // before it (else a screen that changed once and then stood still would count as changing twice). The newest
+    // copy when equal: the agent and the screen cache hold that one too.
+    lastScreen = screen;
     if (flowing && !flowingBefore) {
       lastVerdict = AgentState.UNKNOWN; // verdicts that need two looks in a row must see this one between
       return new Outcome(Optional.empty(), checkSucceeded(), Optional.of(rules.confirmDelay()));
@@ -89,10 +96,6 @@ public final class AgentStateMachine {
       observation = Observation.of(AgentState.WORKING,
           new Evidence("output-flowing", "", 0, "the screen changed on two captures in a row"));
     }
-    if (changed) {
-      lastChange = at;
-    }
-    lastScreen = screen; // the newest copy when equal: the agent and the screen cache hold that one too
     AgentState verdict = observation.state();
     AgentState previousVerdict = lastVerdict;
     lastVerdict = verdict;

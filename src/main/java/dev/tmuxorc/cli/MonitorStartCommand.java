@@ -101,7 +101,7 @@ final class MonitorStartCommand implements Callable<Integer> {
       return 1;
     }
     DaemonStarter.Failed failed = (DaemonStarter.Failed) outcome;
-    err.println("tmux-orc: " + failed.reason() + " (pid " + failed.pid() + ")");
+    err.println("tmux-orc: " + failed.reason() + (failed.pid() > 0 ? " (pid " + failed.pid() + ")" : ""));
     if (!failed.output().isEmpty()) {
       err.println("last lines of " + base.monitorOut() + ":");
       failed.output().forEach(line -> err.println("  " + line));

@@ -58,24 +58,34 @@ public record DaemonCommandLine(String java, List<String> jvmFlags, String class
   static final String RECORD_PID_THEN_EXEC = "echo $$ > \"$1\" && shift && exec \"$@\"";
 
   /**
-   * Whether {@link #command} detaches: with setsid, the process started is only a launch that exits at once, and
-   * the monitor (its child, in a session of its own) writes its PID to {@link BaseDir#startingPid()}. Without
-   * it (no setsid binary), the process started is the monitor itself.
+   * Whether {@link #command} can detach: with setsid, the process started is only a launch that exits at once,
+   * and the monitor (its child, in a session of its own) writes its PID to {@link BaseDir#startingPid()}.
+   * Without a setsid binary the process started is the monitor itself.
    */
   public boolean detaches() {
     return setsid != null;
   }
 
-  /**
-   * The full command line running tmux-orc with {@code args} as the daemon of {@code base}. With setsid it forks
-   * (the monitor must be no child of {@code monitor start}: a JVM leaving with a child still running waits
-   * ~0.3 s at its exit for the thread that waits on that child), and the monitor's shell records its PID.
-   */
+  /** The command line that detaches when it can (see {@link #command(BaseDir, List, boolean)}). */
   public List<String> command(BaseDir base, List<String> args) {
+    return command(base, args, detaches());
+  }
+
+  /**
+   * The full command line running tmux-orc with {@code args} as the daemon of {@code base}. {@code detached}
+   * (setsid needed): {@code setsid --fork}, so that the monitor is no child of {@code monitor start} (a JVM
+   * leaving with a child still running waits ~0.3 s at its exit for the thread waiting on that child), through
+   * a shell that records the monitor's PID. Otherwise setsid (when there is one) runs in place, as the child
+   * itself: no process-group leader, so it does not fork, and the PID stays the child's. For a setsid without
+   * {@code --fork} (busybox, util-linux before 2.25).
+   */
+  public List<String> command(BaseDir base, List<String> args, boolean detached) {
     List<String> command = new ArrayList<>();
-    if (setsid != null) {
+    if (detached && setsid != null) {
       command.addAll(List.of(setsid.toString(), "--fork", "/bin/sh", "-c", RECORD_PID_THEN_EXEC, "tmux-orc-start",
           base.startingPid().toAbsolutePath().toString()));
+    } else if (setsid != null) {
+      command.add(setsid.toString());
     }
     command.add(java);
     jvmFlags.stream().filter(flag -> DROPPED.stream().noneMatch(flag::startsWith)).forEach(command::add);

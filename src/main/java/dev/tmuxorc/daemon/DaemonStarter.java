@@ -70,7 +70,8 @@ public final class DaemonStarter {
 
   /**
    * The monitor exited during start-up or was not ready in time (then it was stopped); the last lines of its
-   * output ({@code monitor.out}) and log ({@code monitor.log}) written since this start.
+   * output ({@code monitor.out}) and log ({@code monitor.log}) written since this start. {@code pid} is -1 when
+   * no monitor PID was learnt.
    */
   public record Failed(long pid, String reason, List<String> output, List<String> log) implements Outcome { }
 
@@ -97,79 +98,98 @@ public final class DaemonStarter {
 
   private Outcome launch(List<String> args, Duration timeout, Optional<DaemonState.Stale> stale)
       throws IOException, InterruptedException {
-    Path out = base.monitorOut();
-    Path log = base.monitorLog();
-    List<String> command = commandLine.command(base, args);
-    Files.writeString(out, "--- " + Instant.now() + " monitor start: " + String.join(" ", command) + "\n",
-        StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    long outFrom = LogTail.end(out);
-    long logFrom = LogTail.end(log);
-    Files.deleteIfExists(base.startingPid());
     long started = System.nanoTime();
     long deadline = started + timeout.toNanos();
-    Process process = new ProcessBuilder(command)
-        .directory(base.path().toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-        .redirectError(ProcessBuilder.Redirect.appendTo(out.toFile()))
-        .start();
-    try {
-      Monitor monitor;
-      if (commandLine.detaches()) {
-        Optional<Long> pid = detachedPid(process, deadline);
-        if (pid.isEmpty()) {
-          String reason = process.isAlive() || process.exitValue() == 0
-              ? "the monitor's launch did not record its PID in " + base.startingPid() + " within " + seconds(timeout)
-              : "the monitor's launch (setsid) exited with status " + process.exitValue();
-          process.destroyForcibly();
-          return failed(process.pid(), reason, outFrom, logFrom);
-        }
-        monitor = new Detached(pid.get());
-      } else {
-        monitor = new Child(process);
-      }
-      while (true) {
-        Optional<String> exited = monitor.exited();
-        if (exited.isPresent()) {
-          return failed(monitor.pid(), exited.get(), outFrom, logFrom);
-        }
-        Optional<DaemonRecord> record = DaemonRecord.read(base).filter(r -> r.pid() == monitor.pid());
-        if (record.isPresent() && ready.test(record.get())) {
-          return new Started(record.get(), Duration.ofNanos(System.nanoTime() - started), stale);
-        }
-        if (System.nanoTime() > deadline) {
-          monitor.stop();
-          return failed(monitor.pid(), "the monitor was not ready within " + seconds(timeout)
-              + (record.isPresent() ? " (it recorded itself but /health/ready did not answer 200)"
-              : " (it did not record itself in " + base.daemonFile() + ")") + "; stopped it", outFrom, logFrom);
-        }
-        Thread.sleep(20); // a file read, and once recorded a loopback request: the wait, not the work, dominates
-      }
-    } finally {
+    Launch launch = null;
+    Monitor monitor = null;
+    if (commandLine.detaches()) {
       Files.deleteIfExists(base.startingPid());
+      launch = Launch.of(base, commandLine.command(base, args, true));
+      try {
+        Optional<Long> pid = detachedPid(launch.process());
+        if (pid.isPresent()) {
+          Optional<ProcessHandle> handle = ProcessHandle.of(pid.get());
+          if (handle.isEmpty()) {
+            return failed(pid.get(), "the monitor exited during start-up", launch);
+          }
+          monitor = new Detached(handle.get()); // taken once: a PID reused later is not this process
+        } else if (launch.process().exitValue() == 0) {
+          return failed(-1, "the monitor's launch did not record its PID in " + base.startingPid() + " within "
+              + seconds(PID_GRACE), launch);
+        } // else this setsid cannot fork: started as a child below
+      } finally {
+        Files.deleteIfExists(base.startingPid());
+      }
+    }
+    if (monitor == null) {
+      launch = Launch.of(base, commandLine.command(base, args, false));
+      monitor = new Child(launch.process());
+    }
+    while (true) {
+      Optional<String> exited = monitor.exited();
+      if (exited.isPresent()) {
+        return failed(monitor.pid(), exited.get(), launch);
+      }
+      long pid = monitor.pid();
+      Optional<DaemonRecord> record = DaemonRecord.read(base).filter(r -> r.pid() == pid);
+      if (record.isPresent() && ready.test(record.get())) {
+        return new Started(record.get(), Duration.ofNanos(System.nanoTime() - started), stale);
+      }
+      if (System.nanoTime() > deadline) {
+        monitor.stop();
+        return failed(pid, "the monitor was not ready within " + seconds(timeout)
+            + (record.isPresent() ? " (it recorded itself but /health/ready did not answer 200)"
+            : " (it did not record itself in " + base.daemonFile() + ")") + "; stopped it", launch);
+      }
+      Thread.sleep(20); // a file read, and once recorded a loopback request: the wait, not the work, dominates
     }
   }
 
+  /** How long after setsid has forked its child may take to write the monitor's PID (it takes milliseconds). */
+  static final Duration PID_GRACE = Duration.ofSeconds(2);
+
   /**
-   * The PID the detached monitor wrote before becoming Java; empty if its launch failed or it wrote none in
-   * time. setsid exits as soon as it has forked, maybe before its child wrote the file.
+   * The PID the detached monitor's shell wrote; empty when setsid failed (one without {@code --fork}: busybox,
+   * old util-linux) or, having forked, its child wrote none within {@link #PID_GRACE} (no /bin/sh).
    */
-  private Optional<Long> detachedPid(Process launch, long deadline) throws IOException, InterruptedException {
-    while (true) {
-      boolean launchDone = !launch.isAlive();
-      if (launchDone && launch.exitValue() != 0) {
-        return Optional.empty();
-      }
+  private Optional<Long> detachedPid(Process setsid) throws IOException, InterruptedException {
+    if (!setsid.waitFor(PID_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+      setsid.destroyForcibly(); // setsid --fork exits as soon as it has forked
+      setsid.waitFor();
+    }
+    if (setsid.exitValue() != 0) {
+      return Optional.empty();
+    }
+    long until = System.nanoTime() + PID_GRACE.toNanos();
+    while (System.nanoTime() < until) {
       if (Files.exists(base.startingPid())) {
-        String text = Files.readString(base.startingPid(), StandardCharsets.UTF_8).strip();
-        if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
-          return Optional.of(Long.parseLong(text));
+        // complete once the line is: the shell writes it at once, but a read may fall between the file's
+        // creation and that write
+        String text = Files.readString(base.startingPid(), StandardCharsets.UTF_8);
+        if (text.endsWith("\n") && !text.isBlank() && text.strip().chars().allMatch(Character::isDigit)) {
+          return Optional.of(Long.parseLong(text.strip()));
         }
       }
-      if (System.nanoTime() > deadline) {
-        return Optional.empty();
-      }
-      Thread.sleep(launchDone ? 2 : 5);
+      Thread.sleep(5);
+    }
+    return Optional.empty();
+  }
+
+  /** One attempt at starting the monitor: the process started, and where its output and log ended before. */
+  private record Launch(Process process, long outFrom, long logFrom) {
+    static Launch of(BaseDir base, List<String> command) throws IOException {
+      Path out = base.monitorOut();
+      Files.writeString(out, "--- " + Instant.now() + " monitor start: " + String.join(" ", command) + "\n",
+          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      long outFrom = LogTail.end(out);
+      long logFrom = LogTail.end(base.monitorLog());
+      Process process = new ProcessBuilder(command)
+          .directory(base.path().toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+          .redirectError(ProcessBuilder.Redirect.appendTo(out.toFile()))
+          .start();
+      return new Launch(process, outFrom, logFrom);
     }
   }
 
@@ -208,23 +228,24 @@ public final class DaemonStarter {
   }
 
   /** Detached: another process's child (its parent, setsid, is gone), so its exit status is not ours to read. */
-  private record Detached(long pid) implements Monitor {
+  private record Detached(ProcessHandle handle) implements Monitor {
+    @Override
+    public long pid() {
+      return handle.pid();
+    }
+
     @Override
     public Optional<String> exited() {
-      // a zombie counts as gone (its reaper may be slow); its output says why it exited
-      return ProcessCheck.check(pid) == ProcessCheck.Verdict.GONE
+      // a zombie counts as gone (its new parent may reap it late); its output says why it exited
+      return !handle.isAlive() || ProcessCheck.check(handle.pid()) == ProcessCheck.Verdict.GONE
           ? Optional.of("the monitor exited during start-up") : Optional.empty();
     }
 
     @Override
     public void stop() throws InterruptedException {
-      Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-      if (handle.isEmpty()) {
-        return;
-      }
-      handle.get().destroy();
+      handle.destroy(); // the handle checks the process's start time: a reused PID is never signalled
       if (!awaitGone(Duration.ofSeconds(10))) {
-        handle.get().destroyForcibly();
+        handle.destroyForcibly();
         awaitGone(Duration.ofSeconds(5));
       }
     }
@@ -241,8 +262,9 @@ public final class DaemonStarter {
     }
   }
 
-  private Failed failed(long pid, String reason, long outFrom, long logFrom) throws IOException {
-    return new Failed(pid, reason, tail(base.monitorOut(), outFrom), tail(base.monitorLog(), logFrom));
+  private Failed failed(long pid, String reason, Launch launch) throws IOException {
+    return new Failed(pid, reason, tail(base.monitorOut(), launch.outFrom()),
+        tail(base.monitorLog(), launch.logFrom()));
   }
 
   private static List<String> tail(Path file, long from) throws IOException {

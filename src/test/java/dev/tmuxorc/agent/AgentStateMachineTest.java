@@ -181,6 +181,19 @@ class AgentStateMachineTest {
   }
 
   @Test
+  void anUnrecognisedScreenThatChangedOnceAndThenStoodStillIsNotWorking() {
+    // e.g. a pager opened over an idle prompt: one change, then the confirmation capture sees the same screen
+    see("prompt", AgentState.IDLE, 0);
+    see("prompt", AgentState.IDLE, 100);
+    Outcome first = see("some pager", AgentState.UNKNOWN, 1000);
+    assertEquals(Optional.of(Duration.ofMillis(500)), first.confirmAfter());
+    Outcome confirm = see("some pager", AgentState.UNKNOWN, 1500);
+    assertTrue(confirm.stateChange().isEmpty(), "the screen changed once, not on two captures in a row");
+    assertEquals(AgentState.IDLE, machine.state());
+    assertEquals(at(1000), machine.lastChange());
+  }
+
+  @Test
   void anUnrecognisedFrameBreaksTheTwoLooksAtACrash() {
     see("prompt", AgentState.IDLE, 0);
     see("prompt", AgentState.IDLE, 100);

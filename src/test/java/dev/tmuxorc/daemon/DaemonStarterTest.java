@@ -66,6 +66,28 @@ class DaemonStarterTest {
   }
 
   @Test
+  void aSetsidThatCannotForkStartsTheMonitorAsAChild() throws Exception {
+    // busybox's setsid, util-linux before 2.25: no --fork
+    Path oldSetsid = dir.resolve("old-setsid");
+    Files.writeString(oldSetsid, "#!/bin/sh\n[ \"$1\" = --fork ] && { echo \"setsid: unrecognized option\" >&2; exit 1; }\n"
+        + "exec \"$@\"\n");
+    Files.setPosixFilePermissions(oldSetsid, PosixFilePermissions.fromString("rwx------"));
+    BaseDir base = new BaseDir(dir.resolve("base"));
+    DaemonCommandLine line = fakeJava("""
+        printf '{"pid":%s,"url":"http://127.0.0.1:9"}' $$ > monitor.json.tmp && mv monitor.json.tmp monitor.json
+        exec sleep 100000
+        """, oldSetsid);
+    DaemonStarter.Started started = assertInstanceOf(DaemonStarter.Started.class,
+        new DaemonStarter(base, line, record -> true).start(List.of("monitor"), Duration.ofSeconds(30)));
+    long pid = started.record().pid();
+    try {
+      assertTrue(ProcessHandle.current().children().anyMatch(child -> child.pid() == pid), "started as our child");
+    } finally {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
   void detachedAMonitorThatExitsDuringStartUpIsReportedWithItsOutput() throws Exception {
     BaseDir base = new BaseDir(dir.resolve("base"));
     DaemonCommandLine line = fakeJava("echo 'tmux-orc: invalid configuration: tmux-orc.x: bad' >&2\nexit 2\n",
