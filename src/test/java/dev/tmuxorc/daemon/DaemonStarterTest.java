@@ -47,14 +47,7 @@ class DaemonStarterTest {
   @Test
   void detachedTheMonitorIsNoChildOfTheStartAndItsPidComesFromItsLaunch() throws Exception {
     BaseDir base = new BaseDir(dir.resolve("base"));
-    DaemonCommandLine line = fakeJava("""
-        sleep 0.2
-        printf '{"pid":%s,"url":"http://127.0.0.1:9"}' $$ > monitor.json.tmp && mv monitor.json.tmp monitor.json
-        exec sleep 100000
-        """, setsid());
-    DaemonStarter.Started started = assertInstanceOf(DaemonStarter.Started.class,
-        new DaemonStarter(base, line, record -> true).start(List.of("monitor"), Duration.ofSeconds(30)));
-    long pid = started.record().pid();
+    long pid = startARecordingMonitor(base, setsid());
     try {
       assertTrue(ProcessHandle.of(pid).isPresent(), "running");
       assertTrue(ProcessHandle.current().children().noneMatch(child -> child.pid() == pid),
@@ -72,19 +65,24 @@ class DaemonStarterTest {
     Files.writeString(oldSetsid, "#!/bin/sh\n[ \"$1\" = --fork ] && { echo \"setsid: unrecognized option\" >&2; exit 1; }\n"
         + "exec \"$@\"\n");
     Files.setPosixFilePermissions(oldSetsid, PosixFilePermissions.fromString("rwx------"));
-    BaseDir base = new BaseDir(dir.resolve("base"));
-    DaemonCommandLine line = fakeJava("""
-        printf '{"pid":%s,"url":"http://127.0.0.1:9"}' $$ > monitor.json.tmp && mv monitor.json.tmp monitor.json
-        exec sleep 100000
-        """, oldSetsid);
-    DaemonStarter.Started started = assertInstanceOf(DaemonStarter.Started.class,
-        new DaemonStarter(base, line, record -> true).start(List.of("monitor"), Duration.ofSeconds(30)));
-    long pid = started.record().pid();
+    long pid = startARecordingMonitor(new BaseDir(dir.resolve("base")), oldSetsid);
     try {
       assertTrue(ProcessHandle.current().children().anyMatch(child -> child.pid() == pid), "started as our child");
     } finally {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
+  }
+
+  /** Starts a fake monitor that records itself a moment after starting, and returns its PID. */
+  private long startARecordingMonitor(BaseDir base, Path setsid) throws Exception {
+    DaemonCommandLine line = fakeJava("""
+        sleep 0.2
+        printf '{"pid":%s,"url":"http://127.0.0.1:9"}' $$ > monitor.json.tmp && mv monitor.json.tmp monitor.json
+        exec sleep 100000
+        """, setsid);
+    DaemonStarter.Started started = assertInstanceOf(DaemonStarter.Started.class,
+        new DaemonStarter(base, line, record -> true).start(List.of("monitor"), Duration.ofSeconds(30)));
+    return started.record().pid();
   }
 
   @Test
