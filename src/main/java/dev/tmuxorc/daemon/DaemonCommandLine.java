@@ -66,11 +66,6 @@ public record DaemonCommandLine(String java, List<String> jvmFlags, String class
     return setsid != null;
   }
 
-  /** The command line that detaches when it can (see {@link #command(BaseDir, List, boolean)}). */
-  public List<String> command(BaseDir base, List<String> args) {
-    return command(base, args, detaches());
-  }
-
   /**
    * The full command line running tmux-orc with {@code args} as the daemon of {@code base}. {@code detached}
    * (setsid needed): {@code setsid --fork}, so that the monitor is no child of {@code monitor start} (a JVM

@@ -195,57 +195,21 @@ public final class DaemonStarter {
 
   /** The monitor being started, as far as this start can follow it. */
   private sealed interface Monitor permits Child, Detached {
-    long pid();
+    /** A handle on that very process (it checks the start time: a PID reused later is never signalled). */
+    ProcessHandle handle();
 
     /** Why it is gone, when it is. */
     Optional<String> exited();
 
+    default long pid() {
+      return handle().pid();
+    }
+
     /** SIGTERM first, so that it removes its hidden tmux session; SIGKILL if it lingers. */
-    void stop() throws InterruptedException;
-  }
-
-  /** Our own child (no setsid): its exit status can be told. */
-  private record Child(Process process) implements Monitor {
-    @Override
-    public long pid() {
-      return process.pid();
-    }
-
-    @Override
-    public Optional<String> exited() {
-      return process.isAlive() ? Optional.empty()
-          : Optional.of("the monitor exited with status " + process.exitValue() + " during start-up");
-    }
-
-    @Override
-    public void stop() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
-    }
-  }
-
-  /** Detached: another process's child (its parent, setsid, is gone), so its exit status is not ours to read. */
-  private record Detached(ProcessHandle handle) implements Monitor {
-    @Override
-    public long pid() {
-      return handle.pid();
-    }
-
-    @Override
-    public Optional<String> exited() {
-      // a zombie counts as gone (its new parent may reap it late); its output says why it exited
-      return !handle.isAlive() || ProcessCheck.check(handle.pid()) == ProcessCheck.Verdict.GONE
-          ? Optional.of("the monitor exited during start-up") : Optional.empty();
-    }
-
-    @Override
-    public void stop() throws InterruptedException {
-      handle.destroy(); // the handle checks the process's start time: a reused PID is never signalled
+    default void stop() throws InterruptedException {
+      handle().destroy();
       if (!awaitGone(Duration.ofSeconds(10))) {
-        handle.destroyForcibly();
+        handle().destroyForcibly();
         awaitGone(Duration.ofSeconds(5));
       }
     }
@@ -259,6 +223,30 @@ public final class DaemonStarter {
         Thread.sleep(20);
       }
       return true;
+    }
+  }
+
+  /** Our own child (no setsid, or one that cannot fork): its exit status can be told. */
+  private record Child(Process process) implements Monitor {
+    @Override
+    public ProcessHandle handle() {
+      return process.toHandle();
+    }
+
+    @Override
+    public Optional<String> exited() {
+      return process.isAlive() ? Optional.empty()
+          : Optional.of("the monitor exited with status " + process.exitValue() + " during start-up");
+    }
+  }
+
+  /** Detached: another process's child (its parent, setsid, is gone), so its exit status is not ours to read. */
+  private record Detached(ProcessHandle handle) implements Monitor {
+    @Override
+    public Optional<String> exited() {
+      // a zombie counts as gone (its new parent may reap it late); its output says why it exited
+      return !handle.isAlive() || ProcessCheck.check(handle.pid()) == ProcessCheck.Verdict.GONE
+          ? Optional.of("the monitor exited during start-up") : Optional.empty();
     }
   }
 

@@ -134,6 +134,9 @@ class DaemonRecordTest {
         "-Dtmuxorc.launcher=/opt/tmux-orc/bin/tmux-orc", "-Dtmuxorc.daemon=true",
         "-Dtmuxorc.baseDir=/home/u/.tmux-orchestrator", "-Dtmuxorc.logs=/home/u/.tmux-orchestrator/logs", "-cp",
         "/opt/tmux-orc/lib/tmux-orc.jar", "dev.tmuxorc.cli.Main", "monitor", "--foreground", "-L", "work"),
-        line.command(base, List.of("monitor", "--foreground", "-L", "work")));
+        line.command(base, List.of("monitor", "--foreground", "-L", "work"), true));
+    // not detached (a setsid without --fork): setsid runs in place, as the child itself
+    assertEquals(List.of("/usr/bin/setsid", "/jdk/bin/java"),
+        line.command(base, List.of("monitor"), false).subList(0, 2));
   }
 }
