@@ -163,7 +163,8 @@ class MonitorDaemonCommandTest {
       Matcher pid = Pattern.compile("\\(pid (\\d+)\\)").matcher(run.err());
       assertTrue(pid.find(), run.err());
       // detached, it is no child of ours: a zombie until its new parent reaps it, which ProcessCheck counts as gone
-      assertEquals(ProcessCheck.Verdict.GONE, ProcessCheck.check(Long.parseLong(pid.group(1))), "the monitor is stopped");
+      assertEquals(ProcessCheck.Verdict.GONE, ProcessCheck.check(Long.parseLong(pid.group(1))),
+          "the monitor is stopped");
       assertTrue(Files.readString(base.monitorOut()).contains("monitor --foreground --http-port "
           + busy.getLocalPort()), "monitor.out names the command line");
     }

@@ -62,7 +62,8 @@ class DaemonStarterTest {
   void aSetsidThatCannotForkStartsTheMonitorAsAChild() throws Exception {
     // busybox's setsid, util-linux before 2.25: no --fork
     Path oldSetsid = dir.resolve("old-setsid");
-    Files.writeString(oldSetsid, "#!/bin/sh\n[ \"$1\" = --fork ] && { echo \"setsid: unrecognized option\" >&2; exit 1; }\n"
+    Files.writeString(oldSetsid, "#!/bin/sh\n"
+        + "[ \"$1\" = --fork ] && { echo \"setsid: unrecognized option\" >&2; exit 1; }\n"
         + "exec \"$@\"\n");
     Files.setPosixFilePermissions(oldSetsid, PosixFilePermissions.fromString("rwx------"));
     long pid = startARecordingMonitor(new BaseDir(dir.resolve("base")), oldSetsid);
