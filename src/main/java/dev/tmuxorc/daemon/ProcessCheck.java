@@ -82,6 +82,20 @@ public final class ProcessCheck {
     return check(pid) == Verdict.TMUX_ORC;
   }
 
+  /**
+   * Whether the process has exited and waits to be reaped (state Z in /proc/PID/stat; false where there is no
+   * /proc). Its command line is empty then, but so it can be for a moment while a live process execs.
+   */
+  public static boolean isZombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+      int afterName = stat.lastIndexOf(')'); // the command name may hold spaces and parentheses
+      return afterName >= 0 && afterName + 2 < stat.length() && stat.charAt(afterName + 2) == 'Z';
+    } catch (IOException | RuntimeException e) {
+      return false; // gone, or no /proc: the handle tells
+    }
+  }
+
   /** The full command line: /proc/PID/cmdline on Linux (exact), else what the JDK reports. */
   private static Optional<String> commandLine(ProcessHandle handle) {
     Path proc = Path.of("/proc", Long.toString(handle.pid()), "cmdline");
