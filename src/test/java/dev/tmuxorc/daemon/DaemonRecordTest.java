@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.testing.FakeProcess;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -109,6 +111,26 @@ class DaemonRecordTest {
       record(ours.pid(), Instant.parse(ours.startedAt()).minusSeconds(3600).toString()).write(base);
       DaemonState.Stale recycled = assertInstanceOf(DaemonState.Stale.class, DaemonState.of(base));
       assertEquals(ProcessCheck.Verdict.OTHER, recycled.verdict());
+    }
+  }
+
+  @Test
+  void aZombieIsToldFromALiveProcess() throws Exception {
+    // sh starts `sleep 0` in the background and becomes `sleep 5`, which never reaps it: a zombie for 5 s
+    Process parent = new ProcessBuilder("/bin/sh", "-c", "sleep 0 & echo $!; exec sleep 5").start();
+    try {
+      long zombie = Long.parseLong(new String(parent.getInputStream().readNBytes(32), StandardCharsets.US_ASCII)
+          .lines().findFirst().orElseThrow().strip());
+      long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+      while (!ProcessCheck.isZombie(zombie) && System.nanoTime() < until) {
+        Thread.sleep(10);
+      }
+      assertTrue(ProcessCheck.isZombie(zombie), "the exited, unreaped sleep 0");
+      assertFalse(ProcessCheck.isZombie(parent.pid()), "its live parent");
+      assertFalse(ProcessCheck.isZombie(FakeProcess.deadPid()), "no such process");
+    } finally {
+      parent.destroyForcibly(); // its zombie child goes with it (reparented, then reaped)
+      parent.waitFor();
     }
   }
 
