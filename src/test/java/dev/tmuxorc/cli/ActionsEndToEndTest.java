@@ -332,14 +332,9 @@ class ActionsEndToEndTest {
     phase("monitor " + pid + " killed (and its " + clients.size() + " tmux clients)");
   }
 
-  /** Whether the process runs (not gone, not a zombie), from /proc/PID/stat. */
+  /** Whether the process runs (not gone, not a zombie). */
   private static boolean running(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-    } catch (IOException e) {
-      return false;
-    }
+    return Files.exists(Path.of("/proc", Long.toString(pid))) && !ProcessCheck.isZombie(pid);
   }
 
   // ---------------------------------------------------------------- the fake agents
