@@ -45,6 +45,12 @@ public final class Main implements Runnable {
       // An agent's hook, on every tool call: no logging set-up, nothing printed, exit 0 whatever happens.
       System.exit(HookCommand.runSilently(args));
     }
+    startUp();
+    System.exit(run(args));
+  }
+
+  /** What a tmux-orc JVM does first (this command line, and the daemon's: {@link DaemonMain}). */
+  static void startUp() {
     // Reading the reference configuration (Pekko's, pekko-http's and ours: ~0.15 s in a cold JVM) on a thread of
     // its own while logging and picocli start: most commands load the configuration next (Typesafe Config caches
     // it, and a reader arriving meanwhile waits for it).
@@ -53,7 +59,6 @@ public final class Main implements Runnable {
     configWarmUp.start();
     // Creating a logger on the main thread first avoids SLF4J's "replayed" warning at start-up.
     LoggerFactory.getLogger(Main.class);
-    System.exit(run(args));
   }
 
   private static void readReferenceConfig() {
@@ -74,7 +79,11 @@ public final class Main implements Runnable {
   }
 
   static CommandLine commandLine() {
-    CommandLine commandLine = new CommandLine(new Main());
+    return withErrorStatuses(new CommandLine(new Main()));
+  }
+
+  /** {@code commandLine} reporting configuration and daemon errors as a message and an exit status. */
+  static CommandLine withErrorStatuses(CommandLine commandLine) {
     commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof SettingsException) {
         cmd.getErr().println("tmux-orc: " + e.getMessage());

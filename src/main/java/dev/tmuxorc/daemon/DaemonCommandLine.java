@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 
 /**
  * The command line of a detached monitor: this same JVM (binary, flags, class path) running
- * {@code dev.tmuxorc.cli.Main} with the given tmux-orc arguments, in a session of its own ({@code setsid}) so
+ * {@code dev.tmuxorc.cli.DaemonMain} with the given tmux-orc arguments, in a session of its own ({@code setsid}) so
  * that closing the terminal does not signal it, and with the system properties that make it log to files.
  *
  * @param java the java binary
@@ -26,7 +26,7 @@ public record DaemonCommandLine(String java, List<String> jvmFlags, String class
   public static final String DAEMON_PROPERTY = "tmuxorc.daemon";
   /** The absolute log directory, for the daemon's logging (resolved here, where the base directory is known). */
   public static final String LOGS_PROPERTY = "tmuxorc.logs";
-  public static final String MAIN_CLASS = "dev.tmuxorc.cli.Main";
+  public static final String MAIN_CLASS = "dev.tmuxorc.cli.DaemonMain";
 
   /**
    * Flags a daemon must not inherit: our own properties (set anew), a logback file of the user's (it would replace

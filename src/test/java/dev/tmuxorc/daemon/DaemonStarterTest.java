@@ -122,7 +122,7 @@ class DaemonStarterTest {
       assertEquals("http://127.0.0.1:9", started.record().url());
       String out = Files.readString(base.monitorOut());
       assertTrue(out.contains("starting with: -Dtmuxorc.daemon=true -Dtmuxorc.baseDir=" + base.path()), out);
-      assertTrue(out.contains("dev.tmuxorc.cli.Main monitor --foreground"), out);
+      assertTrue(out.contains(DaemonCommandLine.MAIN_CLASS + " monitor --foreground"), out);
     } finally {
       ProcessHandle.of(started.record().pid()).ifPresent(ProcessHandle::destroyForcibly);
     }
