@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Makes DIST/lib/tmux-orc.jsa, a class-data-sharing archive of the classes a monitor loads, from a training run:
+# Makes DIST/lib/tmux-orc.jsa, a class-data-sharing archive of the classes tmux-orc loads, from a training run:
 # `tmux-orc demo` (a private tmux server of simulated agents, with the HTTP API and the journal) started through
-# DIST/bin/tmux-orc with -XX:ArchiveClassesAtExit, asked every API route, then stopped. The launcher passes the
-# archive to the JVM when it exists, which roughly halves the monitor's start-up CPU (docs/benchmarks.md).
+# DIST/bin/tmux-orc, asked every API route and a few commands, then stopped. Each JVM of the training writes the
+# classes it loaded (-XX:DumpLoadedClassList); the JDK then dumps them, parsed and verified, into one static
+# archive (-Xshare:dump), which the launcher passes to every tmux-orc JVM: it roughly halves the monitor's start-up
+# CPU (docs/benchmarks.md).
+#
+# A static archive, not a dynamic one (-XX:ArchiveClassesAtExit): JDK 17 leaves classes of Java 5's class file
+# format out of a dynamic archive, and picocli's are (every command parses its arguments with it); a static dump
+# takes them (docs/benchmarks.md, Run 10).
 #
 #   src/build/cds-archive.sh DIST JAVA_HOME      (the package phase runs it: pom.xml, exec-maven-plugin)
 #
-# Never fails the build: without tmux, or when the training goes wrong, it says so and leaves no archive, and the
-# launcher then starts as before. The archive is only for the JDK that made it and this very jar (the JVM checks
-# both, and the launcher silences its complaint if they differ: it then runs without the archive).
+# Never fails the build: without tmux, or when the training or the dump goes wrong, it says so and leaves no
+# archive, and the launcher then starts without one. The archive is only for the JDK that made it and this very
+# jar at this very path (the JVM checks all three, and the launcher silences its complaint if they differ: it then
+# runs without the archive).
 set -u
 
 dist=$1
@@ -45,7 +52,8 @@ get() {
 }
 
 # The demo's own base directory and journal: nothing of the user's is touched.
-TMUX_ORCHESTRATOR_BASE_DIR=$work/base JAVA_OPTS="-XX:ArchiveClassesAtExit=$archive" \
+export TMUX_ORCHESTRATOR_BASE_DIR=$work/base
+JAVA_OPTS="-XX:DumpLoadedClassList=$work/demo.classes" \
   "$dist/bin/tmux-orc" demo --agents 4 --http-port 0 >"$work/out" 2>&1 </dev/null &
 pid=$!
 
@@ -72,6 +80,13 @@ for path in /health/live /health/ready /api/status /api/agents '/api/agents?stat
     /vendor/uplot/uPlot.min.css; do
   get "$port" "$path" >/dev/null
 done
+# a few commands, each JVM writing its own list: their parsing, the configuration, talking to a monitor
+n=0
+for command in "--version" "status --json" "monitor status --json" "health" "config check" "monitor start --help"; do
+  n=$((n + 1))
+  # shellcheck disable=SC2086 # each command is several words
+  JAVA_OPTS="-XX:DumpLoadedClassList=$work/command-$n.classes" "$dist/bin/tmux-orc" $command >/dev/null 2>&1 </dev/null
+done
 sleep 1
 
 kill -TERM "$pid"
@@ -81,10 +96,21 @@ for _ in $(seq 1 300); do
 done
 wait "$pid" 2>/dev/null
 pid=""
-if [ -s "$archive" ]; then
-  say "made $archive ($(du -m "$archive" | cut -f1) MB)"
-else
-  say "the training run left no archive (the launcher starts without one)"
+if [ ! -s "$work/demo.classes" ]; then
+  say "the training run listed no classes (the launcher starts without an archive)"
   sed 's/^/  /' "$work/out" | tail -n 20
+  exit 0
+fi
+# one list, each class once, in the order first loaded
+cat "$work/demo.classes" "$work"/command-*.classes 2>/dev/null | awk '!seen[$0]++' >"$work/all.classes"
+# The flags that matter to an archive as the launcher gives them (the collector, the class path); the class path
+# is the jar's absolute path, as the launcher's -jar and the daemon's -cp name it.
+if "$JAVA_HOME/bin/java" -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$work/all.classes" \
+    -XX:SharedArchiveFile="$archive" -cp "$lib/tmux-orc.jar" >"$work/dump" 2>&1 && [ -s "$archive" ]; then
+  say "made $archive ($(du -m "$archive" | cut -f1) MB, $(wc -l <"$work/all.classes") classes listed)"
+else
+  rm -f "$archive"
+  say "the JDK could not dump the archive (the launcher starts without one)"
+  grep -v -e 'Preload Warning' -e 'Skipping' "$work/dump" | sed 's/^/  /' | tail -n 20
 fi
 exit 0
