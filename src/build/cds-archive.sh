@@ -22,9 +22,17 @@ dist=$1
 export JAVA_HOME=$2
 lib=$(cd "$dist/lib" && pwd)
 archive=$lib/tmux-orc.jsa
-rm -f "$archive"
+rm -f "$archive" "$archive.stamp"
 
 say() { echo "cds-archive: $*"; }
+
+# What an archive is made for: the JDK's exact version and the jar (path, size, modification time). The launcher
+# (src/main/dist/bin/tmux-orc) computes the same line the same way.
+stamp() {
+  local release=$1/release jar=$2
+  printf '%s %s %s\n' "$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"$/\1/p' "$release" 2>/dev/null)" "$jar" \
+    "$(stat -c '%s %Y' "$jar")"
+}
 
 if ! command -v tmux >/dev/null 2>&1; then
   say "no tmux on the PATH: no archive made (the launcher starts without one)"
@@ -80,12 +88,19 @@ for path in /health/live /health/ready /api/status /api/agents '/api/agents?stat
     /vendor/uplot/uPlot.min.css; do
   get "$port" "$path" >/dev/null
 done
-# a few commands, each JVM writing its own list: their parsing, the configuration, talking to a monitor
+# A few commands, each JVM writing its own list: their parsing, the configuration, a scan. Those that read tmux
+# read the demo's private server (-L, and no $TMUX to fall back on): never the server of whoever builds.
+socket=$(sed -n 's|.*tmux -L \([^ ]*\) attach.*|\1|p' "$work/out" | head -n 1)
+commands=("--version" "monitor status --json" "config check" "monitor start --help")
+if [ -n "$socket" ]; then
+  commands+=("status --json -L $socket" "health -L $socket")
+fi
 n=0
-for command in "--version" "status --json" "monitor status --json" "health" "config check" "monitor start --help"; do
+for command in "${commands[@]}"; do
   n=$((n + 1))
   # shellcheck disable=SC2086 # each command is several words
-  JAVA_OPTS="-XX:DumpLoadedClassList=$work/command-$n.classes" "$dist/bin/tmux-orc" $command >/dev/null 2>&1 </dev/null
+  env -u TMUX JAVA_OPTS="-XX:DumpLoadedClassList=$work/command-$n.classes" "$dist/bin/tmux-orc" $command \
+    >/dev/null 2>&1 </dev/null
 done
 sleep 1
 
@@ -101,15 +116,21 @@ if [ ! -s "$work/demo.classes" ]; then
   sed 's/^/  /' "$work/out" | tail -n 20
   exit 0
 fi
-# one list, each class once, in the order first loaded
+# One list, each class once, in the order first loaded. (JDK 17 lists bare names; a later JDK's lists may number
+# their classes per JVM, which a merged list would repeat: then the demo's list alone is dumped.)
 cat "$work/demo.classes" "$work"/command-*.classes 2>/dev/null | awk '!seen[$0]++' >"$work/all.classes"
-# The flags that matter to an archive as the launcher gives them (the collector, the class path); the class path
-# is the jar's absolute path, as the launcher's -jar and the daemon's -cp name it.
-if "$JAVA_HOME/bin/java" -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$work/all.classes" \
-    -XX:SharedArchiveFile="$archive" -cp "$lib/tmux-orc.jar" >"$work/dump" 2>&1 && [ -s "$archive" ]; then
+# The class path as the launcher's -jar and the daemon's -cp name it: the jar's absolute path.
+dump() {
+  "$JAVA_HOME/bin/java" -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$1" \
+    -XX:SharedArchiveFile="$archive" -cp "$lib/tmux-orc.jar" >"$work/dump" 2>&1 && [ -s "$archive" ]
+}
+if dump "$work/all.classes" || dump "$work/demo.classes"; then
+  # What the archive was made for, which the launcher compares before it passes it on: with another JDK or jar
+  # the JVM would refuse it and run without sharing any class at all, not even the JDK's own archive's.
+  stamp "$JAVA_HOME" "$lib/tmux-orc.jar" >"$archive.stamp"
   say "made $archive ($(du -m "$archive" | cut -f1) MB, $(wc -l <"$work/all.classes") classes listed)"
 else
-  rm -f "$archive"
+  rm -f "$archive" "$archive.stamp"
   say "the JDK could not dump the archive (the launcher starts without one)"
   grep -v -e 'Preload Warning' -e 'Skipping' "$work/dump" | sed 's/^/  /' | tail -n 20
 fi

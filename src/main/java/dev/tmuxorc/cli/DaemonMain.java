@@ -39,6 +39,10 @@ public final class DaemonMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    if (!isDaemons(List.of(args))) {
+      Main.main(args);
+      return;
+    }
     Main.startUp();
     System.exit(run(args));
   }
@@ -46,12 +50,21 @@ public final class DaemonMain implements Callable<Integer> {
   /** Runs the monitor as {@code tmux-orc ARGS} would, and returns the exit status. */
   static int run(String... args) {
     List<String> all = List.of(args);
-    if (all.size() < PREFIX.size() || !all.subList(0, PREFIX.size()).equals(PREFIX)) {
+    if (!isDaemons(all)) {
       return Main.run(args);
     }
     CommandLine commandLine = commandLine(all);
-    commandLine.setParameterExceptionHandler((unknown, options) -> Main.run(args));
+    try {
+      commandLine.parseArgs(options(all));
+    } catch (CommandLine.ParameterException notOurs) {
+      return Main.run(args); // it reports a mistake as the whole command line does, or runs what it knows
+    }
     return commandLine.execute(options(all));
+  }
+
+  /** Whether {@code args} have the daemon's shape: {@link #PREFIX}, then options. */
+  private static boolean isDaemons(List<String> args) {
+    return args.size() >= PREFIX.size() && args.subList(0, PREFIX.size()).equals(PREFIX);
   }
 
   /** The daemon's command for {@code args} (which begin with {@link #PREFIX}); it parses {@link #options}. */

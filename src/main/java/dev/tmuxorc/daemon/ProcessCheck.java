@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Whether a PID is a running tmux-orc: the process exists and its command line names tmux-orc. PIDs are reused,
@@ -23,7 +24,7 @@ public final class ProcessCheck {
     TMUX_ORC,
     /** No such process (or a zombie). */
     GONE,
-    /** A live process that is something else: the PID was reused. */
+    /** A live process that is something else (one whose command line stays empty too: a kernel thread). */
     OTHER
   }
 
@@ -54,12 +55,24 @@ public final class ProcessCheck {
       return Verdict.GONE;
     }
     Optional<String> commandLine = commandLine(handle.get());
+    // An empty /proc/PID/cmdline: a zombie (exited, not yet reaped), a kernel thread, or a process in the middle
+    // of an exec, for a moment (121 of 414,074 reads of a starting monitor's in a tight loop): read it again.
+    for (int i = 0; commandLine.isEmpty() && i < EMPTY_READS; i++) {
+      if (!handle.get().isAlive() || isZombie(pid)) {
+        return Verdict.GONE;
+      }
+      LockSupport.parkNanos(EMPTY_READ_PAUSE_NANOS);
+      commandLine = commandLine(handle.get());
+    }
     if (commandLine.isEmpty()) {
-      // a zombie has an empty /proc/PID/cmdline: it is no longer running anything
-      return Verdict.GONE;
+      return !handle.get().isAlive() || isZombie(pid) ? Verdict.GONE : Verdict.OTHER; // live, and no tmux-orc
     }
     return looksLikeTmuxOrc(commandLine.get()) ? Verdict.TMUX_ORC : Verdict.OTHER;
   }
+
+  /** How often an empty command line is read again, and how long apart. */
+  private static final int EMPTY_READS = 5;
+  private static final long EMPTY_READ_PAUSE_NANOS = 2_000_000;
 
   /**
    * Whether a command line runs tmux-orc: it names the main class ({@code dev.tmuxorc...}) or has a word

@@ -7,9 +7,11 @@ import dev.tmuxorc.daemon.DaemonCommandLine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -47,24 +49,39 @@ class DaemonMainTest {
   }
 
   @Test
+  void aMistakeInTheDaemonsOptionsIsReportedWithTheStatusOfTheWholeCommandLine(@TempDir Path dir) {
+    String printed = printedBy(() -> assertEquals(2, DaemonMain.run("monitor", "--foreground", "-c",
+        dir.resolve("missing.conf").toString())));
+    assertTrue(printed.contains("tmux-orc: configuration file not found"), printed);
+  }
+
+  @Test
   void anythingElseGoesToTheWholeCommandLine() {
+    // not the daemon's shape
+    String version = printedBy(() -> assertEquals(0, DaemonMain.run("--version")));
+    assertTrue(version.contains("tmux-orc "), version);
+    // the daemon's shape with options only the whole command line knows (the daemon's command has no --help)
+    String help = printedBy(() -> assertEquals(0, DaemonMain.run("monitor", "--foreground", "--no-http", "--help")));
+    assertTrue(help.contains("Usage: tmux-orc monitor"), help);
+    // and one nobody knows: the whole command line's error and status
+    String unknown = printedBy(() -> assertEquals(2, DaemonMain.run("monitor", "--foreground", "--no-such-option")));
+    assertTrue(unknown.contains("Unknown option: '--no-such-option'"), unknown);
+    assertTrue(unknown.contains("Possible solutions: --no-http"), "the whole command line's advice: " + unknown);
+  }
+
+  // What `run` printed on stdout and stderr.
+  private static String printedBy(Runnable run) {
     PrintStream out = System.out;
     PrintStream err = System.err;
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     try {
       System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
-      // not the daemon's shape: the whole command line answers
-      assertEquals(0, DaemonMain.run("--version"));
-      assertTrue(printed.toString(StandardCharsets.UTF_8).contains("tmux-orc "), printed::toString);
-      printed.reset();
-      // the daemon's shape with an option it does not know: the whole command line's error and status
-      assertEquals(2, DaemonMain.run("monitor", "--foreground", "--no-such-option"));
-      assertTrue(printed.toString(StandardCharsets.UTF_8).contains("Unknown option: '--no-such-option'"),
-          printed::toString);
+      run.run();
     } finally {
       System.setOut(out);
       System.setErr(err);
     }
+    return printed.toString(StandardCharsets.UTF_8);
   }
 }

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.testing.FakeProcess;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,8 +122,9 @@ class DaemonRecordTest {
     // sh starts `sleep 0` in the background and becomes `sleep 5`, which never reaps it: a zombie for 5 s
     Process parent = new ProcessBuilder("/bin/sh", "-c", "sleep 0 & echo $!; exec sleep 5").start();
     try {
-      long zombie = Long.parseLong(new String(parent.getInputStream().readNBytes(32), StandardCharsets.US_ASCII)
-          .lines().findFirst().orElseThrow().strip());
+      // the first line only: the output ends when `sleep 5` does
+      long zombie = Long.parseLong(new BufferedReader(new InputStreamReader(parent.getInputStream(),
+          StandardCharsets.US_ASCII)).readLine().strip());
       long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
       while (!ProcessCheck.isZombie(zombie) && System.nanoTime() < until) {
         Thread.sleep(10);
@@ -128,10 +132,20 @@ class DaemonRecordTest {
       assertTrue(ProcessCheck.isZombie(zombie), "the exited, unreaped sleep 0");
       assertFalse(ProcessCheck.isZombie(parent.pid()), "its live parent");
       assertFalse(ProcessCheck.isZombie(FakeProcess.deadPid()), "no such process");
+      assertEquals(ProcessCheck.Verdict.GONE, ProcessCheck.check(zombie), "its command line is empty: it has exited");
+      assertEquals(ProcessCheck.Verdict.OTHER, ProcessCheck.check(parent.pid()), "sleep is no tmux-orc");
     } finally {
       parent.destroyForcibly(); // its zombie child goes with it (reparented, then reaped)
       parent.waitFor();
     }
+  }
+
+  @Test
+  void aLiveProcessWithAnEmptyCommandLineIsNoTmuxOrcButNotGoneEither() throws Exception {
+    // a kernel thread: its /proc/PID/cmdline is empty for good (kthreadd is PID 2 where the kernel's are visible)
+    Path comm = Path.of("/proc/2/comm");
+    assumeTrue(Files.exists(comm) && Files.readString(comm).strip().equals("kthreadd"), "no kernel thread to see");
+    assertEquals(ProcessCheck.Verdict.OTHER, ProcessCheck.check(2));
   }
 
   @Test
@@ -155,7 +169,7 @@ class DaemonRecordTest {
         "tmux-orc-start", "/home/u/.tmux-orchestrator/monitor.starting.pid", "/jdk/bin/java", "-Xmx128m",
         "-Dtmuxorc.launcher=/opt/tmux-orc/bin/tmux-orc", "-Dtmuxorc.daemon=true",
         "-Dtmuxorc.baseDir=/home/u/.tmux-orchestrator", "-Dtmuxorc.logs=/home/u/.tmux-orchestrator/logs", "-cp",
-        "/opt/tmux-orc/lib/tmux-orc.jar", "dev.tmuxorc.cli.Main", "monitor", "--foreground", "-L", "work"),
+        "/opt/tmux-orc/lib/tmux-orc.jar", "dev.tmuxorc.cli.DaemonMain", "monitor", "--foreground", "-L", "work"),
         line.command(base, List.of("monitor", "--foreground", "-L", "work"), true));
     // not detached (a setsid without --fork): setsid runs in place, as the child itself
     assertEquals(List.of("/usr/bin/setsid", "/jdk/bin/java"),
