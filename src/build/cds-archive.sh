@@ -14,8 +14,8 @@
 #
 # Never fails the build: without tmux, or when the training or the dump goes wrong, it says so and leaves no
 # archive, and the launcher then starts without one. The archive is only for the JDK that made it and this very
-# jar at this very path (the JVM checks all three, and the launcher silences its complaint if they differ: it then
-# runs without the archive).
+# jar at this very path: DIST/lib/tmux-orc.jsa.stamp records them, and the launcher passes the archive on only
+# when they match (else the JDK's own archive applies).
 set -u
 
 dist=$1
