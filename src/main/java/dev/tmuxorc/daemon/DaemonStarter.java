@@ -245,7 +245,7 @@ public final class DaemonStarter {
     @Override
     public Optional<String> exited() {
       // a zombie counts as gone (its new parent may reap it late); its output says why it exited
-      return !handle.isAlive() || ProcessCheck.isZombie(handle.pid())
+      return ProcessCheck.hasExited(handle)
           ? Optional.of("the monitor exited during start-up") : Optional.empty();
     }
   }

@@ -57,15 +57,12 @@ public final class ProcessCheck {
     Optional<String> commandLine = commandLine(handle.get());
     // An empty /proc/PID/cmdline: a zombie (exited, not yet reaped), a kernel thread, or a process in the middle
     // of an exec, for a moment (121 of 414,074 reads of a starting monitor's in a tight loop): read it again.
-    for (int i = 0; commandLine.isEmpty() && i < EMPTY_READS; i++) {
-      if (!handle.get().isAlive() || isZombie(pid)) {
-        return Verdict.GONE;
-      }
+    for (int i = 0; commandLine.isEmpty() && i < EMPTY_READS && !hasExited(handle.get()); i++) {
       LockSupport.parkNanos(EMPTY_READ_PAUSE_NANOS);
       commandLine = commandLine(handle.get());
     }
     if (commandLine.isEmpty()) {
-      return !handle.get().isAlive() || isZombie(pid) ? Verdict.GONE : Verdict.OTHER; // live, and no tmux-orc
+      return hasExited(handle.get()) ? Verdict.GONE : Verdict.OTHER; // else live, and no tmux-orc
     }
     return looksLikeTmuxOrc(commandLine.get()) ? Verdict.TMUX_ORC : Verdict.OTHER;
   }
@@ -93,6 +90,11 @@ public final class ProcessCheck {
 
   public static boolean isTmuxOrc(long pid) {
     return check(pid) == Verdict.TMUX_ORC;
+  }
+
+  /** Whether the process has exited: gone, or a zombie waiting for its parent to reap it. */
+  public static boolean hasExited(ProcessHandle handle) {
+    return !handle.isAlive() || isZombie(handle.pid());
   }
 
   /**

@@ -334,7 +334,7 @@ class ActionsEndToEndTest {
 
   /** Whether the process runs (not gone, not a zombie). */
   private static boolean running(long pid) {
-    return Files.exists(Path.of("/proc", Long.toString(pid))) && !ProcessCheck.isZombie(pid);
+    return ProcessHandle.of(pid).map(handle -> !ProcessCheck.hasExited(handle)).orElse(false);
   }
 
   // ---------------------------------------------------------------- the fake agents
