@@ -1,5 +1,6 @@
 package dev.tmuxorc.cli;
 
+import com.typesafe.config.Config;
 import dev.tmuxorc.actions.ActionSettings;
 import dev.tmuxorc.app.Guardian;
 import dev.tmuxorc.app.Surfaces;
@@ -40,8 +41,18 @@ final class ForegroundMonitor {
   static int run(GlobalOptions global, Map<String, Object> overrides, Path eventsFile, PrintWriter err,
       List<String> args) {
     Launcher.logLevel(global, false);
-    var config = Launcher.config(global, overrides);
-    Settings settings = Settings.from(config);
+    Config config = Launcher.config(global, overrides);
+    return run(config, Settings.from(config), eventsFile, err, args, (system, record) -> { });
+  }
+
+  /** What to do once the monitor has recorded itself (on the thread that then waits for it to stop). */
+  interface WhenRecorded {
+    void recorded(ActorSystem<Guardian.Command> system, DaemonRecord record);
+  }
+
+  /** {@link #run(GlobalOptions, Map, Path, PrintWriter, List)} with its configuration loaded and checked. */
+  static int run(Config config, Settings settings, Path eventsFile, PrintWriter err, List<String> args,
+      WhenRecorded whenRecorded) {
     BaseDir base = BaseDir.current();
     if (RunLock.acquire(base).isEmpty()) {
       err.println("tmux-orc: a monitor already runs for " + base.path()
@@ -57,10 +68,12 @@ final class ForegroundMonitor {
         .withActions(ActionSettings.from(config));
     ActorSystem<Guardian.Command> system = Launcher.start(config, settings, wiring);
     Launcher.logEvents(system, eventsFile);
+    DaemonRecord record;
     if (wiring.surfaces().http().isPresent()) {
-      recordOnceBound(system, wiring.apiUrl(), settings, wiring.surfaces().http().get().token().isPresent(), args);
+      record = recordOnceBound(system, wiring.apiUrl(), settings, wiring.surfaces().http().get().token().isPresent(),
+          args);
     } else {
-      record(system, null, settings, args); // no API, but stop and status still find it
+      record = record(system, null, settings, args); // no API, but stop and status still find it
     }
     // Pekko's CoordinatedShutdown runs on SIGINT/SIGTERM through its JVM shutdown hook and stops every
     // actor; the pool's PostStop closes the control clients, and tmux then removes the hidden session.
@@ -70,18 +83,20 @@ final class ForegroundMonitor {
           log.info("tmux-orc stopping: closing tmux clients");
           return CompletableFuture.completedFuture(Done.getInstance());
         });
+    whenRecorded.recorded(system, record);
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
   }
 
   // The API is what every other command finds the monitor by: record it once bound; without it, stop.
-  private static void recordOnceBound(ActorSystem<?> system, CompletableFuture<String> apiUrl, Settings settings,
-      boolean token, List<String> args) {
+  private static DaemonRecord recordOnceBound(ActorSystem<?> system, CompletableFuture<String> apiUrl,
+      Settings settings, boolean token, List<String> args) {
     try {
       String url = apiUrl.get(30, TimeUnit.SECONDS);
-      record(system, url, settings, args);
+      DaemonRecord record = record(system, url, settings, args);
       log.info("tmux-orc API on {} (GET /api/status, /api/agents, /api/events, /metrics)", url);
       log.info("dashboard: {}", DashboardUrl.shown(url, token));
+      return record;
     } catch (Exception e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       log.error("cannot serve the HTTP API: {}", cause.getMessage());

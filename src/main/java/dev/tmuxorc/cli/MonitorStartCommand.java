@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,6 +28,9 @@ import picocli.CommandLine.Spec;
         "Waits until it has recorded itself in BASE/monitor.json and its HTTP API answers /health/ready, then "
             + "prints its API URL, log file and PID. If it exits or is not ready within --timeout, prints the "
             + "end of its output, stops it and exits with status 1. Refuses (status 1) while one runs.",
+        "Through the launcher (bin/tmux-orc), the process it starts for this command becomes the monitor itself, "
+            + "already detached, and tells the launcher what to print: one JVM instead of two, so it is ready "
+            + "sooner (TMUX_ORC_START_IN_PLACE=0 turns that off).",
         "BASE is $TMUX_ORCHESTRATOR_BASE_DIR, else ~/.tmux-orchestrator."})
 final class MonitorStartCommand implements Callable<Integer> {
 
@@ -64,26 +68,41 @@ final class MonitorStartCommand implements Callable<Integer> {
   static int startDetached(CommandSpec spec, GlobalOptions global, Map<String, Object> overrides,
       List<String> args, Duration timeout) throws Exception {
     Launcher.logLevel(global, true);
-    PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Config config = Launcher.config(global, overrides);
     Settings.from(config);
-    if (config.hasPath("tmux-orc.http.enabled") && !config.getBoolean("tmux-orc.http.enabled")) {
-      err.println("tmux-orc: monitor start needs the HTTP API (to see that the monitor is ready, and for the "
-          + "other monitor commands), but tmux-orc.http.enabled is false");
+    if (!servesHttp(config, err)) {
       return 2;
     }
     BaseDir base = BaseDir.current();
-    DaemonStarter starter = new DaemonStarter(base, DaemonCommandLine.ofThisJvm(),
-        DaemonStarter.healthReady(MonitorCommand.token(config)));
-    DaemonStarter.Outcome outcome = starter.start(args, timeout);
+    Optional<String> token = MonitorCommand.token(config);
+    DaemonStarter starter = new DaemonStarter(base, DaemonCommandLine.ofThisJvm(), DaemonStarter.healthReady(token));
+    return report(starter.start(args, timeout), base, token.isPresent(), spec.commandLine().getOut(), err);
+  }
+
+  /**
+   * Whether the configuration serves the HTTP API, which a daemon needs; says so on {@code err} when not.
+   */
+  static boolean servesHttp(Config config, PrintWriter err) {
+    if (config.hasPath("tmux-orc.http.enabled") && !config.getBoolean("tmux-orc.http.enabled")) {
+      err.println("tmux-orc: monitor start needs the HTTP API (to see that the monitor is ready, and for the "
+          + "other monitor commands), but tmux-orc.http.enabled is false");
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Prints what a start did ({@code token}: the API wants one, so the dashboard URL is shown without it) and
+   * returns the command's exit status: 0 started, else 1.
+   */
+  static int report(DaemonStarter.Outcome outcome, BaseDir base, boolean token, PrintWriter out, PrintWriter err) {
     if (outcome instanceof DaemonStarter.Started started) {
       started.staleRemoved().ifPresent(stale ->
           out.println("removed a stale PID file (" + stale.reason() + ")"));
       out.printf("tmux-orc monitor started in %.1f s%n", started.took().toMillis() / 1000.0);
       out.println("  pid:       " + started.record().pid());
-      out.println("  dashboard: " + DashboardUrl.shown(started.record().url(),
-          MonitorCommand.token(config).isPresent()));
+      out.println("  dashboard: " + DashboardUrl.shown(started.record().url(), token));
       out.println("  api:       " + started.record().url());
       out.println("  log:       " + (started.record().log() != null ? started.record().log() : base.monitorLog()));
       out.println("  stop:      " + Launcher.selfCommand() + " monitor stop");

@@ -27,13 +27,18 @@ public record DaemonCommandLine(String java, List<String> jvmFlags, String class
   /** The absolute log directory, for the daemon's logging (resolved here, where the base directory is known). */
   public static final String LOGS_PROPERTY = "tmuxorc.logs";
   public static final String MAIN_CLASS = "dev.tmuxorc.cli.DaemonMain";
+  /** Set by the launcher for a start in place (dev.tmuxorc.cli.StartInPlace): where it waits for the report. */
+  public static final String START_REPORT_PROPERTY = "tmuxorc.startReport";
+  /** Set by the launcher for a start in place: when it started, in ms since the epoch. */
+  public static final String STARTED_AT_PROPERTY = "tmuxorc.startedAt";
 
   /**
-   * Flags a daemon must not inherit: our own properties (set anew), a logback file of the user's (it would replace
-   * the daemon's log files) and a debugger's, whose port is taken.
+   * Flags a daemon must not inherit: our own properties (set anew, or a start in place's), a logback file of the
+   * user's (it would replace the daemon's log files) and a debugger's, whose port is taken.
    */
   private static final List<String> DROPPED = List.of("-D" + DAEMON_PROPERTY + "=", "-D" + LOGS_PROPERTY + "=",
-      "-D" + BaseDir.PROPERTY + "=", "-Dlogback.configurationFile=", "-agentlib:jdwp", "-Xrunjdwp", "-Xdebug");
+      "-D" + BaseDir.PROPERTY + "=", "-D" + START_REPORT_PROPERTY + "=", "-D" + STARTED_AT_PROPERTY + "=",
+      "-Dlogback.configurationFile=", "-agentlib:jdwp", "-Xrunjdwp", "-Xdebug");
 
   public DaemonCommandLine {
     jvmFlags = List.copyOf(jvmFlags);

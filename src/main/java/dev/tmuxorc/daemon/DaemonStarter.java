@@ -77,22 +77,74 @@ public final class DaemonStarter {
 
   /** Starts a monitor running tmux-orc {@code args} and waits up to {@code timeout} for it to be ready. */
   public Outcome start(List<String> args, Duration timeout) throws IOException, InterruptedException {
+    Claimed claimed = claim(base);
+    if (claimed instanceof Refused refused) {
+      return refused.outcome();
+    }
+    try (Claim claim = (Claim) claimed) {
+      return launch(args, timeout, claim.stale());
+    }
+  }
+
+  /** What claiming a start found: the claim, or why there is none. */
+  public sealed interface Claimed permits Claim, Refused { }
+
+  /** No start now: {@link AlreadyRunning} or {@link StartInProgress}. */
+  public record Refused(Outcome outcome) implements Claimed { }
+
+  /**
+   * The right to start the monitor of a base directory until closed: its start lock is held, and no monitor runs
+   * ({@code stale}: the stale record removed on the way).
+   */
+  public static final class Claim implements Claimed, AutoCloseable {
+    private final FileChannel channel; // its lock is the claim: closing it releases the lock
+    private final Optional<DaemonState.Stale> stale;
+
+    private Claim(FileChannel channel, Optional<DaemonState.Stale> stale) {
+      this.channel = channel;
+      this.stale = stale;
+    }
+
+    public Optional<DaemonState.Stale> stale() {
+      return stale;
+    }
+
+    /** Releases the start lock (again: nothing). */
+    @Override
+    public synchronized void close() throws IOException {
+      if (channel.isOpen()) {
+        channel.close(); // releases the lock
+      }
+    }
+  }
+
+  /**
+   * Claims the start of {@code base}'s monitor: takes its start lock (another start holding it: refused), and
+   * refuses while one runs; a stale record (its process gone or another program) is removed.
+   */
+  public static Claimed claim(BaseDir base) throws IOException {
     Files.createDirectories(base.logs());
-    try (FileChannel channel = FileChannel.open(base.startLock(), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
+    FileChannel channel = FileChannel.open(base.startLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      FileLock lock = channel.tryLock();
       if (lock == null) {
-        return new StartInProgress();
+        channel.close();
+        return new Refused(new StartInProgress());
       }
       DaemonState state = DaemonState.of(base);
       if (state instanceof DaemonState.Running running) {
-        return new AlreadyRunning(running.record());
+        channel.close(); // releases the lock
+        return new Refused(new AlreadyRunning(running.record()));
       }
       Optional<DaemonState.Stale> stale = Optional.empty();
       if (state instanceof DaemonState.Stale s) {
         s.record().removeIfOurs(base); // its process is gone or another program: only its files go
         stale = Optional.of(s);
       }
-      return launch(args, timeout, stale);
+      return new Claim(channel, stale);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
     }
   }
 
@@ -137,9 +189,8 @@ public final class DaemonStarter {
       }
       if (System.nanoTime() > deadline) {
         monitor.stop();
-        return failed(pid, "the monitor was not ready within " + seconds(timeout)
-            + (record.isPresent() ? " (it recorded itself but /health/ready did not answer 200)"
-            : " (it did not record itself in " + base.daemonFile() + ")") + "; stopped it", launch);
+        return failed(pid, notReady(timeout, record.isPresent() ? "it recorded itself but /health/ready did not "
+            + "answer 200" : "it did not record itself in " + base.daemonFile()), launch);
       }
       Thread.sleep(20); // a file read, and once recorded a loopback request: the wait, not the work, dominates
     }
@@ -251,8 +302,15 @@ public final class DaemonStarter {
   }
 
   private Failed failed(long pid, String reason, Launch launch) throws IOException {
-    return new Failed(pid, reason, tail(base.monitorOut(), launch.outFrom()),
-        tail(base.monitorLog(), launch.logFrom()));
+    return failed(base, pid, reason, launch.outFrom(), launch.logFrom());
+  }
+
+  /**
+   * A failed start of {@code base}'s monitor, with the last lines its output ({@code monitor.out}) and log got
+   * since they ended at {@code outFrom} and {@code logFrom} ({@link LogTail#end}).
+   */
+  public static Failed failed(BaseDir base, long pid, String reason, long outFrom, long logFrom) throws IOException {
+    return new Failed(pid, reason, tail(base.monitorOut(), outFrom), tail(base.monitorLog(), logFrom));
   }
 
   private static List<String> tail(Path file, long from) throws IOException {
@@ -264,7 +322,12 @@ public final class DaemonStarter {
     return new ArrayList<>(LogTail.last(file, start, TAIL_LINES));
   }
 
-  static String seconds(Duration d) {
+  /** Why a start failed that was not ready within {@code timeout}, and was stopped. */
+  public static String notReady(Duration timeout, String why) {
+    return "the monitor was not ready within " + seconds(timeout) + " (" + why + "); stopped it";
+  }
+
+  public static String seconds(Duration d) {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : String.format("%.1f s", d.toMillis() / 1000.0);
   }
 }
