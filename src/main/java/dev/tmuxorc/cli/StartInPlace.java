@@ -165,9 +165,10 @@ public final class StartInPlace implements Callable<Integer> {
     int status;
     try {
       status = ForegroundMonitor.run(config, settings, options.events.file, report.err(), args, start::ready);
-    } catch (SettingsException e) {
+    } catch (RuntimeException e) {
       // as a launched monitor exiting during start-up is reported: status 1, with its output and log
-      start.fail(pid, "the monitor could not start: " + e.getMessage());
+      log.error("the monitor could not start", e);
+      start.fail(pid, "the monitor could not start: " + (e instanceof SettingsException ? e.getMessage() : e));
       return 1;
     } finally {
       start.release();
@@ -178,7 +179,7 @@ public final class StartInPlace implements Callable<Integer> {
     if (status != 0) {
       return status; // one runs already (its run lock is held): said so
     }
-    return start.fail(pid, "the monitor stopped during start-up") ? 1 : 0;
+    return start.fail(pid, "the monitor stopped during start-up") || start.givenUp ? 1 : 0;
   }
 
   /** This start, from the claim to the report. */
@@ -193,6 +194,8 @@ public final class StartInPlace implements Callable<Integer> {
     private volatile Readiness readiness;
     /** Past the deadline: the watch stops the monitor and reports it. */
     private volatile boolean late;
+    /** The report could not be delivered: the monitor was stopped. */
+    private volatile boolean givenUp;
 
     Start(DaemonStarter.Claim claim, BaseDir base, boolean token, long outFrom, long logFrom) {
       this.claim = claim;
@@ -204,8 +207,8 @@ public final class StartInPlace implements Callable<Integer> {
 
     /**
      * Waits until the recorded monitor is ready (what its {@code /health/ready} answers), then reports it started.
-     * The deadline is {@link #watchDeadline}'s. With nobody to report to (the launcher gone: interrupted), it stops
-     * the monitor: the start was given up.
+     * The deadline is {@link #watchDeadline}'s. With nobody to report to (the launcher ended, and its directory
+     * with it), it stops the monitor: the start was given up.
      */
     void ready(ActorSystem<Guardian.Command> recorded, DaemonRecord record) {
       system = recorded;
@@ -234,7 +237,7 @@ public final class StartInPlace implements Callable<Integer> {
       Duration took = Duration.between(began, Instant.now());
       try {
         synchronized (report) {
-          if (!report.sent()) {
+          if (!report.sent() && !late) { // late: the watch stops it, then reports that
             report.send(MonitorStartCommand.report(new DaemonStarter.Started(record, took, claim.stale()), base,
                 token, report.out(), report.err()));
             log.info("ready {} ms after the launcher started; reported", took.toMillis());
@@ -242,6 +245,7 @@ public final class StartInPlace implements Callable<Integer> {
         }
       } catch (IOException e) {
         log.error("cannot report the start to the launcher ({}): nobody waits for it; stopping", e.getMessage());
+        givenUp = true;
         CoordinatedShutdown.get(recorded).run(new GivenUp());
       } finally {
         release();

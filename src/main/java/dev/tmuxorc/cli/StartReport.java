@@ -64,10 +64,12 @@ final class StartReport {
     String outText = out.handOver();
     String errText = err.handOver();
     PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    if (!attributes.isDirectory() || !attributes.owner().getName().equals(System.getProperty("user.name"))
+    // by user id: a user without a name (no passwd entry: a container's --user) has one too
+    Object owner = Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    if (!attributes.isDirectory() || !owner.equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))
         || attributes.permissions().contains(PosixFilePermission.GROUP_WRITE)
         || attributes.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
-      throw new IOException(dir + " is not a directory of " + System.getProperty("user.name") + "'s alone");
+      throw new IOException(dir + " is not a directory of this user's alone");
     }
     create(dir.resolve("out"), outText);
     create(dir.resolve("err"), errText);

@@ -66,13 +66,14 @@ final class LauncherDistribution {
   /** Runs the launcher with {@code args} until it exits (within {@code timeout} seconds). */
   Run run(Map<String, String> env, long timeout, String... args) throws Exception {
     ProcessBuilder builder = builder(env, args);
+    Path out = Files.createTempFile(dir, "launcher", ".out");
     Path err = Files.createTempFile(dir, "launcher", ".err");
-    builder.redirectError(err.toFile());
+    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
     Process process = builder.start();
     try {
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(process.waitFor(timeout, TimeUnit.SECONDS));
-      return new Run(process.exitValue(), out, Files.readString(err));
+      assertTrue(process.waitFor(timeout, TimeUnit.SECONDS), "the launcher ended within " + timeout + " s");
+      return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
     } finally {
       process.destroyForcibly();
     }
