@@ -55,10 +55,16 @@ final class MonitorStartCommand implements Callable<Integer> {
     if (foreground) {
       return monitor.runForeground(options.overrides(), options);
     }
-    List<String> args = new ArrayList<>(List.of("monitor", "--foreground"));
+    return startDetached(spec, monitor.main.global, options.overrides(), daemonArgs(options, monitor.main.global),
+        timeout);
+  }
+
+  /** The daemon's arguments for these options: {@code monitor --foreground}, its options, the global ones. */
+  static List<String> daemonArgs(MonitorOptions options, GlobalOptions global) {
+    List<String> args = new ArrayList<>(DaemonMain.PREFIX);
     args.addAll(options.args());
-    args.addAll(monitor.main.global.args());
-    return startDetached(spec, monitor.main.global, options.overrides(), args, timeout);
+    args.addAll(global.args());
+    return args;
   }
 
   /**

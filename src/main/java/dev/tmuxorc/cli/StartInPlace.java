@@ -5,14 +5,11 @@ import dev.tmuxorc.app.Guardian;
 import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.config.Settings;
 import dev.tmuxorc.config.SettingsException;
-import dev.tmuxorc.monitor.Readiness;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import dev.tmuxorc.daemon.DaemonCommandLine;
 import dev.tmuxorc.daemon.DaemonRecord;
 import dev.tmuxorc.daemon.DaemonStarter;
 import dev.tmuxorc.daemon.LogTail;
+import dev.tmuxorc.monitor.Readiness;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
@@ -152,9 +152,7 @@ public final class StartInPlace implements Callable<Integer> {
     if (claimed instanceof DaemonStarter.Refused refused) {
       return MonitorStartCommand.report(refused.outcome(), base, token, report.out(), report.err());
     }
-    List<String> args = new ArrayList<>(DaemonMain.PREFIX);
-    args.addAll(options.args());
-    args.addAll(global.args());
+    List<String> args = MonitorStartCommand.daemonArgs(options, global);
     System.out.println("--- " + Instant.now() + " monitor start, in the launcher's process: tmux-orc "
         + String.join(" ", args));
     System.out.flush();
