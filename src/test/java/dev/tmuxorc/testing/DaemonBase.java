@@ -4,6 +4,7 @@ import dev.tmuxorc.config.BaseDir;
 import dev.tmuxorc.daemon.DaemonRecord;
 import dev.tmuxorc.daemon.ProcessCheck;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,6 +49,23 @@ public final class DaemonBase implements BeforeEachCallback, AfterEachCallback {
     return record;
   }
 
+  /** The last lines of the monitors' log and output files, on stderr (in the test's report). */
+  private void printLogs() {
+    for (Path file : List.of(base.monitorLog(), base.monitorOut())) {
+      try {
+        if (Files.exists(file)) {
+          List<String> lines = Files.readAllLines(file);
+          System.err.println("--- the last lines of " + file + " (the test failed):");
+          lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size()).forEach(System.err::println);
+        }
+      } catch (IOException | UncheckedIOException e) {
+        System.err.println("--- cannot read " + file + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static final int LOG_LINES = 80;
+
   /** The PID of the monitor recorded last (see {@link #record()}), or -1 when none was. */
   public long lastPid() {
     return pids.isEmpty() ? -1 : pids.get(pids.size() - 1);
@@ -55,6 +73,9 @@ public final class DaemonBase implements BeforeEachCallback, AfterEachCallback {
 
   @Override
   public void afterEach(ExtensionContext context) {
+    if (context.getExecutionException().isPresent()) {
+      printLogs(); // before they go with the directory: what a monitor did in a test that failed (on CI, say)
+    }
     record();
     for (long pid : pids) {
       if (pid > 0 && ProcessCheck.isTmuxOrc(pid)) {
