@@ -159,14 +159,13 @@ public final class StartInPlace implements Callable<Integer> {
     Start start = new Start((DaemonStarter.Claim) claimed, base, token,
         LogTail.end(base.monitorOut()), LogTail.end(base.monitorLog()));
     Thread watch = start.watchDeadline();
-    long pid = ProcessHandle.current().pid();
     int status;
     try {
       status = ForegroundMonitor.run(config, settings, options.events.file, report.err(), args, start::ready);
     } catch (RuntimeException e) {
       // as a launched monitor exiting during start-up is reported: status 1, with its output and log
       log.error("the monitor could not start", e);
-      start.fail(pid, "the monitor could not start: " + (e instanceof SettingsException ? e.getMessage() : e));
+      start.fail("the monitor could not start: " + (e instanceof SettingsException ? e.getMessage() : e));
       return 1;
     } finally {
       start.release();
@@ -177,7 +176,7 @@ public final class StartInPlace implements Callable<Integer> {
     if (status != 0) {
       return status; // one runs already (its run lock is held): said so
     }
-    return start.fail(pid, "the monitor stopped during start-up") || start.givenUp ? 1 : 0;
+    return start.fail("the monitor stopped during start-up") || start.givenUp ? 1 : 0;
   }
 
   /** This start, from the claim to the report. */
@@ -271,14 +270,14 @@ public final class StartInPlace implements Callable<Integer> {
             stopping.getWhenTerminated().toCompletableFuture().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
           }
           Readiness known = readiness;
-          fail(ProcessHandle.current().pid(), DaemonStarter.notReady(timeout, known != null && known.problem() != null
+          fail(DaemonStarter.notReady(timeout, known != null && known.problem() != null
               ? "it recorded itself, but " + known.problem()
               : stopping != null ? "it recorded itself, but was not ready"
               : "it did not record itself in " + base.daemonFile()));
         } catch (InterruptedException e) {
           return;
         } catch (ExecutionException | TimeoutException e) {
-          fail(ProcessHandle.current().pid(), DaemonStarter.notReady(timeout, "it did not stop in time either"));
+          fail(DaemonStarter.notReady(timeout, "it did not stop in time either"));
         }
         System.exit(1); // what remains of the shutdown (the hidden session, the record) runs in its hook
       }, "start-deadline");
@@ -288,10 +287,11 @@ public final class StartInPlace implements Callable<Integer> {
     }
 
     /**
-     * Reports a failed start, with the output and log written since it began; false when the start was reported
-     * already.
+     * Reports a failed start of this process's monitor, with the output and log written since it began; false when
+     * the start was reported already.
      */
-    boolean fail(long pid, String reason) {
+    boolean fail(String reason) {
+      long pid = ProcessHandle.current().pid();
       synchronized (report) {
         if (report.sent()) {
           return false;
