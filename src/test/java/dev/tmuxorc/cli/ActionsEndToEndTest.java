@@ -10,9 +10,7 @@ import dev.tmuxorc.daemon.ProcessCheck;
 import dev.tmuxorc.json.Json;
 import dev.tmuxorc.testing.DaemonBase;
 import dev.tmuxorc.testing.FakePrompt;
-import dev.tmuxorc.testing.DaemonBase;
 import dev.tmuxorc.testing.Poll;
-import dev.tmuxorc.testing.DaemonBase;
 import dev.tmuxorc.testing.TmuxServerFixture;
 import java.io.IOException;
 import java.net.URI;
@@ -325,16 +323,12 @@ class ActionsEndToEndTest {
     clients.forEach(ProcessHandle::destroyForcibly);
     for (ProcessHandle client : clients) {
       // a zombie until the monitor, stopped, is killed too: dead is enough (its connection is closed)
-      await(() -> running(client.pid()), alive -> !alive, "tmux client " + client.pid() + " of the monitor killed");
+      await(() -> DaemonBase.running(client.pid()), alive -> !alive,
+          "tmux client " + client.pid() + " of the monitor killed");
     }
     monitor.destroyForcibly();
-    await(() -> running(pid), alive -> !alive, "the monitor " + pid + " killed"); // detached: maybe a zombie
+    await(() -> DaemonBase.running(pid), alive -> !alive, "the monitor " + pid + " killed"); // detached: maybe a zombie
     phase("monitor " + pid + " killed (and its " + clients.size() + " tmux clients)");
-  }
-
-  /** Whether the process runs (not gone, not a zombie). */
-  private static boolean running(long pid) {
-    return ProcessHandle.of(pid).map(handle -> !ProcessCheck.hasExited(handle)).orElse(false);
   }
 
   // ---------------------------------------------------------------- the fake agents

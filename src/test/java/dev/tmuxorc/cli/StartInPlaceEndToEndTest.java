@@ -9,11 +9,13 @@ import dev.tmuxorc.daemon.DaemonClient;
 import dev.tmuxorc.daemon.DaemonRecord;
 import dev.tmuxorc.daemon.ProcessCheck;
 import dev.tmuxorc.testing.DaemonBase;
+import dev.tmuxorc.testing.Poll;
 import dev.tmuxorc.testing.TmuxServerFixture;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -125,7 +127,7 @@ class StartInPlaceEndToEndTest {
 
     ScanCommandTest.Run stop = ScanCommandTest.cli("monitor", "stop");
     assertEquals(0, stop.status(), stop.err());
-    assertTrue(exits(record.pid()), "stopped");
+    awaitExit(record.pid(), "stopped");
     assertFalse(Files.exists(daemons.base().pidFile()));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (System.nanoTime() < deadline && tmux.sessions().size() > 1) {
@@ -153,7 +155,7 @@ class StartInPlaceEndToEndTest {
         + "not reachable"), start.err());
     Matcher pid = Pattern.compile("stopped it \\(pid (\\d+)\\)").matcher(start.err());
     assertTrue(pid.find(), start.err());
-    assertTrue(exits(Long.parseLong(pid.group(1))), "the monitor stops after saying so");
+    awaitExit(Long.parseLong(pid.group(1)), "the monitor stops after saying so");
     assertTrue(daemons.record().isEmpty());
   }
 
@@ -180,7 +182,7 @@ class StartInPlaceEndToEndTest {
       try {
         launcherProcess.destroy(); // SIGTERM, as a closed terminal or a Ctrl-C would end it
         assertTrue(launcherProcess.waitFor(10, TimeUnit.SECONDS));
-        assertTrue(exits(pid), "the monitor gives up once it finds nobody waiting for its report");
+        awaitExit(pid, "the monitor gives up once it finds nobody waiting for its report");
         assertTrue(daemons.record().isEmpty(), "and leaves no record");
         assertTrue(Files.readString(daemons.base().monitorLog()).contains("cannot report the start to the launcher"));
       } finally {
@@ -210,17 +212,9 @@ class StartInPlaceEndToEndTest {
     return Files.exists(out) ? Files.readString(out) : "(no " + out + ")";
   }
 
-  /** Whether process {@code pid} has exited (or is a zombie: a container's init may not reap it) within 60 s. */
-  private static boolean exits(long pid) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      Optional<ProcessHandle> process = ProcessHandle.of(pid);
-      if (process.isEmpty() || ProcessCheck.hasExited(process.get())) {
-        return true;
-      }
-      Thread.sleep(50);
-    }
-    return false;
+  /** Waits up to a minute until process {@code pid} has exited (or is a zombie); fails saying {@code why}. */
+  private static void awaitExit(long pid, String why) {
+    Poll.until(() -> DaemonBase.running(pid), running -> !running, why + " (pid " + pid + ")", Duration.ofSeconds(60));
   }
 
   /** The session id of process {@code pid} (/proc/PID/stat, the field after the parent and the process group). */

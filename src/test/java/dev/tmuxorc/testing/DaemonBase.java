@@ -66,6 +66,11 @@ public final class DaemonBase implements BeforeEachCallback, AfterEachCallback {
 
   private static final int LOG_LINES = 80;
 
+  /** Whether process {@code pid} runs: not gone, and not a zombie (a container's init may never reap one). */
+  public static boolean running(long pid) {
+    return ProcessHandle.of(pid).map(handle -> !ProcessCheck.hasExited(handle)).orElse(false);
+  }
+
   /** The PID of the monitor recorded last (see {@link #record()}), or -1 when none was. */
   public long lastPid() {
     return pids.isEmpty() ? -1 : pids.get(pids.size() - 1);
